@@ -1,0 +1,114 @@
+"""Stage 5, answer: hits -> a grounded, cited answer from the LLM, or a fixed refusal.
+
+`Assistant.stream()` yields the answer text as it is generated and finally the complete `Answer`; every face
+(CLI, UI, eval) goes through it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from llama_index.core.llms import ChatMessage, MessageRole
+
+from assistant.retrieve import relevant, retrieve
+from bronvast.schema import Answer, Citation, Hit
+from bronvast.settings import Settings
+from bronvast.store import ChunkStore
+
+CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
+CHARS_PER_TOKEN = 3  # conservative for Dutch with small-vocabulary tokenizers
+PROMPT_OVERHEAD_TOKENS = 300
+
+
+@dataclass(frozen=True)
+class Prompts:
+    system: str
+    user: str
+    source: str
+    page: str
+    refusal: str
+
+    @classmethod
+    def load(cls, path: Path, language: str) -> Prompts:
+        profiles = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if language not in profiles:
+            raise ValueError(f"{path}: geen prompts voor taal '{language}'")
+        return cls(**profiles[language])
+
+
+def format_sources(hits: list[Hit], prompts: Prompts, budget_chars: int) -> str:
+    blocks = []
+    for n, hit in enumerate(hits, start=1):
+        page = prompts.page.format(page=hit.chunk.page) if hit.chunk.page else ""
+        blocks.append(prompts.source.format(n=n, source=hit.chunk.source, page=page, text=hit.chunk.text))
+    text = "\n\n".join(blocks)
+    return text[:budget_chars]
+
+
+def is_refusal(text: str, refusal: str) -> bool:
+    """The model declined: it wrote nothing, or the refusal sentence (allowing small variations)."""
+    normalised = re.sub(r"\W+", " ", text).strip().lower()
+    core = re.sub(r"\W+", " ", refusal).strip().lower()
+    return not normalised or core in normalised
+
+
+def cited_numbers(text: str, available: int) -> list[int]:
+    return sorted({int(n) for n in CITATION_MARK.findall(text) if 1 <= int(n) <= available})
+
+
+class Assistant:
+    def __init__(self, store: ChunkStore, embedder, llm, settings: Settings):
+        self.store = store
+        self.embedder = embedder
+        self.llm = llm
+        self.settings = settings
+        self.prompts = Prompts.load(settings.resolve(settings.answer.prompts_file), settings.answer.language)
+
+    def ask(self, question: str, collection: str | None = None) -> Answer:
+        *_, answer = self.stream(question, collection)
+        return answer
+
+    def stream(self, question: str, collection: str | None = None) -> Iterator[str | Answer]:
+        """Yields pieces of answer text, then the finished Answer."""
+        collection = collection or self.settings.collection
+        started = time.perf_counter()
+        hits = relevant(
+            retrieve(question, self.store, self.embedder, collection, self.settings.retrieval.top_k),
+            self.settings.retrieval.min_score,
+        )
+        timings = {"retrieve_s": round(time.perf_counter() - started, 4), "generate_s": 0.0}
+        if not hits:
+            yield self.prompts.refusal
+            yield Answer(question, self.prompts.refusal, True, [], timings)
+            return
+
+        started = time.perf_counter()
+        pieces: list[str] = []
+        for delta in self.llm.stream_chat(self._messages(question, hits)):
+            pieces.append(delta.delta or "")
+            yield delta.delta or ""
+        timings["generate_s"] = round(time.perf_counter() - started, 4)
+
+        text = "".join(pieces).strip()
+        if is_refusal(text, self.prompts.refusal):
+            yield Answer(question, self.prompts.refusal, True, [], timings)
+            return
+        citations = [
+            Citation(n, hit.chunk.source, hit.chunk.page, hit.chunk.text, round(hit.score, 4))
+            for n, hit in enumerate(hits, start=1)
+        ]
+        yield Answer(question, text, False, citations, timings)
+
+    def _messages(self, question: str, hits: list[Hit]) -> list[ChatMessage]:
+        llm = self.settings.llm
+        budget = (llm.context_window - llm.max_tokens - PROMPT_OVERHEAD_TOKENS) * CHARS_PER_TOKEN
+        sources = format_sources(hits, self.prompts, budget)
+        return [
+            ChatMessage(role=MessageRole.SYSTEM, content=self.prompts.system),
+            ChatMessage(role=MessageRole.USER, content=self.prompts.user.format(sources=sources, question=question)),
+        ]

@@ -1,0 +1,174 @@
+"""The `bronvast` command: a thin face over bronvast.app.Bronvast."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bronvast.app import Bronvast
+from bronvast.factories import ModelNotFound
+from bronvast.schema import Answer
+from bronvast.settings import SettingsError, load_settings
+from bronvast.store import StoreError, StoreLocked
+
+cli = typer.Typer(
+    help="bronvast: vragen beantwoorden met bronvermelding, op eigen hardware.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+ConfigOption = Annotated[
+    Optional[Path], typer.Option("--config", help="YAML-profiel (standaard: $BRONVAST_CONFIG of config/default.yaml)")
+]
+SetOption = Annotated[
+    Optional[list[str]], typer.Option("--set", help="Eén instelling overschrijven, bv. retrieval.top_k=8 (herhaalbaar)")
+]
+CollectionOption = Annotated[Optional[str], typer.Option("--collection", "-c", help="Collectie (standaard: default)")]
+
+LOCKED_HINT = (
+    "Stop `bronvast serve` en probeer het opnieuw, of voeg documenten toe via het tabblad "
+    "'Documenten toevoegen' in de webinterface."
+)
+
+
+@contextmanager
+def application(config: Path | None, overrides: list[str] | None):
+    """Builds the app and turns every expected failure into a plain message and exit code 1."""
+    app = None
+    try:
+        app = Bronvast(load_settings(config, overrides))
+        yield app
+    except StoreLocked as exc:
+        errors.print(f"[red]Fout:[/] {exc}\n{LOCKED_HINT}")
+        raise typer.Exit(1) from None
+    except (SettingsError, StoreError, ModelNotFound) as exc:
+        errors.print(f"[red]Fout:[/] {exc}")
+        raise typer.Exit(1) from None
+    finally:
+        if app is not None:
+            app.close()
+
+
+@cli.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Bestanden en mappen om te indexeren")],
+    collection: CollectionOption = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Indexeer PDF, DOCX, HTML, TXT en Markdown. Exitcode 0: alles geïndexeerd, 2: bestanden geweigerd."""
+    with application(config, set_) as app:
+        with Progress(
+            TextColumn("[bold]Indexeren"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.description}"), console=errors, transient=True,
+        ) as progress:
+            task = progress.add_task("", total=None)
+            report = app.ingest(
+                paths,
+                collection,
+                on_start=lambda total: progress.update(task, total=total),
+                on_file=lambda outcome: progress.update(task, advance=1, description=outcome.path.name),
+            )
+    table = Table(title=f"Collectie '{report.collection}' — {report.seconds:.1f} s")
+    for column in ("Bestand", "Status", "Chunks", "Reden"):
+        table.add_column(column)
+    for outcome in report.outcomes:
+        style = "red" if outcome.status == "geweigerd" else None
+        table.add_row(str(outcome.path), outcome.status, str(outcome.chunks or ""), outcome.reason, style=style)
+    console.print(table)
+    if report.rejected:
+        errors.print(f"[red]{len(report.rejected)} bestand(en) geweigerd[/]; de overige zijn geïndexeerd.")
+    raise typer.Exit(report.exit_code)
+
+
+@cli.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="De vraag")],
+    collection: CollectionOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Eén JSON-object als uitvoer")] = False,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Stel een vraag; het antwoord verwijst naar de bronnen als [1], [2]."""
+    with application(config, set_) as app:
+        if as_json:
+            print(json.dumps(app.ask(question, collection).to_json(), ensure_ascii=False, indent=2))
+            return
+        answer = None
+        for piece in app.stream(question, collection):
+            if isinstance(piece, Answer):
+                answer = piece
+            else:
+                sys.stdout.write(piece)
+                sys.stdout.flush()
+        print()
+        print_sources(answer)
+
+
+def print_sources(answer: Answer) -> None:
+    if answer.refused:
+        return
+    console.print("\n[bold]Bronnen[/]")
+    for citation in answer.citations:
+        page = f", pagina {citation.page}" if citation.page else ""
+        excerpt = " ".join(citation.text.split())[:200]
+        console.print(f"[{citation.n}] [bold]{citation.source}[/]{page} (score {citation.score:.2f})\n    {excerpt}…",
+                      highlight=False)
+
+
+@cli.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="Eén JSON-object als uitvoer")] = False,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Aantal documenten en chunks per collectie."""
+    with application(config, set_) as app:
+        collections = app.status()
+    if as_json:
+        print(json.dumps({"collections": [vars(c) for c in collections]}, ensure_ascii=False))
+        return
+    table = Table(title="Collecties")
+    for column in ("Naam", "Documenten", "Chunks"):
+        table.add_column(column)
+    for stats in collections:
+        table.add_row(stats.name, str(stats.documents), str(stats.chunks))
+    console.print(table if collections else "Nog geen collecties. Indexeer documenten met `bronvast ingest PAD`.")
+
+
+@cli.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="Adres (standaard serve.host)")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Poort (standaard serve.port)")] = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Start de chat-webinterface."""
+    from assistant.ui import build_ui
+
+    with application(config, set_) as app:
+        app.store  # open the store now, so a locked data dir is reported before the server starts
+        ui = build_ui(app)
+        host = host or app.settings.serve.host
+        port = port or app.settings.serve.port
+        console.print(f"bronvast luistert op http://{host}:{port}")
+        ui.queue().launch(server_name=host, server_port=port, show_error=True, quiet=True)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""The Gradio chat: a thin face over bronvast.app.Bronvast (labels in Dutch)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import gradio as gr
+
+from bronvast.app import Bronvast
+from bronvast.schema import Answer
+from bronvast.store import StoreError
+
+SOURCES_HEADING = "**Bronnen**"
+
+
+def format_answer(answer: Answer) -> str:
+    """The answer followed by every cited source: file, page and the passage itself."""
+    if answer.refused:
+        return answer.answer
+    lines = [answer.answer, "", SOURCES_HEADING]
+    for c in answer.citations:
+        page = f", pagina {c.page}" if c.page else ""
+        passage = " ".join(c.text.split())
+        lines.append(f"<details><summary>[{c.n}] {c.source}{page}</summary>\n\n{passage}\n\n</details>")
+    return "\n".join(lines)
+
+
+def respond(app: Bronvast, message: str, collection: str) -> Iterator[str]:
+    """The chat's answer function: streams the growing answer, then shows it with its sources."""
+    if not message.strip():
+        yield "Stel een vraag over de documenten."
+        return
+    text = ""
+    try:
+        for piece in app.stream(message, collection or None):
+            if isinstance(piece, Answer):
+                yield format_answer(piece)
+            else:
+                text += piece
+                yield text
+    except StoreError as exc:
+        yield f"Fout: {exc}"
+
+
+def add_documents(app: Bronvast, files: list[str] | None, collection: str) -> str:
+    """Ingest through the serving process: the embedded store admits only this process while it serves."""
+    if not files:
+        return "Kies eerst een of meer bestanden."
+    target = app.settings.data_dir / "uploads" / (collection or app.settings.collection)
+    target.mkdir(parents=True, exist_ok=True)
+    copies = []
+    for name in files:
+        copy = target / Path(name).name
+        shutil.copyfile(name, copy)
+        copies.append(copy)
+    try:
+        report = app.ingest(copies, collection or None)
+    except StoreError as exc:
+        return f"Fout: {exc}"
+    rows = ["| Bestand | Status | Chunks | Reden |", "|---|---|---|---|"]
+    rows += [f"| {o.path.name} | {o.status} | {o.chunks or ''} | {o.reason} |" for o in report.outcomes]
+    return "\n".join(rows)
+
+
+def collection_names(app: Bronvast) -> list[str]:
+    return app.store.collections() or [app.settings.collection]
+
+
+def build_ui(app: Bronvast) -> gr.Blocks:
+    with gr.Blocks(title="bronvast") as ui:
+        gr.Markdown("# bronvast\nVragen over uw documenten, beantwoord met bronvermelding. Alles draait lokaal.")
+        collection = gr.Dropdown(
+            choices=collection_names(app), value=app.settings.collection, label="Collectie", allow_custom_value=True
+        )
+        with gr.Tab("Vragen"):
+            gr.ChatInterface(
+                fn=lambda message, history, chosen: respond(app, message, chosen),
+                additional_inputs=[collection],
+                chatbot=gr.Chatbot(label="Gesprek", height=520),
+                textbox=gr.Textbox(placeholder="Stel uw vraag…", label="Vraag", submit_btn="Verstuur"),
+                examples=[
+                    ["Wat kost parkeren in het centrum?", None],
+                    ["Welke gronden noemt het bezwaarschrift?", None],
+                ],
+                cache_examples=False,
+            )
+        with gr.Tab("Documenten toevoegen"):
+            files = gr.File(label="Bestanden (PDF, DOCX, HTML, TXT, Markdown)", file_count="multiple", type="filepath")
+            button = gr.Button("Indexeren", variant="primary")
+            result = gr.Markdown()
+            button.click(lambda chosen, paths: add_documents(app, paths, chosen), [collection, files], result)
+        with gr.Tab("Status"):
+            overview = gr.Markdown()
+            refresh = gr.Button("Vernieuwen")
+            refresh.click(lambda: status_markdown(app), None, overview)
+            ui.load(lambda: status_markdown(app), None, overview)
+    return ui
+
+
+def status_markdown(app: Bronvast) -> str:
+    rows = ["| Collectie | Documenten | Chunks |", "|---|---|---|"]
+    rows += [f"| {s.name} | {s.documents} | {s.chunks} |" for s in app.status()]
+    return "\n".join(rows)

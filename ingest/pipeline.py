@@ -1,0 +1,117 @@
+"""Stage 3, index: files -> documents -> chunks -> vectors -> the store, one whole file at a time.
+
+A file is read, chunked and embedded completely in memory before anything is written, so a file that fails
+leaves nothing behind. A changed file's new chunks are written before its old ones are deleted, so a question
+asked meanwhile always finds one complete version.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from bronvast.schema import Chunk
+from bronvast.store import ChunkStore, check_collection_name
+from ingest.chunking import chunk_document
+from ingest.readers import UnreadableFile, read_document
+
+Status = Literal["nieuw", "vervangen", "ongewijzigd", "geweigerd"]
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    path: Path
+    status: Status
+    chunks: int = 0
+    reason: str = ""
+
+
+@dataclass
+class IngestReport:
+    collection: str
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rejected(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "geweigerd"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every file is indexed, 2 when some were rejected."""
+        return 2 if self.rejected else 0
+
+
+def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
+    """Files named and files inside folders named (hidden ones skipped), and outcomes for paths that do not exist."""
+    files: list[Path] = []
+    missing: list[FileOutcome] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(FileOutcome(path, "geweigerd", reason="bestand of map bestaat niet"))
+    return list(dict.fromkeys(files)), missing
+
+
+class Indexer:
+    """Writes whole files into one collection; holds the stage objects, no other state."""
+
+    def __init__(self, store: ChunkStore, embedder, splitter, collection: str):
+        self.store = store
+        self.embedder = embedder
+        self.splitter = splitter
+        self.collection = check_collection_name(collection)
+
+    def index_file(self, path: Path) -> FileOutcome:
+        try:
+            document = read_document(path)
+        except UnreadableFile as exc:
+            return FileOutcome(path, "geweigerd", reason=str(exc))
+        key = str(path.resolve())
+        previous = self.store.indexed_sha(self.collection, key)
+        if previous == {document.sha256}:
+            return FileOutcome(path, "ongewijzigd")
+        chunks = chunk_document(document, self.collection, self.splitter)
+        vectors = self.embedder.get_text_embedding_batch([c.text for c in chunks])
+        self._write(chunks, vectors, keep_on_failure=document.sha256 in previous)
+        self.store.delete_document(self.collection, key, keep_sha=document.sha256)
+        return FileOutcome(path, "vervangen" if previous else "nieuw", chunks=len(chunks))
+
+    def _write(self, chunks: list[Chunk], vectors: list[list[float]], keep_on_failure: bool) -> None:
+        self.store.ensure_collection(self.collection, len(vectors[0]))
+        try:
+            self.store.upsert(self.collection, chunks, vectors)
+        except BaseException:
+            if not keep_on_failure:  # leave no partial copy of this version behind
+                self.store.delete_points(self.collection, [c.id for c in chunks])
+            raise
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    indexer: Indexer,
+    on_file: Callable[[FileOutcome], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> IngestReport:
+    started = time.perf_counter()
+    files, missing = find_files(paths)
+    report = IngestReport(indexer.collection, outcomes=list(missing))
+    if on_start:
+        on_start(len(files))
+    for path in files:
+        outcome = indexer.index_file(path)
+        report.outcomes.append(outcome)
+        if on_file:
+            on_file(outcome)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,147 @@
+"""Stage 1, documents: a file on disk -> a SourceDocument with its text per page.
+
+Own readers on pypdf / python-docx / BeautifulSoup rather than llama-index's file readers, because users need a
+plain Dutch reason per rejected file and PDF page numbers on every chunk, and the HTML readers keep navigation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pypdf
+from bs4 import BeautifulSoup
+from charset_normalizer import from_bytes
+from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+from bronvast.schema import Page, SourceDocument
+
+SUPPORTED_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "text", ".md": "text"}
+
+# Elements that hold site chrome rather than the document itself.
+HTML_BOILERPLATE = ["nav", "header", "footer", "aside", "script", "style", "noscript", "form", "template", "svg"]
+HTML_BLOCKS = ["p", "div", "li", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "pre", "blockquote"]
+HTML_BOILERPLATE_HINT = re.compile(r"cookie|menu|navigat|breadcrumb|footer|sidebar|skip-?link", re.IGNORECASE)
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns about every broken object pointer
+
+
+class UnreadableFile(Exception):
+    """The file cannot be indexed; the message is the plain reason shown to the user."""
+
+
+def read_document(path: Path) -> SourceDocument:
+    kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise UnreadableFile(f"bestandstype '{path.suffix or '(geen)'}' wordt niet ondersteund")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFile(f"kan het bestand niet openen ({exc.strerror})") from exc
+    if not data.strip():
+        raise UnreadableFile("leeg bestand")
+    title, pages = READERS[kind](data, path)
+    pages = [Page(p.number, _tidy(p.text)) for p in pages]
+    pages = [p for p in pages if p.text]
+    if not pages:
+        raise UnreadableFile("bevat geen leesbare tekst (bijvoorbeeld een scan zonder tekstlaag)")
+    return SourceDocument(
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        kind=kind,
+        title=title or _first_line(pages[0].text) or path.stem,
+        pages=pages,
+    )
+
+
+def _read_pdf(data: bytes, path: Path) -> tuple[str, list[Page]]:
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadableFile("PDF is versleuteld met een wachtwoord")
+        pages = [Page(number, page.extract_text() or "") for number, page in enumerate(reader.pages, start=1)]
+        title = (reader.metadata or {}).get("/Title") if reader.metadata else None
+    except UnreadableFile:
+        raise
+    except FileNotDecryptedError as exc:
+        raise UnreadableFile("PDF is versleuteld met een wachtwoord") from exc
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        # pypdf signals broken files with many exception types; any of them means: not a usable PDF.
+        raise UnreadableFile(f"geen geldig of een beschadigd PDF-bestand ({type(exc).__name__})") from exc
+    return str(title).strip() if title else "", pages
+
+
+def _read_docx(data: bytes, path: Path) -> tuple[str, list[Page]]:
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise UnreadableFile("geen geldig of een beschadigd DOCX-bestand") from exc
+    paragraphs = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        paragraphs.extend(" | ".join(cell.text for cell in row.cells) for row in table.rows)
+    title = document.core_properties.title or next(
+        (p.text for p in document.paragraphs if p.style.name.startswith(("Title", "Heading")) and p.text.strip()), ""
+    )
+    return title, [Page(None, "\n".join(paragraphs))]
+
+
+def _read_html(data: bytes, path: Path) -> tuple[str, list[Page]]:
+    soup = BeautifulSoup(_decode(data), "html.parser")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for tag in soup.find_all(HTML_BOILERPLATE):
+        tag.decompose()
+    for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo"]}):
+        tag.decompose()
+    for tag in soup.find_all(
+        lambda t: t.attrs is not None
+        and HTML_BOILERPLATE_HINT.search(" ".join(t.get("class", [])) + " " + (t.get("id") or ""))
+    ):
+        tag.decompose()
+    main = soup.find("main") or soup.find("article") or soup.body or soup
+    for block in main.find_all(HTML_BLOCKS):
+        block.append("\n")  # keep paragraphs apart without splitting sentences at inline tags
+    heading = main.find("h1")
+    return (heading.get_text(" ", strip=True) if heading else title), [Page(None, main.get_text())]
+
+
+def _read_text(data: bytes, path: Path) -> tuple[str, list[Page]]:
+    text = _decode(data)
+    heading = re.search(r"^#\s+(.+)$", text, re.MULTILINE) if path.suffix.lower() == ".md" else None
+    return (heading.group(1).strip() if heading else ""), [Page(None, text)]
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 when it is, else the encoding charset-normalizer detects (latin-1, cp1252, UTF-16 ...)."""
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableFile("geen tekstbestand (binaire inhoud)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None or _looks_binary(str(best)):
+        raise UnreadableFile("geen tekstbestand: de tekencodering is niet te herkennen (binaire inhoud?)")
+    return str(best)
+
+
+def _looks_binary(text: str) -> bool:
+    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return control > max(3, len(text) // 100)
+
+
+def _tidy(text: str) -> str:
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _first_line(text: str) -> str:
+    line = next((line.strip("# ").strip() for line in text.splitlines() if line.strip()), "")
+    return line[:120]
+
+
+READERS = {"pdf": _read_pdf, "docx": _read_docx, "html": _read_html, "text": _read_text}
