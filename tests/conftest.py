@@ -1,0 +1,53 @@
+"""Shared fixtures: one real app (embedded Qdrant, packaged MiniLM, packaged SmolLM2 GGUF) per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bronvast.app import Bronvast
+from bronvast.settings import PROJECT_ROOT, Settings, load_settings
+
+# The tests exercise the shipped default profile; a developer's BRONVAST_* variables must not change it.
+for _key in [k for k in os.environ if k.startswith("BRONVAST_")]:
+    del os.environ[_key]
+
+DEMO_DIR = PROJECT_ROOT / "samples" / "demo"
+DEMO_DATASET = PROJECT_ROOT / "eval" / "datasets" / "demo.jsonl"
+DEMO_COLLECTION = "demo"
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory) -> Settings:
+    return load_settings(overrides=[f"data_dir={tmp_path_factory.mktemp('data')}"])
+
+
+@pytest.fixture(scope="session")
+def app(settings):
+    application = Bronvast(settings)
+    yield application
+    application.close()
+
+
+@pytest.fixture(scope="session")
+def demo(app) -> str:
+    """The demo corpus, indexed once into its own collection; returns the collection name."""
+    report = app.ingest([DEMO_DIR], DEMO_COLLECTION)
+    assert report.exit_code == 0, report.rejected
+    return DEMO_COLLECTION
+
+
+def chunks_of(app: Bronvast, collection: str) -> list[dict]:
+    """Every stored chunk's payload, read straight from Qdrant."""
+    points, _ = app.store.client.scroll(collection, limit=10_000, with_payload=True)
+    return [p.payload for p in points]
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """A fresh data dir for one CLI test, passed the way users do: BRONVAST_DATA_DIR."""
+    path = tmp_path / "data"
+    monkeypatch.setenv("BRONVAST_DATA_DIR", str(path))
+    return path

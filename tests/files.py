@@ -1,0 +1,171 @@
+"""Generate test documents on the fly, so no binary fixtures are committed.
+
+Every helper writes one file at `path` (parent folders are created) and returns that path.
+Import from a test module in this folder with `from files import make_pdf, ...`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+from pathlib import Path
+
+import docx
+from fpdf import FPDF
+from pypdf import PdfReader, PdfWriter
+
+
+def _target(path: Path | str) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def make_pdf(path: Path | str, pages: list[str], title: str | None = None) -> Path:
+    """A text PDF with one page per string in `pages` (core Helvetica font: latin-1 characters only).
+
+    `title` goes into the document metadata (/Title); without it the PDF has no title metadata.
+    """
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=12)
+    if title is not None:
+        pdf.set_title(title)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 8, text)
+    path = _target(path)
+    pdf.output(str(path))
+    return path
+
+
+def make_encrypted_pdf(path: Path | str, text: str = "Vertrouwelijke tekst.", password: str = "geheim") -> Path:
+    """A one-page text PDF that can only be opened with the user password `password` (AES-256)."""
+    buffer = io.BytesIO()
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=12)
+    pdf.add_page()
+    pdf.multi_cell(0, 8, text)
+    pdf.output(buffer)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buffer.getvalue())))
+    writer.encrypt(user_password=password, owner_password=password + "-eigenaar", algorithm="AES-256")
+    path = _target(path)
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path
+
+
+def make_image_only_pdf(path: Path | str, pages: int = 2) -> Path:
+    """A PDF whose pages only hold drawn shapes (rectangles and lines): no text layer, like a scan."""
+    pdf = FPDF()
+    for _ in range(pages):
+        pdf.add_page()
+        pdf.set_fill_color(120, 120, 120)
+        pdf.rect(20, 20, 170, 60, style="F")
+        pdf.line(20, 100, 190, 250)
+    path = _target(path)
+    pdf.output(str(path))
+    return path
+
+
+def make_truncated_pdf(path: Path | str, keep: float = 0.5) -> Path:
+    """A valid text PDF cut off after the first `keep` fraction of its bytes (an interrupted download)."""
+    buffer = io.BytesIO()
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=12)
+    for n in range(1, 4):
+        pdf.add_page()
+        pdf.multi_cell(0, 8, f"Pagina {n} van een document dat halverwege is afgebroken. " * 5)
+    pdf.output(buffer)
+    data = buffer.getvalue()
+    path = _target(path)
+    path.write_bytes(data[: int(len(data) * keep)])
+    return path
+
+
+def make_docx(
+    path: Path | str,
+    title: str | None,
+    headings_and_paragraphs: list[tuple[str, str]],
+    table: list[list[str]] | None = None,
+) -> Path:
+    """A Word document: per (heading, paragraph) pair a level-1 heading and a paragraph, then an optional table.
+
+    `title` is stored in the core properties (File > Properties > Title); None leaves it empty.
+    `table` is a list of rows, each a list of cell texts.
+    """
+    document = docx.Document()
+    if title is not None:
+        document.core_properties.title = title
+    for heading, paragraph in headings_and_paragraphs:
+        document.add_heading(heading, level=1)
+        document.add_paragraph(paragraph)
+    if table:
+        grid = document.add_table(rows=len(table), cols=max(len(row) for row in table))
+        for r, row in enumerate(table):
+            for c, text in enumerate(row):
+                grid.cell(r, c).text = text
+    path = _target(path)
+    document.save(str(path))
+    return path
+
+
+# Words that only occur in the site chrome of make_html, so tests can assert they were stripped.
+HTML_BOILERPLATE_WORDS = ["Hoofdmenu", "Websitekop", "Colofonregel", "Cookiemelding", "Zijbalkje"]
+
+
+def make_html(
+    path: Path | str,
+    main_html: str,
+    head_title: str = "Gemeente Voorbeeld - Website",
+    encoding: str = "utf-8",
+) -> Path:
+    """A web page: `main_html` inside <main>, wrapped in nav, header, footer, aside and a cookie banner.
+
+    The chrome uses only the words in HTML_BOILERPLATE_WORDS; `head_title` goes into <title>.
+    """
+    page = f"""<!DOCTYPE html>
+<html lang="nl"><head><meta charset="{encoding}"><title>{head_title}</title>
+<style>.x {{ color: red; }}</style><script>var Scriptwoord = 1;</script></head>
+<body>
+<div class="cookie-banner" id="cookie-consent">Cookiemelding: wij gebruiken cookies. <button>Akkoord</button></div>
+<header><a href="/">Websitekop Gemeente Voorbeeld</a></header>
+<nav><ul><li><a href="/">Hoofdmenu</a></li><li><a href="/zoek">Zoeken</a></li></ul></nav>
+<main>
+{main_html}
+</main>
+<aside>Zijbalkje met nieuws</aside>
+<footer><p>Colofonregel &copy; Gemeente Voorbeeld</p></footer>
+</body></html>
+"""
+    path = _target(path)
+    path.write_bytes(page.encode(encoding))
+    return path
+
+
+def make_text(path: Path | str, text: str, encoding: str = "utf-8") -> Path:
+    """A text file in `encoding`; use "utf-8-sig" for UTF-8 with BOM, "utf-16" for UTF-16 with BOM."""
+    path = _target(path)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def make_random_bytes(path: Path | str, size: int = 4096, seed: int = 1234) -> Path:
+    """`size` reproducible random bytes, whatever the file name claims it is."""
+    path = _target(path)
+    path.write_bytes(random.Random(seed).randbytes(size))
+    return path
+
+
+def make_empty(path: Path | str, content: bytes = b"") -> Path:
+    """An empty file (0 bytes), or one holding only `content` (e.g. b" \\n\\t " for whitespace only)."""
+    path = _target(path)
+    path.write_bytes(content)
+    return path
+
+
+def make_unreadable(path: Path | str) -> Path:
+    """A text file without read permission. Skip tests using it when running as root (root reads anyway)."""
+    path = make_text(path, "Deze tekst mag niemand lezen.")
+    os.chmod(path, 0)
+    return path

@@ -1,0 +1,123 @@
+"""Ingest against the real embedded Qdrant and the packaged embedder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import chunks_of
+
+from bronvast.store import QdrantStore
+from ingest.pipeline import Indexer, find_files
+from ingest.chunking import make_splitter
+from bronvast import factories
+from files import make_encrypted_pdf, make_pdf
+
+
+def test_demo_corpus_chunks_carry_source_page_and_metadata(app, demo):
+    chunks = chunks_of(app, demo)
+    sources = {c["source"] for c in chunks}
+    assert sources == {
+        "beleidsnota-duurzame-mobiliteit-2025.pdf",
+        "inventaris-archief-gemeentesecretarie-1945-1990.txt",
+        "bezwaarschrift-omgevingsvergunning-kerkstraat-12.docx",
+        "raadsbesluit-2025-014-speeltuinen.html",
+        "notulen-raadsvergadering-2025-03-13.md",
+    }
+    pdf_pages = {c["page"] for c in chunks if c["source"].endswith(".pdf")}
+    assert pdf_pages == {1, 2, 3, 4, 5}
+    assert all(c["page"] is None for c in chunks if not c["source"].endswith(".pdf"))
+    for chunk in chunks:
+        assert chunk["collection"] == demo
+        assert len(chunk["sha256"]) == 64
+        assert chunk["title"] and chunk["ingested_at"] and Path(chunk["path"]).is_absolute()
+    # the parking tariff is on page 3 of the policy note
+    assert any("3,20 euro" in c["text"] and c["page"] == 3 for c in chunks)
+    # the latin-1 inventory was decoded, not mangled
+    assert any("geïnventariseerd" in c["text"] for c in chunks if c["source"].endswith(".txt"))
+
+
+def test_html_navigation_and_footer_are_not_indexed(app, demo):
+    html = " ".join(c["text"] for c in chunks_of(app, demo) if c["source"].endswith(".html"))
+    assert "Speelruimteplan" in html
+    assert "Afvalkalender" not in html and "Cookiebeleid" not in html
+
+
+def test_reingesting_unchanged_files_adds_nothing(app, demo):
+    before = app.store.stats(demo)
+    report = app.ingest([Path("samples/demo")], demo)
+    assert {o.status for o in report.outcomes} == {"ongewijzigd"}
+    assert app.store.stats(demo) == before
+
+
+def test_changed_file_replaces_its_chunks(app, tmp_path):
+    note = tmp_path / "memo.txt"
+    note.write_text("De vergadering over de brug is verplaatst naar dinsdag.", encoding="utf-8")
+    assert app.ingest([note], "replace").outcomes[0].status == "nieuw"
+    note.write_text("De vergadering over de sluis is verplaatst naar donderdag.", encoding="utf-8")
+    outcome = app.ingest([note], "replace").outcomes[0]
+    assert (outcome.status, outcome.chunks) == ("vervangen", 1)
+    texts = [c["text"] for c in chunks_of(app, "replace")]
+    assert texts == ["De vergadering over de sluis is verplaatst naar donderdag."]
+
+
+def test_bad_files_are_named_with_reasons_and_leave_nothing(app, tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "goed.md").write_text("# Besluit\n\nHet college stemt in met de nieuwe verlichting.", encoding="utf-8")
+    make_pdf(folder / "rapport.pdf", ["Pagina een over de haven.", "Pagina twee over de dijk."], title="Rapport")
+    make_encrypted_pdf(folder / "geheim.pdf")
+    (folder / "leeg.txt").write_bytes(b"")
+    (folder / "kapot.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)
+    (folder / "nep.docx").write_text("dit is geen docx", encoding="utf-8")
+    (folder / "tabel.xyz").write_text("a,b", encoding="utf-8")
+    (folder / ".verborgen.txt").write_text("hidden files are skipped", encoding="utf-8")
+
+    report = app.ingest([folder, tmp_path / "bestaat-niet.pdf"], "mixed")
+
+    reasons = {o.path.name: o.reason for o in report.rejected}
+    assert report.exit_code == 2
+    assert set(reasons) == {"geheim.pdf", "leeg.txt", "kapot.pdf", "nep.docx", "tabel.xyz", "bestaat-niet.pdf"}
+    assert "versleuteld" in reasons["geheim.pdf"]
+    assert "leeg" in reasons["leeg.txt"]
+    assert "PDF" in reasons["kapot.pdf"]
+    assert "DOCX" in reasons["nep.docx"]
+    assert "niet ondersteund" in reasons["tabel.xyz"]
+    assert "bestaat niet" in reasons["bestaat-niet.pdf"]
+    stored = chunks_of(app, "mixed")
+    assert {c["source"] for c in stored} == {"goed.md", "rapport.pdf"}
+    assert sorted(c["page"] for c in stored if c["source"] == "rapport.pdf") == [1, 2]
+
+
+def test_all_good_files_exit_zero(app, tmp_path):
+    (tmp_path / "a.txt").write_text("Afval wordt op maandag opgehaald.", encoding="utf-8")
+    assert app.ingest([tmp_path], "good").exit_code == 0
+
+
+class FailingStore(QdrantStore):
+    """The real store, failing after it has written part of a file (as a full disk or a kill would)."""
+
+    def upsert(self, collection, chunks, vectors):
+        super().upsert(collection, chunks[:1], vectors[:1])
+        raise OSError("schijf vol")
+
+
+def test_a_write_that_fails_halfway_leaves_no_partial_document(app, tmp_path):
+    long_text = "\n\n".join(f"Paragraaf {i} over de herinrichting van het marktplein en de kosten." * 6 for i in range(20))
+    (tmp_path / "lang.txt").write_text(long_text, encoding="utf-8")
+    splitter = make_splitter(app.settings.chunking, factories.make_tokenizer(app.settings).tokenize)
+    indexer = Indexer(FailingStore(app.store.client, payload_indexes=False), app.embedder, splitter, "partial")
+    with pytest.raises(OSError):
+        indexer.index_file(tmp_path / "lang.txt")
+    assert chunks_of(app, "partial") == []
+
+
+def test_find_files_walks_folders_and_skips_hidden(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("b")
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("x")
+    files, missing = find_files([tmp_path, tmp_path / "a.txt"])
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == ["a.txt", "sub/b.txt"]
+    assert missing == []

@@ -1,0 +1,337 @@
+"""ingest.readers.read_document: real content out of generated files, and a plain reason for every bad file."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+
+import pytest
+from files import (
+    HTML_BOILERPLATE_WORDS,
+    make_docx,
+    make_empty,
+    make_encrypted_pdf,
+    make_html,
+    make_image_only_pdf,
+    make_pdf,
+    make_random_bytes,
+    make_text,
+    make_truncated_pdf,
+    make_unreadable,
+)
+
+from ingest.readers import UnreadableFile, read_document
+
+DUTCH_LATIN = "Het café in Wijk bij Duurstede organiseert een reünie; naïeve vragen zijn ook één keer welkom."
+
+
+def reason(path) -> str:
+    with pytest.raises(UnreadableFile) as info:
+        read_document(path)
+    return str(info.value)
+
+
+# --- PDF --------------------------------------------------------------------------------------------------------
+
+
+def test_pdf_text_per_page_with_page_numbers_and_metadata_title(tmp_path):
+    pages = [
+        "De gemeente haalt het restafval op maandag op.",
+        "Parkeervergunningen vraagt u aan via het loket.",
+        "Bezwaar maken kan binnen zes weken na de beslissing.",
+    ]
+    path = make_pdf(tmp_path / "beleid.pdf", pages, title="Beleidsnota afval en parkeren")
+
+    doc = read_document(path)
+
+    assert doc.kind == "pdf"
+    assert doc.title == "Beleidsnota afval en parkeren"
+    assert [p.number for p in doc.pages] == [1, 2, 3]
+    assert [p.text for p in doc.pages] == pages
+    assert doc.path == path
+
+
+def test_pdf_keeps_latin1_characters(tmp_path):
+    path = make_pdf(tmp_path / "accent.pdf", [DUTCH_LATIN])
+    assert read_document(path).pages[0].text == DUTCH_LATIN
+
+
+def test_pdf_without_metadata_title_falls_back_to_first_line(tmp_path):
+    path = make_pdf(tmp_path / "zonder-titel.pdf", ["Jaarverslag 2024\nHet jaar begon rustig.", "Tweede pagina."])
+
+    doc = read_document(path)
+
+    assert doc.title == "Jaarverslag 2024"
+    assert doc.pages[1].number == 2 and doc.pages[1].text == "Tweede pagina."
+
+
+def test_pdf_blank_page_is_dropped_but_numbers_stay_true(tmp_path):
+    path = make_pdf(tmp_path / "gat.pdf", ["Eerste pagina.", "", "Derde pagina."])
+
+    doc = read_document(path)
+
+    assert [(p.number, p.text) for p in doc.pages] == [(1, "Eerste pagina."), (3, "Derde pagina.")]
+
+
+# --- DOCX -------------------------------------------------------------------------------------------------------
+
+
+def test_docx_paragraphs_tables_and_core_title(tmp_path):
+    path = make_docx(
+        tmp_path / "notitie.docx",
+        "Notitie hondenbelasting",
+        [("Aanleiding", "De raad vroeg om een evaluatie van de hondenbelasting."), ("Voorstel", "Wij stellen voor de belasting af te schaffen.")],
+        table=[["Jaar", "Opbrengst"], ["2023", "€ 120.000"]],
+    )
+
+    doc = read_document(path)
+
+    assert doc.kind == "docx"
+    assert doc.title == "Notitie hondenbelasting"
+    assert len(doc.pages) == 1 and doc.pages[0].number is None
+    text = doc.pages[0].text
+    assert "De raad vroeg om een evaluatie van de hondenbelasting." in text
+    assert "Wij stellen voor de belasting af te schaffen." in text
+    assert "Aanleiding" in text
+    assert "Jaar | Opbrengst" in text
+    assert "2023 | € 120.000" in text
+
+
+def test_docx_without_core_title_uses_first_heading(tmp_path):
+    path = make_docx(tmp_path / "geen-titel.docx", None, [("Subsidieregeling sport", "Verenigingen kunnen subsidie aanvragen.")])
+    assert read_document(path).title == "Subsidieregeling sport"
+
+
+# --- HTML -------------------------------------------------------------------------------------------------------
+
+
+MAIN_HTML = """
+<h1>Afvalkalender 2025</h1>
+<p>De <b>groene container</b> wordt elke <a href="/gft">twee weken</a> geleegd.</p>
+<p>Grof vuil brengt u <em>gratis</em> naar de milieustraat.</p>
+<ul><li>Papier op dinsdag</li><li>Plastic op vrijdag</li></ul>
+"""
+
+
+def test_html_keeps_main_text_and_drops_site_chrome(tmp_path):
+    path = make_html(tmp_path / "afval.html", MAIN_HTML)
+
+    doc = read_document(path)
+    text = doc.pages[0].text
+
+    assert doc.kind == "html"
+    assert "De groene container wordt elke twee weken geleegd." in text  # inline tags do not split the sentence
+    assert "Grof vuil brengt u gratis naar de milieustraat." in text
+    assert "Papier op dinsdag" in text and "Plastic op vrijdag" in text
+    assert "Papier op dinsdag Plastic" not in text  # list items stay separate lines
+    for word in HTML_BOILERPLATE_WORDS + ["Akkoord", "Scriptwoord", "color"]:
+        assert word not in text, f"boilerplate {word!r} leaked into the text"
+
+
+def test_html_title_from_h1_not_from_head_title(tmp_path):
+    path = make_html(tmp_path / "afval.html", MAIN_HTML, head_title="Home | Gemeente Voorbeeld")
+    assert read_document(path).title == "Afvalkalender 2025"
+
+
+def test_html_title_falls_back_to_head_title_without_h1(tmp_path):
+    path = make_html(tmp_path / "p.html", "<p>Alleen een alinea.</p>", head_title="Openingstijden stadhuis")
+    assert read_document(path).title == "Openingstijden stadhuis"
+
+
+def test_html_in_latin1(tmp_path):
+    path = make_html(tmp_path / "oud.htm", f"<h1>Reünie</h1><p>{DUTCH_LATIN}</p>", encoding="latin-1")
+
+    doc = read_document(path)
+
+    assert doc.title == "Reünie"
+    assert DUTCH_LATIN in doc.pages[0].text
+
+
+# --- Plain text and Markdown ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [DUTCH_LATIN, "Café", "Geïnteresseerd? Mail ons.", "Één reünie."],
+    ids=["sentence", "one-word", "short", "capital-accent"],
+)
+def test_txt_latin1(tmp_path, text):
+    path = make_text(tmp_path / "latin1.txt", text + "\n", encoding="latin-1")
+    assert read_document(path).pages[0].text == text
+
+
+def test_txt_cp1252_curly_quotes_and_dashes(tmp_path):
+    text = "De wethouder zei \u201cwij gaan door\u201d en noemde het \u2018een goede stap\u2019 \u2013 zonder meer."
+    path = make_text(tmp_path / "cp1252.txt", text, encoding="cp1252")
+    assert read_document(path).pages[0].text == text
+
+
+def test_txt_utf8_with_bom(tmp_path):
+    path = make_text(tmp_path / "bom.txt", "Openbare verlichting\n" + DUTCH_LATIN, encoding="utf-8-sig")
+
+    doc = read_document(path)
+
+    assert doc.pages[0].text == "Openbare verlichting\n" + DUTCH_LATIN
+    assert doc.title == "Openbare verlichting"  # no BOM character glued to the title
+    assert not doc.pages[0].text.startswith("\ufeff")
+
+
+def test_txt_utf16_with_bom(tmp_path):
+    path = make_text(tmp_path / "utf16.txt", "Wegwerkzaamheden\n" + DUTCH_LATIN, encoding="utf-16")
+
+    doc = read_document(path)
+
+    assert doc.kind == "text"
+    assert doc.pages[0].text == "Wegwerkzaamheden\n" + DUTCH_LATIN
+
+
+def test_txt_whitespace_is_tidied(tmp_path):
+    path = make_text(tmp_path / "rommel.txt", "  Eerste   regel\t met tabs \n\n\n\n\nTweede regel  \n")
+    assert read_document(path).pages[0].text == "Eerste regel met tabs\n\nTweede regel"
+
+
+def test_markdown_title_from_hash_heading(tmp_path):
+    text = "Inleidende zin zonder kop.\n\n# Handboek vergunningen\n\n## Aanvraag\nDien de aanvraag digitaal in.\n"
+    path = make_text(tmp_path / "handboek.md", text)
+
+    doc = read_document(path)
+
+    assert doc.title == "Handboek vergunningen"
+    assert "Dien de aanvraag digitaal in." in doc.pages[0].text
+
+
+def test_txt_title_is_first_line(tmp_path):
+    path = make_text(tmp_path / "memo.txt", "\n\nMemo over snoeiafval\nDe tekst.")
+    assert read_document(path).title == "Memo over snoeiafval"
+
+
+# --- sha256 -----------------------------------------------------------------------------------------------------
+
+
+def test_sha256_is_hash_of_file_bytes(tmp_path):
+    path = make_pdf(tmp_path / "a.pdf", ["Inhoud voor de hash."])
+    assert read_document(path).sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_same_content_same_sha_different_content_different_sha(tmp_path):
+    one = make_text(tmp_path / "een.txt", "Zelfde inhoud.")
+    two = make_text(tmp_path / "sub" / "twee.txt", "Zelfde inhoud.")
+    other = make_text(tmp_path / "drie.txt", "Andere inhoud.")
+
+    assert read_document(one).sha256 == read_document(two).sha256
+    assert read_document(one).sha256 != read_document(other).sha256
+
+
+# --- Bad files: always UnreadableFile with a plain reason -------------------------------------------------------
+
+
+def test_encrypted_pdf(tmp_path):
+    assert reason(make_encrypted_pdf(tmp_path / "geheim.pdf")) == "PDF is versleuteld met een wachtwoord"
+
+
+@pytest.mark.parametrize("keep", [0.1, 0.5, 0.9])
+def test_truncated_pdf(tmp_path, keep):
+    assert "beschadigd PDF-bestand" in reason(make_truncated_pdf(tmp_path / "half.pdf", keep=keep))
+
+
+def test_image_only_pdf_has_no_text_layer(tmp_path):
+    assert "geen leesbare tekst" in reason(make_image_only_pdf(tmp_path / "scan.pdf"))
+
+
+@pytest.mark.parametrize("name", ["leeg.txt", "leeg.pdf", "leeg.docx", "leeg.html", "leeg.md"])
+def test_empty_file(tmp_path, name):
+    assert reason(make_empty(tmp_path / name)) == "leeg bestand"
+
+
+@pytest.mark.parametrize("name", ["spaties.txt", "spaties.md", "spaties.html"])
+def test_whitespace_only_file(tmp_path, name):
+    assert reason(make_empty(tmp_path / name, b" \n\t\r\n   \n")) == "leeg bestand"
+
+
+def test_html_with_only_chrome_has_no_text(tmp_path):
+    assert "geen leesbare tekst" in reason(make_html(tmp_path / "leeg.html", ""))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("ruis.pdf", "beschadigd PDF-bestand"),
+        ("ruis.docx", "beschadigd DOCX-bestand"),
+        ("ruis.txt", "geen tekstbestand"),
+        ("ruis.md", "geen tekstbestand"),
+        ("ruis.html", "geen tekstbestand"),
+    ],
+)
+def test_random_bytes(tmp_path, name, expected):
+    assert expected in reason(make_random_bytes(tmp_path / name))
+
+
+def test_random_bytes_without_nul_bytes_as_txt(tmp_path):
+    path = make_random_bytes(tmp_path / "ruis.txt", size=3000)
+    path.write_bytes(path.read_bytes().replace(b"\x00", b""))
+    assert "geen tekstbestand" in reason(path)
+
+
+def test_pdf_header_followed_by_garbage(tmp_path):
+    path = make_random_bytes(tmp_path / "nep.pdf")
+    path.write_bytes(b"%PDF-1.7\n" + path.read_bytes())
+    assert "beschadigd PDF-bestand" in reason(path)
+
+
+def test_docx_that_is_plain_text(tmp_path):
+    path = make_text(tmp_path / "eigenlijk-tekst.docx", "Dit is gewoon een tekstbestand met de verkeerde naam.")
+    assert reason(path) == "geen geldig of een beschadigd DOCX-bestand"
+
+
+def test_docx_that_is_some_other_zip(tmp_path):
+    path = tmp_path / "archief.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("notities.txt", "Geen Word-document.")
+    assert "DOCX-bestand" in reason(path)
+
+
+def test_pdf_that_is_really_a_docx(tmp_path):
+    path = make_docx(tmp_path / "verkeerd.pdf", "Titel", [("Kop", "Tekst.")])
+    assert "beschadigd PDF-bestand" in reason(path)
+
+
+@pytest.mark.parametrize("name", ["data.xyz", "tabel.xlsx", "README"])
+def test_unsupported_extension(tmp_path, name):
+    path = make_text(tmp_path / name, "Gewone tekst in een bestand met een onbekende extensie.")
+    text = reason(path)
+    assert "wordt niet ondersteund" in text
+    assert (path.suffix or "(geen)") in text
+
+
+def test_missing_file(tmp_path):
+    text = reason(tmp_path / "bestaat-niet.txt")
+    assert text.startswith("kan het bestand niet openen")
+    assert "No such file" in text
+
+
+def test_directory_named_like_a_document(tmp_path):
+    (tmp_path / "map.pdf").mkdir()
+    assert reason(tmp_path / "map.pdf").startswith("kan het bestand niet openen")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can read any file")
+def test_file_without_read_permission(tmp_path):
+    path = make_unreadable(tmp_path / "verboden.txt")
+    try:
+        text = reason(path)
+    finally:
+        os.chmod(path, 0o644)
+    assert text.startswith("kan het bestand niet openen")
+    assert "Permission denied" in text
+
+
+def test_read_error_gives_plain_reason(tmp_path, monkeypatch):
+    """The same case for root, who can read files without permission: simulate the OS refusing."""
+    path = make_text(tmp_path / "vergrendeld.txt", "Tekst.")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(type(path), "read_bytes", refuse)
+    assert reason(path) == "kan het bestand niet openen (Permission denied)"
