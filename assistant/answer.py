@@ -25,6 +25,10 @@ CHARS_PER_TOKEN = 3  # conservative for Dutch with small-vocabulary tokenizers
 PROMPT_OVERHEAD_TOKENS = 300
 
 
+class LLMUnavailable(Exception):
+    """The language model could not be reached or failed; the message says which one."""
+
+
 @dataclass(frozen=True)
 class Prompts:
     system: str
@@ -89,9 +93,12 @@ class Assistant:
 
         started = time.perf_counter()
         pieces: list[str] = []
-        for delta in self.llm.stream_chat(self._messages(question, hits)):
-            pieces.append(delta.delta or "")
-            yield delta.delta or ""
+        try:
+            for delta in self.llm.stream_chat(self._messages(question, hits)):
+                pieces.append(delta.delta or "")
+                yield delta.delta or ""
+        except Exception as exc:  # network errors, server errors, timeouts: whatever the backend raises
+            raise LLMUnavailable(f"het taalmodel ({self._llm_name()}) gaf geen antwoord: {exc}") from exc
         timings["generate_s"] = round(time.perf_counter() - started, 4)
 
         text = "".join(pieces).strip()
@@ -103,6 +110,10 @@ class Assistant:
             for n, hit in enumerate(hits, start=1)
         ]
         yield Answer(question, text, False, citations, timings)
+
+    def _llm_name(self) -> str:
+        llm = self.settings.llm
+        return f"{llm.model} op {llm.base_url}" if llm.backend == "openai-compatible" else llm.model_path
 
     def _messages(self, question: str, hits: list[Hit]) -> list[ChatMessage]:
         llm = self.settings.llm

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant.answer import LLMUnavailable
 from bronvast.app import Bronvast
 from bronvast.factories import ModelNotFound
 from bronvast.schema import Answer
@@ -52,7 +53,7 @@ def application(config: Path | None, overrides: list[str] | None):
     except StoreLocked as exc:
         errors.print(f"[red]Fout:[/] {exc}\n{LOCKED_HINT}")
         raise typer.Exit(1) from None
-    except (SettingsError, StoreError, ModelNotFound) as exc:
+    except (SettingsError, StoreError, ModelNotFound, LLMUnavailable) as exc:
         errors.print(f"[red]Fout:[/] {exc}")
         raise typer.Exit(1) from None
     finally:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from assistant.answer import LLMUnavailable
 from bronvast.app import Bronvast
 from bronvast.schema import Answer
 from bronvast.store import StoreError
@@ -40,7 +41,7 @@ def respond(app: Bronvast, message: str, collection: str) -> Iterator[str]:
             else:
                 text += piece
                 yield text
-    except StoreError as exc:
+    except (StoreError, LLMUnavailable) as exc:
         yield f"Fout: {exc}"
 
 

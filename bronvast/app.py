@@ -52,7 +52,7 @@ class Bronvast:
         splitter = make_splitter(self.settings.chunking, factories.make_tokenizer(self.settings).tokenize)
         indexer = Indexer(self.store, self.embedder, splitter, collection or self.settings.collection)
         with self._ingest_lock:
-            return ingest_paths(paths, indexer, on_file=on_file, on_start=on_start)
+            return ingest_paths(paths, indexer, on_file=on_file, on_start=on_start, exclude=self.settings.data_dir)
 
     def stream(self, question: str, collection: str | None = None) -> Iterator[str | Answer]:
         with self._generate_lock:

@@ -45,8 +45,12 @@ class IngestReport:
         return 2 if self.rejected else 0
 
 
-def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
-    """Files named and files inside folders named (hidden ones skipped), and outcomes for paths that do not exist."""
+def find_files(paths: Iterable[Path], exclude: Path | None = None) -> tuple[list[Path], list[FileOutcome]]:
+    """Files named and files inside folders named, and outcomes for paths that do not exist.
+
+    Inside folders, hidden files and the `exclude` folder (bronvast's own data dir) are skipped.
+    """
+    skip = exclude.resolve() if exclude else None
     files: list[Path] = []
     missing: list[FileOutcome] = []
     for path in paths:
@@ -54,7 +58,9 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
             files.extend(
                 p
                 for p in sorted(path.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not (skip and p.resolve().is_relative_to(skip))
             )
         elif path.is_file():
             files.append(path)
@@ -104,9 +110,10 @@ def ingest_paths(
     indexer: Indexer,
     on_file: Callable[[FileOutcome], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    exclude: Path | None = None,
 ) -> IngestReport:
     started = time.perf_counter()
-    files, missing = find_files(paths)
+    files, missing = find_files(paths, exclude)
     report = IngestReport(indexer.collection, outcomes=list(missing))
     if on_start:
         on_start(len(files))

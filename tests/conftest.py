@@ -50,4 +50,5 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     """A fresh data dir for one CLI test, passed the way users do: BRONVAST_DATA_DIR."""
     path = tmp_path / "data"
     monkeypatch.setenv("BRONVAST_DATA_DIR", str(path))
+    monkeypatch.setenv("COLUMNS", "200")  # rich would wrap file names in the summary table at 80
     return path

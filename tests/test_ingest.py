@@ -118,6 +118,8 @@ def test_find_files_walks_folders_and_skips_hidden(tmp_path):
     (tmp_path / "a.txt").write_text("a")
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "config").write_text("x")
-    files, missing = find_files([tmp_path, tmp_path / "a.txt"])
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "state.txt").write_text("bronvast's own data dir")
+    files, missing = find_files([tmp_path, tmp_path / "a.txt"], exclude=tmp_path / "data")
     assert [f.relative_to(tmp_path).as_posix() for f in files] == ["a.txt", "sub/b.txt"]
     assert missing == []

