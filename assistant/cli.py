@@ -38,8 +38,8 @@ SetOption = Annotated[
 CollectionOption = Annotated[Optional[str], typer.Option("--collection", "-c", help="Collectie (standaard: default)")]
 
 LOCKED_HINT = (
-    "Stop `bronvast serve` en probeer het opnieuw, of voeg documenten toe via het tabblad "
-    "'Documenten toevoegen' in de webinterface."
+    "Stop `bronvast serve` en probeer het opnieuw, of gebruik de webinterface: vragen in het tabblad 'Vragen', "
+    "documenten in het tabblad 'Documenten toevoegen'."
 )
 
 

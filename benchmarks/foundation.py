@@ -1,0 +1,86 @@
+"""Foundation benchmark on the demo corpus with the embedded default (run by `make bench`).
+
+Prints, measured in one run: cold CLI ingest time of the demo corpus, in-process ingest time, median ask latency
+(retrieve and generate separately), generation speed of the embedded LLM, the share of answerable demo questions
+whose first cited source is the right document, how often the model's own [n] marks point at the right document,
+and refusals on unanswerable / answerable questions.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.answer import cited_numbers  # noqa: E402
+from bronvast.app import Bronvast  # noqa: E402
+from bronvast.settings import load_settings  # noqa: E402
+from eval.dataset import load_cases  # noqa: E402
+
+DEMO = ROOT / "samples" / "demo"
+DATASET = ROOT / "eval" / "datasets" / "demo.jsonl"
+
+
+def cold_cli_ingest(data_dir: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ingest", str(DEMO), "--set", f"data_dir={data_dir}"],
+        check=True, capture_output=True, cwd=ROOT,
+    )
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        cli_seconds = cold_cli_ingest(Path(tmp) / "cli")
+        app = Bronvast(load_settings(overrides=[f"data_dir={Path(tmp) / 'bench'}"]))
+        app.embedder, app.llm  # load models before timing
+        report = app.ingest([DEMO])
+        chunks = sum(o.chunks for o in report.outcomes)
+        cases = load_cases(DATASET)
+        rows = []
+        for case in cases:
+            started = time.perf_counter()
+            first_piece_at = None
+            for piece in app.stream(case.question):
+                if first_piece_at is None and isinstance(piece, str):
+                    first_piece_at = time.perf_counter() - started
+            rows.append((case, piece, first_piece_at))
+        app.close()
+
+    answerable = [(c, a) for c, a, _ in rows if c.answerable]
+    unanswerable = [(c, a) for c, a, _ in rows if not c.answerable]
+    gold = {c.id: {g.source for g in c.gold} for c, _ in answerable}
+    right_first = sum(1 for c, a in answerable if not a.refused and a.citations[0].source in gold[c.id])
+    right_any = sum(1 for c, a in answerable if not a.refused and any(x.source in gold[c.id] for x in a.citations))
+    marked = [(c, a) for c, a in answerable if not a.refused and cited_numbers(a.answer, len(a.citations))]
+    marked_right = sum(
+        1 for c, a in marked if any(a.citations[n - 1].source in gold[c.id] for n in cited_numbers(a.answer, 99))
+    )
+    generated = [a for _, a, _ in rows if a.timings["generate_s"] > 0]
+    ttft = [t for _, a, t in rows if a.timings["generate_s"] > 0]
+
+    print(f"demo corpus: {len(report.outcomes)} files, {chunks} chunks")
+    print(f"ingest, cold CLI (imports + model load + indexing): {cli_seconds:.1f} s")
+    print(f"ingest, in process (models loaded):                 {report.seconds:.1f} s")
+    print(f"ask latency median: retrieve {statistics.median(a.timings['retrieve_s'] for _, a, _ in rows) * 1000:.0f} ms,"
+          f" generate {statistics.median(a.timings['generate_s'] for a in generated):.2f} s"
+          f" (time to first token {statistics.median(ttft):.2f} s)")
+    n = len(answerable)
+    print(f"answerable questions: {n}; first citation is the right document: {right_first}/{n} "
+          f"({right_first / n:.0%}); right document among citations: {right_any}/{n} ({right_any / n:.0%})")
+    print(f"answers whose text carries [n] marks: {len(marked)}/{n}; of those pointing at the right document: "
+          f"{marked_right}/{len(marked) or 1}")
+    refused = sum(a.refused for _, a in unanswerable)
+    false_refusals = sum(a.refused for _, a in answerable)
+    print(f"refused unanswerable: {refused}/{len(unanswerable)}; false refusals on answerable: {false_refusals}/{n}")
+
+
+if __name__ == "__main__":
+    main()
