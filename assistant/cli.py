@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,10 +15,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.answer import LLMUnavailable
+from assistant.api import ServerInfo
 from bronvast.app import Bronvast
+from bronvast.remote import RemoteBronvast
 from bronvast.factories import ModelNotFound
 from bronvast.schema import Answer
-from bronvast.settings import SettingsError, load_settings
+from bronvast.settings import Settings, SettingsError, load_settings
 from bronvast.store import StoreError, StoreLocked
 
 cli = typer.Typer(
@@ -45,10 +48,14 @@ LOCKED_HINT = (
 
 @contextmanager
 def application(config: Path | None, overrides: list[str] | None):
-    """Builds the app and turns every expected failure into a plain message and exit code 1."""
+    """Builds the app and turns every expected failure into a plain message and exit code 1.
+
+    When `bronvast serve` holds the embedded store, the command goes through that serving process instead.
+    """
     app = None
     try:
-        app = Bronvast(load_settings(config, overrides))
+        settings = load_settings(config, overrides)
+        app = open_application(settings)
         yield app
     except StoreLocked as exc:
         errors.print(f"[red]Fout:[/] {exc}\n{LOCKED_HINT}")
@@ -59,6 +66,19 @@ def application(config: Path | None, overrides: list[str] | None):
     finally:
         if app is not None:
             app.close()
+
+
+def open_application(settings: Settings) -> Bronvast | RemoteBronvast:
+    app = Bronvast(settings)
+    try:
+        app.store  # opening the store now tells whether another process holds it
+        return app
+    except StoreLocked:
+        server = ServerInfo.read(settings.data_dir)
+        if server is None:
+            raise
+        errors.print(f"[dim]De index is in gebruik door `bronvast serve`; de opdracht gaat via {server.url}.[/]")
+        return RemoteBronvast(settings, server)
 
 
 @cli.command()
@@ -83,10 +103,10 @@ def ingest(
             )
     table = Table(title=f"Collectie '{report.collection}' — {report.seconds:.1f} s")
     for column in ("Bestand", "Status", "Chunks", "Reden"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for outcome in report.outcomes:
         style = "red" if outcome.status == "geweigerd" else None
-        table.add_row(str(outcome.path), outcome.status, str(outcome.chunks or ""), outcome.reason, style=style)
+        table.add_row(shown(outcome.path), outcome.status, str(outcome.chunks or ""), outcome.reason, style=style)
     console.print(table)
     if report.rejected:
         errors.print(f"[red]{len(report.rejected)} bestand(en) geweigerd[/]; de overige zijn geïndexeerd.")
@@ -115,6 +135,14 @@ def ask(
                 sys.stdout.flush()
         print()
         print_sources(answer)
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when it lies inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def print_sources(answer: Answer) -> None:
@@ -155,16 +183,26 @@ def serve(
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:
-    """Start de chat-webinterface."""
+    """Start de chat-webinterface (en de REST-API onder /api)."""
+    import gradio as gr
+    import uvicorn
+
+    from assistant.api import advertised, build_api
     from assistant.ui import build_ui
 
     with application(config, set_) as app:
-        app.store  # open the store now, so a locked data dir is reported before the server starts
-        ui = build_ui(app)
+        if isinstance(app, RemoteBronvast):
+            errors.print(f"[red]Fout:[/] bronvast serve draait al op {app.server.url}")
+            raise typer.Exit(1)
         host = host or app.settings.serve.host
         port = port or app.settings.serve.port
-        console.print(f"bronvast luistert op http://{host}:{port}")
-        ui.queue().launch(server_name=host, server_port=port, show_error=True, quiet=True)
+        app.embedder, app.llm  # load the models now, so the first question is not slow
+        with advertised(app.settings.data_dir, host, port) as server:
+            site = gr.mount_gradio_app(build_api(app, server.token), build_ui(app), path="/")
+            console.print(f"bronvast luistert op http://{host}:{port}  (stoppen: Ctrl-C)")
+            # uvicorn re-raises SIGTERM after its graceful shutdown; as SystemExit it still lets serve.json go.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            uvicorn.run(site, host=host, port=port, log_level="warning")
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -122,7 +123,7 @@ def free_port() -> int:
 
 
 @pytest.mark.slow
-def test_serve_answers_over_http_and_ingest_beside_it_gets_a_clear_message(indexed):
+def test_serve_answers_over_http_and_the_cli_works_through_it(indexed):
     port = free_port()
     bronvast = [sys.executable, "-m", "assistant.cli"]
     server = subprocess.Popen([*bronvast, "serve", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -137,9 +138,18 @@ def test_serve_answers_over_http_and_ingest_beside_it_gets_a_clear_message(index
                 assert time.monotonic() < deadline, "serve did not start within 120 s"
                 time.sleep(1)
         assert "bronvast" in page
-        beside = subprocess.run([*bronvast, "ingest", str(DEMO_DIR)], capture_output=True, text=True, timeout=120)
-        assert beside.returncode == 1
-        assert "in gebruik" in beside.stderr and "Traceback" not in beside.stderr
+        with pytest.raises(urllib.error.HTTPError, match="401"):  # the API needs the owner's token
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=5)
+
+        beside = subprocess.run([*bronvast, "ingest", str(DEMO_DIR), "-c", "naast"], capture_output=True, text=True)
+        assert beside.returncode == 0, beside.stderr
+        assert "gaat via" in beside.stderr and "nieuw" in beside.stdout
+        status = json.loads(subprocess.run([*bronvast, "status", "--json"], capture_output=True, text=True).stdout)
+        assert {"name": "naast", "documents": 5, "chunks": status["collections"][1]["chunks"]} in status["collections"]
+        asked = subprocess.run([*bronvast, "ask", PARKING, "--json"], capture_output=True, text=True)
+        answer = json.loads(asked.stdout)
+        assert answer["citations"][0]["source"] == "parkeren.md" and answer["refused"] is False
     finally:
         server.terminate()
         server.wait(timeout=30)
+    assert not (indexed / "serve.json").exists()  # removed when the server stops

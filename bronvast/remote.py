@@ -1,0 +1,68 @@
+"""The application as served by a running `bronvast serve` on this machine, with the same methods as Bronvast.
+
+The CLI uses it when the embedded store is held by that serving process (qdrant-client's local mode admits one
+process), so `bronvast ingest` and `bronvast ask` keep working beside the UI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import httpx
+
+from assistant.api import ANSWER, REPORT, STATS, ServerInfo
+from bronvast.schema import Answer, CollectionStats
+from bronvast.settings import Settings
+from bronvast.store import StoreError
+from ingest.pipeline import FileOutcome, IngestReport
+
+
+class RemoteBronvast:
+    def __init__(self, settings: Settings, server: ServerInfo):
+        self.settings = settings
+        self.server = server
+        self.client = httpx.Client(
+            base_url=server.url, headers={"Authorization": f"Bearer {server.token}"}, timeout=None
+        )
+
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        collection: str | None = None,
+        on_start: Callable[[int], None] | None = None,
+        on_file: Callable[[FileOutcome], None] | None = None,
+    ) -> IngestReport:
+        body = {"paths": [str(Path(p).resolve()) for p in paths], "collection": collection}
+        report = REPORT.validate_python(self._call("POST", "/api/ingest", body))
+        if on_start:
+            on_start(len(report.outcomes))
+        for outcome in report.outcomes:
+            if on_file:
+                on_file(outcome)
+        return report
+
+    def ask(self, question: str, collection: str | None = None) -> Answer:
+        return ANSWER.validate_python(self._call("POST", "/api/ask", {"question": question, "collection": collection}))
+
+    def stream(self, question: str, collection: str | None = None) -> Iterator[str | Answer]:
+        answer = self.ask(question, collection)
+        yield answer.answer
+        yield answer
+
+    def status(self) -> list[CollectionStats]:
+        return STATS.validate_python(self._call("GET", "/api/status"))
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _call(self, method: str, path: str, body: dict | None = None):
+        try:
+            response = self.client.request(method, path, json=body)
+        except httpx.HTTPError as exc:
+            raise StoreError(f"de index is in gebruik door `bronvast serve` op {self.server.url}, "
+                             f"maar die server antwoordt niet ({exc})") from exc
+        if response.status_code != 200:
+            detail = response.json().get("detail", response.text) if response.content else response.reason_phrase
+            raise StoreError(f"`bronvast serve` op {self.server.url} weigerde de opdracht: {detail}")
+        return response.json()

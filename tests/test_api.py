@@ -1,0 +1,51 @@
+"""The REST API that `bronvast serve` offers beside the UI (in process, on the session app)."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+from fastapi.testclient import TestClient
+
+from assistant.api import ServerInfo, advertised, build_api
+
+TOKEN = "geheim-token"
+
+
+def client(app) -> TestClient:
+    return TestClient(build_api(app, TOKEN), headers={"Authorization": f"Bearer {TOKEN}"})
+
+
+def test_every_route_needs_the_token(app):
+    anonymous = TestClient(build_api(app, TOKEN))
+    assert anonymous.get("/api/status").status_code == 401
+    assert anonymous.post("/api/ask", json={"question": "x"}).status_code == 401
+    wrong = anonymous.post("/api/ingest", json={"paths": ["/etc/passwd"]}, headers={"Authorization": "Bearer nee"})
+    assert wrong.status_code == 401
+
+
+def test_ask_status_and_ingest(app, demo, tmp_path):
+    api = client(app)
+    answer = api.post("/api/ask", json={"question": "Wat kost parkeren in zone A van het centrum per uur?",
+                                        "collection": demo}).json()
+    assert answer["citations"][0]["source"] == "beleidsnota-duurzame-mobiliteit-2025.pdf"
+    stats = {s["name"]: s for s in api.get("/api/status").json()}
+    assert stats[demo]["documents"] == 5 and stats[demo]["chunks"] > 5
+    (tmp_path / "leeg.txt").write_bytes(b"")
+    report = api.post("/api/ingest", json={"paths": [str(tmp_path)], "collection": "api"}).json()
+    assert report["outcomes"] == [{"path": str(tmp_path / "leeg.txt"), "status": "geweigerd", "chunks": 0,
+                                   "reason": "leeg bestand"}]
+
+
+def test_errors_are_plain_messages(app):
+    response = client(app).post("/api/ask", json={"question": "Wat kost parkeren?", "collection": "bestaat-niet"})
+    assert response.status_code == 400 and "bestaat niet" in response.json()["detail"]
+
+
+def test_server_file_is_owner_only_and_removed(tmp_path):
+    with advertised(tmp_path, "0.0.0.0", 7999) as info:
+        path = tmp_path / "serve.json"
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert json.loads(path.read_text()) == {"url": "http://127.0.0.1:7999", "token": info.token}
+        assert ServerInfo.read(tmp_path) == info
+    assert not path.exists() and ServerInfo.read(tmp_path) is None
