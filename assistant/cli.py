@@ -202,7 +202,7 @@ def serve(
             console.print(f"bronvast luistert op http://{host}:{port}  (stoppen: Ctrl-C)")
             # uvicorn re-raises SIGTERM after its graceful shutdown; as SystemExit it still lets serve.json go.
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-            uvicorn.run(site, host=host, port=port, log_level="warning")
+            uvicorn.run(site, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
 
 
 def main() -> None:

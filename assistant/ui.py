@@ -70,33 +70,43 @@ def collection_names(app: Bronvast) -> list[str]:
 
 
 def build_ui(app: Bronvast) -> gr.Blocks:
-    with gr.Blocks(title="bronvast") as ui:
+    def chat(message: str, history: list, collection: str) -> Iterator[str]:
+        yield from respond(app, message, collection)
+
+    def upload(collection: str, paths: list[str] | None) -> str:
+        return add_documents(app, paths, collection)
+
+    def overview() -> str:
+        return status_markdown(app)
+
+    with gr.Blocks(title="bronvast", analytics_enabled=False) as ui:
         gr.Markdown("# bronvast\nVragen over uw documenten, beantwoord met bronvermelding. Alles draait lokaal.")
         collection = gr.Dropdown(
             choices=collection_names(app), value=app.settings.collection, label="Collectie", allow_custom_value=True
         )
         with gr.Tab("Vragen"):
             gr.ChatInterface(
-                fn=lambda message, history, chosen: respond(app, message, chosen),
+                fn=chat,
                 additional_inputs=[collection],
                 chatbot=gr.Chatbot(label="Gesprek", height=520),
                 textbox=gr.Textbox(placeholder="Stel uw vraag…", label="Vraag", submit_btn="Verstuur"),
                 examples=[
-                    ["Wat kost parkeren in het centrum?", None],
-                    ["Welke gronden noemt het bezwaarschrift?", None],
+                    ["Wat kost parkeren in zone A van het centrum per uur?", None],
+                    ["Welke gronden van bezwaar noemt het bezwaarschrift over Kerkstraat 12?", None],
                 ],
                 cache_examples=False,
+                analytics_enabled=False,
+                api_name="vraag",
             )
         with gr.Tab("Documenten toevoegen"):
             files = gr.File(label="Bestanden (PDF, DOCX, HTML, TXT, Markdown)", file_count="multiple", type="filepath")
             button = gr.Button("Indexeren", variant="primary")
             result = gr.Markdown()
-            button.click(lambda chosen, paths: add_documents(app, paths, chosen), [collection, files], result)
+            button.click(upload, [collection, files], result, api_name="documenten_toevoegen")
         with gr.Tab("Status"):
-            overview = gr.Markdown()
-            refresh = gr.Button("Vernieuwen")
-            refresh.click(lambda: status_markdown(app), None, overview)
-            ui.load(lambda: status_markdown(app), None, overview)
+            summary = gr.Markdown()
+            gr.Button("Vernieuwen").click(overview, None, summary, api_name="status")
+            ui.load(overview, None, summary, api_visibility="private")
     return ui
 
 

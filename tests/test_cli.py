@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DEMO_DIR
+from gradio_client import Client
 from typer.testing import CliRunner
 
 from assistant.cli import cli
@@ -149,6 +150,10 @@ def test_serve_answers_over_http_and_the_cli_works_through_it(indexed):
         asked = subprocess.run([*bronvast, "ask", PARKING, "--json"], capture_output=True, text=True)
         answer = json.loads(asked.stdout)
         assert answer["citations"][0]["source"] == "parkeren.md" and answer["refused"] is False
+
+        chat = Client(f"http://127.0.0.1:{port}/", verbose=False)  # the UI, over Gradio's own protocol
+        shown = chat.predict(PARKING, "default", api_name="/vraag")
+        assert "**Bronnen**" in shown and "[1] parkeren.md" in shown
     finally:
         server.terminate()
         server.wait(timeout=30)
