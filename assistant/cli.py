@@ -63,6 +63,9 @@ def application(config: Path | None, overrides: list[str] | None):
     except (SettingsError, StoreError, ModelNotFound, LLMUnavailable) as exc:
         errors.print(f"[red]Fout:[/] {exc}")
         raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        errors.print("Afgebroken. Wat al klaar was blijft bewaard; een half verwerkt bestand wordt niet opgeslagen.")
+        raise typer.Exit(130) from None
     finally:
         if app is not None:
             app.close()

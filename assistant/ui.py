@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,8 +24,9 @@ def format_answer(answer: Answer) -> str:
     lines = [answer.answer, "", SOURCES_HEADING]
     for c in answer.citations:
         page = f", pagina {c.page}" if c.page else ""
-        passage = " ".join(c.text.split())
-        lines.append(f"<details><summary>[{c.n}] {c.source}{page}</summary>\n\n{passage}\n\n</details>")
+        passage = html.escape(" ".join(c.text.split()))  # document text is shown as text, never as markup
+        opened = " open" if c.n == 1 else ""  # the best passage in view, the others one click away
+        lines.append(f"<details{opened}><summary>[{c.n}] {html.escape(c.source)}{page}</summary>\n\n{passage}\n\n</details>")
     return "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ from typing import Literal
 from bronvast.schema import Chunk
 from bronvast.store import ChunkStore, check_collection_name
 from ingest.chunking import chunk_document
-from ingest.readers import UnreadableFile, read_document
+from ingest.readers import UnreadableFile, file_sha256, read_document
 
 Status = Literal["nieuw", "vervangen", "ongewijzigd", "geweigerd"]
 
@@ -79,16 +79,16 @@ class Indexer:
         self.collection = check_collection_name(collection)
 
     def index_file(self, path: Path) -> FileOutcome:
+        key = str(path.resolve())
+        previous = self.store.indexed_sha(self.collection, key)
         try:
+            if previous and previous == {file_sha256(path)}:
+                return FileOutcome(path, "ongewijzigd")
             document = read_document(path)
         except UnreadableFile as exc:
             return FileOutcome(path, "geweigerd", reason=str(exc))
         except Exception as exc:  # a parser library tripping over a malformed file is still just a bad file
             return FileOutcome(path, "geweigerd", reason=f"kon niet gelezen worden ({type(exc).__name__}: {exc})")
-        key = str(path.resolve())
-        previous = self.store.indexed_sha(self.collection, key)
-        if previous == {document.sha256}:
-            return FileOutcome(path, "ongewijzigd")
         chunks = chunk_document(document, self.collection, self.splitter)
         vectors = self.embedder.get_text_embedding_batch([c.text for c in chunks])
         self._write(chunks, vectors, keep_on_failure=document.sha256 in previous)

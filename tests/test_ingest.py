@@ -123,3 +123,14 @@ def test_find_files_walks_folders_and_skips_hidden(tmp_path):
     files, missing = find_files([tmp_path, tmp_path / "a.txt"], exclude=tmp_path / "data")
     assert [f.relative_to(tmp_path).as_posix() for f in files] == ["a.txt", "sub/b.txt"]
     assert missing == []
+
+
+def test_an_unchanged_file_costs_only_a_hash_check(app, tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text("De markt is op zaterdag.", encoding="utf-8")
+    assert app.ingest([tmp_path], "hashonly").exit_code == 0
+
+    def must_not_parse(path):
+        raise AssertionError(f"{path} was parsed again")
+
+    monkeypatch.setattr("ingest.pipeline.read_document", must_not_parse)
+    assert [o.status for o in app.ingest([tmp_path], "hashonly").outcomes] == ["ongewijzigd"]
