@@ -36,6 +36,7 @@ class Prompts:
     source: str
     page: str
     refusal: str
+    empty_question: str
 
     @classmethod
     def load(cls, path: Path, language: str) -> Prompts:
@@ -79,6 +80,9 @@ class Assistant:
 
     def stream(self, question: str, collection: str | None = None) -> Iterator[str | Answer]:
         """Yields pieces of answer text, then the finished Answer."""
+        if not question.strip():
+            yield from self._declined(question, self.prompts.empty_question, {"retrieve_s": 0.0, "generate_s": 0.0})
+            return
         collection = collection or self.settings.collection
         started = time.perf_counter()
         hits = relevant(
@@ -87,8 +91,7 @@ class Assistant:
         )
         timings = {"retrieve_s": round(time.perf_counter() - started, 4), "generate_s": 0.0}
         if not hits:
-            yield self.prompts.refusal
-            yield Answer(question, self.prompts.refusal, True, [], timings)
+            yield from self._declined(question, self.prompts.refusal, timings)
             return
 
         started = time.perf_counter()
@@ -110,6 +113,11 @@ class Assistant:
             for n, hit in enumerate(hits, start=1)
         ]
         yield Answer(question, text, False, citations, timings)
+
+    @staticmethod
+    def _declined(question: str, text: str, timings: dict[str, float]) -> Iterator[str | Answer]:
+        yield text
+        yield Answer(question, text, True, [], timings)
 
     def _llm_name(self) -> str:
         llm = self.settings.llm

@@ -32,9 +32,6 @@ def format_answer(answer: Answer) -> str:
 
 def respond(app: Bronvast, message: str, collection: str) -> Iterator[str]:
     """The chat's answer function: streams the growing answer, then shows it with its sources."""
-    if not message.strip():
-        yield "Stel een vraag over de documenten."
-        return
     text = ""
     try:
         for piece in app.stream(message, collection or None):

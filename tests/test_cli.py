@@ -84,6 +84,11 @@ def test_ask_streams_answer_then_sources(indexed):
     assert "[1] parkeren.md" in sources
 
 
+def test_an_empty_question_gets_a_plain_answer(indexed):
+    answer = json.loads(run("ask", "  ", "--json").stdout)
+    assert answer["refused"] is True and answer["answer"] == "Stel een vraag over de documenten."
+
+
 def test_set_overrides_one_setting_for_one_command(indexed):
     refused = json.loads(run("ask", PARKING, "--json", "--set", "retrieval.min_score=0.99").stdout)
     assert refused["refused"] is True
