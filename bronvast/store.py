@@ -75,7 +75,12 @@ class QdrantStore:
 
     @classmethod
     def server(cls, url: str, api_key: str | None, timeout_s: float, upsert_batch: int = 256) -> QdrantStore:
-        return cls(QdrantClient(url=url, api_key=api_key, timeout=int(timeout_s)), upsert_batch)
+        client = QdrantClient(url=url, api_key=api_key, timeout=int(timeout_s))
+        try:
+            client.get_collections()  # the client connects lazily; say now, plainly, when the server is not there
+        except Exception as exc:
+            raise StoreError(f"Qdrant-server op {url} is niet bereikbaar ({type(exc).__name__}: {exc})") from exc
+        return cls(client, upsert_batch)
 
     def collections(self) -> list[str]:
         return sorted(c.name for c in self.client.get_collections().collections)

@@ -77,3 +77,8 @@ def test_second_process_on_the_embedded_store_is_told_it_is_locked(tmp_path):
             QdrantStore.local(tmp_path / "qdrant")
     finally:
         first.close()
+
+
+def test_an_unreachable_server_is_a_plain_error():
+    with pytest.raises(StoreError, match="niet bereikbaar"):
+        QdrantStore.server("http://127.0.0.1:9", None, 2.0)
