@@ -22,9 +22,9 @@ from ingest.pipeline import FileOutcome, Indexer, IngestReport, ingest_paths
 class Bronvast:
     def __init__(self, settings: Settings):
         self.settings = settings
-        # llama.cpp and the embedded store are not safe for concurrent use; the UI serves several users.
-        self._generate_lock = threading.Lock()
-        self._ingest_lock = threading.Lock()
+        # llama.cpp and qdrant-client's local mode are not safe for concurrent use, and the UI serves several
+        # users from threads: one piece of work at a time (both are CPU-bound on a 2-core machine anyway).
+        self._busy = threading.Lock()
 
     @cached_property
     def store(self) -> ChunkStore:
@@ -39,6 +39,10 @@ class Bronvast:
         return factories.make_llm(self.settings)
 
     @cached_property
+    def splitter(self):
+        return make_splitter(self.settings.chunking, factories.make_tokenizer(self.settings).tokenize)
+
+    @cached_property
     def assistant(self) -> Assistant:
         return Assistant(self.store, self.embedder, self.llm, self.settings)
 
@@ -49,21 +53,21 @@ class Bronvast:
         on_start: Callable[[int], None] | None = None,
         on_file: Callable[[FileOutcome], None] | None = None,
     ) -> IngestReport:
-        splitter = make_splitter(self.settings.chunking, factories.make_tokenizer(self.settings).tokenize)
-        indexer = Indexer(self.store, self.embedder, splitter, collection or self.settings.collection)
-        with self._ingest_lock:
+        indexer = Indexer(self.store, self.embedder, self.splitter, collection or self.settings.collection)
+        with self._busy:
             return ingest_paths(paths, indexer, on_file=on_file, on_start=on_start, exclude=self.settings.data_dir)
 
     def stream(self, question: str, collection: str | None = None) -> Iterator[str | Answer]:
-        with self._generate_lock:
+        with self._busy:
             yield from self.assistant.stream(question, collection)
 
     def ask(self, question: str, collection: str | None = None) -> Answer:
-        with self._generate_lock:
+        with self._busy:
             return self.assistant.ask(question, collection)
 
     def status(self) -> list[CollectionStats]:
-        return [self.store.stats(name) for name in self.store.collections()]
+        with self._busy:
+            return [self.store.stats(name) for name in self.store.collections()]
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -9,8 +9,6 @@ from conftest import chunks_of
 
 from bronvast.store import QdrantStore
 from ingest.pipeline import Indexer, find_files
-from ingest.chunking import make_splitter
-from bronvast import factories
 from files import make_encrypted_pdf, make_pdf
 
 
@@ -105,8 +103,7 @@ class FailingStore(QdrantStore):
 def test_a_write_that_fails_halfway_leaves_no_partial_document(app, tmp_path):
     long_text = "\n\n".join(f"Paragraaf {i} over de herinrichting van het marktplein en de kosten." * 6 for i in range(20))
     (tmp_path / "lang.txt").write_text(long_text, encoding="utf-8")
-    splitter = make_splitter(app.settings.chunking, factories.make_tokenizer(app.settings).tokenize)
-    indexer = Indexer(FailingStore(app.store.client, payload_indexes=False), app.embedder, splitter, "partial")
+    indexer = Indexer(FailingStore(app.store.client, payload_indexes=False), app.embedder, app.splitter, "partial")
     with pytest.raises(OSError):
         indexer.index_file(tmp_path / "lang.txt")
     assert chunks_of(app, "partial") == []
