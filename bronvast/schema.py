@@ -19,6 +19,7 @@ class SourceDocument:
     kind: str  # pdf, docx, html, text
     title: str
     pages: list[Page]
+    date: str | None = None  # ISO date (YYYY-MM-DD) when the file says it
 
 
 @dataclass(frozen=True)
@@ -33,15 +34,51 @@ class Chunk:
     collection: str
     ingested_at: str
     chunk_index: int
+    kind: str = ""  # document type: pdf, docx, html, text
+    date: str | None = None  # the document's ISO date, when known
+    access: tuple[str, ...] = ("public",)  # groups that may see it
 
     def payload(self) -> dict:
         data = asdict(self)
         del data["id"]
+        data["access"] = list(self.access)
         return data
 
     @classmethod
     def from_payload(cls, point_id: str, payload: dict) -> Chunk:
-        return cls(id=str(point_id), **{k: payload[k] for k in cls.__dataclass_fields__ if k != "id"})
+        # Keys missing from points written by an older version take the field's default.
+        known = {k: v for k, v in payload.items() if k in cls.__dataclass_fields__ and k != "id"}
+        if "access" in known:
+            known["access"] = tuple(known["access"])
+        return cls(id=str(point_id), **known)
+
+
+@dataclass(frozen=True)
+class SparseVector:
+    """A bag of analysed terms: term ids (stable hashes) and their weights. Qdrant applies the IDF."""
+
+    indices: list[int]
+    values: list[float]
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """Payload conditions a search must meet; empty fields do not filter.
+
+    `access`: the groups the asker belongs to; a chunk is visible when its `access` list holds one of them or
+    "public". `after` / `before`: inclusive ISO dates (YYYY-MM-DD) on the chunk's `date`.
+    `equals`: any other payload key -> the value it must have (from `--filter key=value`).
+    """
+
+    kinds: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    after: str | None = None
+    before: str | None = None
+    access: tuple[str, ...] = ()
+    equals: tuple[tuple[str, str], ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (self.kinds or self.sources or self.after or self.before or self.access or self.equals)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,8 @@ def chunk_document(document: SourceDocument, collection: str, splitter: Sentence
                     collection=collection,
                     ingested_at=ingested_at,
                     chunk_index=index,
+                    kind=document.kind,
+                    date=document.date,
                 )
             )
     return chunks

@@ -54,7 +54,7 @@ def read_document(path: Path) -> SourceDocument:
         raise UnreadableFile(f"kan het bestand niet openen ({exc.strerror})") from exc
     if not data.strip():
         raise UnreadableFile("leeg bestand")
-    title, pages = READERS[kind](data, path)
+    title, pages, date = READERS[kind](data, path)
     pages = [Page(p.number, _tidy(p.text)) for p in pages]
     pages = [p for p in pages if p.text]
     if not pages:
@@ -65,16 +65,21 @@ def read_document(path: Path) -> SourceDocument:
         kind=kind,
         title=title or _first_line(pages[0].text) or path.stem,
         pages=pages,
+        date=date,
     )
 
 
-def _read_pdf(data: bytes, path: Path) -> tuple[str, list[Page]]:
+Parsed = tuple[str, list[Page], str | None]  # title, pages, ISO date
+
+
+def _read_pdf(data: bytes, path: Path) -> Parsed:
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableFile("PDF is versleuteld met een wachtwoord")
         pages = [Page(number, page.extract_text() or "") for number, page in enumerate(reader.pages, start=1)]
         title = (reader.metadata or {}).get("/Title") if reader.metadata else None
+        created = reader.metadata.creation_date if reader.metadata else None
     except UnreadableFile:
         raise
     except FileNotDecryptedError as exc:
@@ -82,10 +87,10 @@ def _read_pdf(data: bytes, path: Path) -> tuple[str, list[Page]]:
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         # pypdf signals broken files with many exception types; any of them means: not a usable PDF.
         raise UnreadableFile(f"geen geldig of een beschadigd PDF-bestand ({type(exc).__name__})") from exc
-    return str(title).strip() if title else "", pages
+    return (str(title).strip() if title else ""), pages, _iso_date(created)
 
 
-def _read_docx(data: bytes, path: Path) -> tuple[str, list[Page]]:
+def _read_docx(data: bytes, path: Path) -> Parsed:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -96,12 +101,14 @@ def _read_docx(data: bytes, path: Path) -> tuple[str, list[Page]]:
     title = document.core_properties.title or next(
         (p.text for p in document.paragraphs if p.style.name.startswith(("Title", "Heading")) and p.text.strip()), ""
     )
-    return title, [Page(None, "\n".join(paragraphs))]
+    return title, [Page(None, "\n".join(paragraphs))], _iso_date(document.core_properties.created)
 
 
-def _read_html(data: bytes, path: Path) -> tuple[str, list[Page]]:
+def _read_html(data: bytes, path: Path) -> Parsed:
     soup = BeautifulSoup(_decode(data), "html.parser")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    dated = soup.find("meta", attrs={"name": re.compile(r"^(date|dcterms\.(date|issued|created)|dc\.date)$", re.I)})
+    date = _iso_date(dated.get("content")) if dated else None
     for tag in soup.find_all(HTML_BOILERPLATE):
         tag.decompose()
     for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo"]}):
@@ -115,13 +122,13 @@ def _read_html(data: bytes, path: Path) -> tuple[str, list[Page]]:
     for block in main.find_all(HTML_BLOCKS):
         block.append("\n")  # keep paragraphs apart without splitting sentences at inline tags
     heading = main.find("h1")
-    return (heading.get_text(" ", strip=True) if heading else title), [Page(None, main.get_text())]
+    return (heading.get_text(" ", strip=True) if heading else title), [Page(None, main.get_text())], date
 
 
-def _read_text(data: bytes, path: Path) -> tuple[str, list[Page]]:
+def _read_text(data: bytes, path: Path) -> Parsed:
     text = _decode(data)
     heading = re.search(r"^#\s+(.+)$", text, re.MULTILINE) if path.suffix.lower() == ".md" else None
-    return (heading.group(1).strip() if heading else ""), [Page(None, text)]
+    return (heading.group(1).strip() if heading else ""), [Page(None, text)], None
 
 
 def _decode(data: bytes) -> str:
@@ -139,6 +146,16 @@ def _decode(data: bytes) -> str:
     if best is None or _looks_binary(str(best)):
         raise UnreadableFile("geen tekstbestand: de tekencodering is niet te herkennen (binaire inhoud?)")
     return str(best)
+
+
+def _iso_date(value) -> str | None:
+    """A datetime, or a string starting with YYYY-MM-DD, as an ISO date; anything else as None."""
+    if value is None:
+        return None
+    if hasattr(value, "date"):
+        return value.date().isoformat()
+    match = re.match(r"\d{4}-\d{2}-\d{2}", str(value).strip())
+    return match.group(0) if match else None
 
 
 def _looks_binary(text: str) -> bool:
