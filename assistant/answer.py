@@ -15,10 +15,9 @@ from pathlib import Path
 import yaml
 from llama_index.core.llms import ChatMessage, MessageRole
 
-from assistant.retrieve import relevant, retrieve
-from bronvast.schema import Answer, Citation, Hit
+from assistant.retrieve import Retriever
+from bronvast.schema import Answer, Citation, Hit, SearchFilter
 from bronvast.settings import Settings
-from bronvast.store import ChunkStore
 
 CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
 CHARS_PER_TOKEN = 3  # conservative for Dutch with small-vocabulary tokenizers
@@ -56,10 +55,11 @@ def format_sources(hits: list[Hit], prompts: Prompts, budget_chars: int) -> str:
 
 
 def is_refusal(text: str, refusal: str) -> bool:
-    """The model declined: it wrote nothing, or the refusal sentence (allowing small variations)."""
+    """The model declined: it wrote nothing, or its answer opens with the refusal sentence. (Small models also echo
+    the prompt's rules, refusal sentence included, inside a long answer: that is not a refusal.)"""
     normalised = re.sub(r"\W+", " ", text).strip().lower()
     core = re.sub(r"\W+", " ", refusal).strip().lower()
-    return not normalised or core in normalised
+    return not normalised or normalised.startswith(core)
 
 
 def cited_numbers(text: str, available: int) -> list[int]:
@@ -67,28 +67,26 @@ def cited_numbers(text: str, available: int) -> list[int]:
 
 
 class Assistant:
-    def __init__(self, store: ChunkStore, embedder, llm, settings: Settings):
-        self.store = store
-        self.embedder = embedder
+    def __init__(self, retriever: Retriever, llm, settings: Settings):
+        self.retriever = retriever
         self.llm = llm
         self.settings = settings
         self.prompts = Prompts.load(settings.resolve(settings.answer.prompts_file), settings.answer.language)
 
-    def ask(self, question: str, collection: str | None = None) -> Answer:
-        *_, answer = self.stream(question, collection)
+    def ask(self, question: str, collection: str | None = None, where: SearchFilter | None = None) -> Answer:
+        *_, answer = self.stream(question, collection, where)
         return answer
 
-    def stream(self, question: str, collection: str | None = None) -> Iterator[str | Answer]:
+    def stream(
+        self, question: str, collection: str | None = None, where: SearchFilter | None = None
+    ) -> Iterator[str | Answer]:
         """Yields pieces of answer text, then the finished Answer."""
         if not question.strip():
             yield from self._declined(question, self.prompts.empty_question, {"retrieve_s": 0.0, "generate_s": 0.0})
             return
         collection = collection or self.settings.collection
         started = time.perf_counter()
-        hits = relevant(
-            retrieve(question, self.store, self.embedder, collection, self.settings.retrieval.top_k),
-            self.settings.retrieval.min_score,
-        )
+        hits = self.retriever.retrieve(question, collection, where)
         timings = {"retrieve_s": round(time.perf_counter() - started, 4), "generate_s": 0.0}
         if not hits:
             yield from self._declined(question, self.prompts.refusal, timings)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from assistant.answer import LLMUnavailable
 from bronvast.app import Bronvast
-from bronvast.schema import Answer, CollectionStats
+from bronvast.schema import Answer, CollectionStats, SearchFilter
 from bronvast.store import StoreError
 from ingest.pipeline import IngestReport
 
@@ -28,11 +28,13 @@ SERVER_FILE = "serve.json"
 REPORT = TypeAdapter(IngestReport)
 ANSWER = TypeAdapter(Answer)
 STATS = TypeAdapter(list[CollectionStats])
+FILTER = TypeAdapter(SearchFilter | None)
 
 
 class AskRequest(BaseModel):
     question: str
     collection: str | None = None
+    where: SearchFilter | None = None
 
 
 class IngestRequest(BaseModel):
@@ -80,7 +82,7 @@ def build_api(app: Bronvast, token: str) -> FastAPI:
     @router.post("/ask")
     def ask(request: AskRequest) -> dict:
         with plain_errors():
-            return ANSWER.dump_python(app.ask(request.question, request.collection), mode="json")
+            return ANSWER.dump_python(app.ask(request.question, request.collection, request.where), mode="json")
 
     @router.post("/ingest")
     def ingest(request: IngestRequest) -> dict:

@@ -19,7 +19,7 @@ from assistant.api import ServerInfo
 from bronvast.app import Bronvast
 from bronvast.remote import RemoteBronvast
 from bronvast.factories import ModelNotFound
-from bronvast.schema import Answer
+from bronvast.schema import Answer, SearchFilter
 from bronvast.settings import Settings, SettingsError, load_settings
 from bronvast.store import StoreError, StoreLocked
 
@@ -120,17 +120,28 @@ def ingest(
 def ask(
     question: Annotated[str, typer.Argument(help="De vraag")],
     collection: CollectionOption = None,
+    filters: Annotated[Optional[list[str]], typer.Option(
+        "--filter", help="Alleen bronnen met SLEUTEL=WAARDE: kind=pdf, source=bestand.pdf, access=groep, … (herhaalbaar)"
+    )] = None,
+    after: Annotated[Optional[str], typer.Option(help="Alleen documenten vanaf deze datum (JJJJ-MM-DD)")] = None,
+    before: Annotated[Optional[str], typer.Option(help="Alleen documenten tot en met deze datum (JJJJ-MM-DD)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Eén JSON-object als uitvoer")] = False,
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:
     """Stel een vraag; het antwoord verwijst naar de bronnen als [1], [2]."""
+    try:
+        where = SearchFilter.from_options(filters or [], after, before)
+    except ValueError as exc:
+        errors.print(f"[red]Fout:[/] {exc}")
+        raise typer.Exit(1) from None
+    where = None if where.is_empty() else where
     with application(config, set_) as app:
         if as_json:
-            print(json.dumps(app.ask(question, collection).to_json(), ensure_ascii=False, indent=2))
+            print(json.dumps(app.ask(question, collection, where).to_json(), ensure_ascii=False, indent=2))
             return
         answer = None
-        for piece in app.stream(question, collection):
+        for piece in app.stream(question, collection, where):
             if isinstance(piece, Answer):
                 answer = piece
             else:
@@ -206,6 +217,63 @@ def serve(
             # uvicorn re-raises SIGTERM after its graceful shutdown; as SystemExit it still lets serve.json go.
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
             uvicorn.run(site, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+
+
+eval_cli = typer.Typer(help="Evaluatie: retrieval-benchmarks en (later) antwoordkwaliteit.", no_args_is_help=True)
+cli.add_typer(eval_cli, name="eval")
+
+RETRIEVAL_MODES = ("dense", "sparse", "hybrid")
+
+
+@eval_cli.command("beir")
+def eval_beir(
+    directory: Annotated[Path, typer.Argument(help="Map met corpus.jsonl, queries.jsonl en qrels/test.tsv")],
+    mode: Annotated[
+        Optional[list[str]], typer.Option("--mode", help="dense, sparse of hybrid (herhaalbaar; standaard hybrid)")
+    ] = None,
+    language: Annotated[str, typer.Option(help="Taal van de analyser: dutch of english")] = "dutch",
+    as_json: Annotated[bool, typer.Option("--json", help="JSON als uitvoer")] = False,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Meet retrieval op een BEIR-dataset: nDCG@10, recall@100, MRR@10 en latentie p50/p95."""
+    from eval.beir import run_beir
+    from eval.dataset import DatasetError
+
+    modes = mode or ["hybrid"]
+    unknown = [m for m in modes if m not in RETRIEVAL_MODES]
+    if unknown:
+        errors.print(f"[red]Fout:[/] onbekende modus {', '.join(unknown)}; kies uit {', '.join(RETRIEVAL_MODES)}")
+        raise typer.Exit(1)
+    with application(config, [f"sparse.language={language}", *(set_ or [])]) as app:
+        if isinstance(app, RemoteBronvast):
+            errors.print("[red]Fout:[/] stop `bronvast serve` voor een benchmark: die heeft de index nodig.")
+            raise typer.Exit(1)
+        with Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=errors, transient=True,
+        ) as progress:
+            task = progress.add_task("", total=None)
+            try:
+                results = run_beir(
+                    app, directory, modes,
+                    on_total=lambda label, n: progress.reset(task, total=n, description=label),
+                    on_advance=lambda n: progress.advance(task, n),
+                )
+            except DatasetError as exc:
+                errors.print(f"[red]Fout:[/] {exc}")
+                raise typer.Exit(1) from None
+    if as_json:
+        rows = [r.to_json() for r in results]
+        print(json.dumps(rows[0] if len(rows) == 1 else rows, ensure_ascii=False))
+        return
+    table = Table(title=f"BEIR {directory.name} ({language})")
+    for column in ("modus", "queries", "nDCG@10", "recall@100", "MRR@10", "p50 ms", "p95 ms"):
+        table.add_column(column, justify="right")
+    for r in results:
+        table.add_row(r.mode, str(r.queries), f"{r.ndcg_10:.3f}", f"{r.recall_100:.3f}", f"{r.mrr_10:.3f}",
+                      f"{r.latency_p50_ms:.1f}", f"{r.latency_p95_ms:.1f}")
+    console.print(table)
 
 
 def main() -> None:

@@ -1,16 +1,117 @@
-"""Stage 4, hits: a question -> the most similar chunks of one collection (dense retrieval)."""
+"""Stage 4, hits: a question -> the chunks of one collection that best answer it.
+
+Dense (embedding) and sparse (BM25-style, Dutch-aware) searches run in the store; their rankings are fused here
+with weighted reciprocal rank fusion, so the fusion works the same on every engine. Then near-duplicate passages
+are dropped and, when asked, each hit is widened with its neighbouring chunks (small-to-big).
+"""
 
 from __future__ import annotations
 
-from bronvast.schema import Hit
+import math
+from dataclasses import dataclass, replace
+
+from bronvast.schema import Hit, SearchFilter
+from bronvast.settings import RetrievalSettings
+from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore
 
 
-def retrieve(question: str, store: ChunkStore, embedder, collection: str, top_k: int) -> list[Hit]:
-    vector = embedder.get_query_embedding(question)
-    return store.search(collection, vector, top_k)
+@dataclass(frozen=True)
+class Retrieval:
+    hits: list[Hit]  # best first, at most top_k, each passing the relevance gate
 
 
-def relevant(hits: list[Hit], min_score: float) -> list[Hit]:
-    """Hits that pass the calibrated score threshold; none left means the assistant refuses."""
-    return [hit for hit in hits if hit.score >= min_score]
+class Retriever:
+    def __init__(self, store: ChunkStore, embedder, encoder: SparseEncoder, config: RetrievalSettings):
+        self.store = store
+        self.embedder = embedder
+        self.encoder = encoder
+        self.config = config
+
+    def retrieve(self, question: str, collection: str, where: SearchFilter | None = None) -> list[Hit]:
+        """The relevant hits for a question; an empty list means nothing in the collection is relevant enough."""
+        ranked = self.rank(question, collection, where, self.config.candidates)
+        scale = self.sparse_scale(question, collection)
+        relevant = [hit for hit in ranked if self.is_relevant(hit, scale)]
+        distinct = drop_near_duplicates(relevant, self.encoder, self.config.duplicate_overlap)[: self.config.top_k]
+        return self.widen(collection, distinct) if self.config.neighbours else distinct
+
+    def rank(self, question: str, collection: str, where: SearchFilter | None, limit: int) -> list[Hit]:
+        """All candidates, best first, as the configured mode ranks them (no gate, no cut to top_k)."""
+        mode = self.config.mode
+        dense = self._dense(question, collection, where, limit) if mode in ("dense", "hybrid") else []
+        sparse = self._sparse(question, collection, where, limit) if mode in ("sparse", "hybrid") else []
+        if mode == "dense":
+            return dense
+        if mode == "sparse":
+            return sparse
+        return fuse([(dense, self.config.dense_weight), (sparse, self.config.sparse_weight)], self.config.rrf_k)
+
+    def is_relevant(self, hit: Hit, sparse_scale: float) -> bool:
+        """The refusal gate: a calibrated cosine for the dense side, a calibrated relative BM25 score for the
+        sparse side (see sparse_scale)."""
+        dense_ok = hit.dense_score is not None and hit.dense_score >= self.config.min_score
+        sparse_ok = hit.sparse_score is not None and hit.sparse_score >= self.config.min_sparse_relevance * sparse_scale
+        return dense_ok or sparse_ok
+
+    def sparse_scale(self, question: str, collection: str) -> float:
+        """What the question's terms could score: BM25 grows with the number of query terms and, through IDF, with
+        log(collection size); dividing by both makes one threshold hold for a 10-chunk and a 100,000-chunk index."""
+        terms = len(self.encoder.query(question).indices)
+        return terms * math.log(1 + self.store.stats(collection).chunks) if terms else math.inf
+
+    def widen(self, collection: str, hits: list[Hit]) -> list[Hit]:
+        """Small-to-big: each hit's text with its neighbouring chunks of the same document version."""
+        widened = []
+        for hit in hits:
+            chunk = hit.chunk
+            around = range(chunk.chunk_index - self.config.neighbours, chunk.chunk_index + self.config.neighbours + 1)
+            parts = self.store.neighbours(collection, chunk.path, chunk.sha256, [i for i in around if i >= 0])
+            same_page = [part.text for part in parts if part.page == chunk.page] or [chunk.text]
+            widened.append(replace(hit, chunk=replace(chunk, text="\n".join(same_page))))
+        return widened
+
+    def _dense(self, question: str, collection: str, where: SearchFilter | None, limit: int) -> list[Hit]:
+        hits = self.store.search(collection, self.embedder.get_query_embedding(question), limit, where)
+        return [replace(hit, dense_score=hit.score) for hit in hits]
+
+    def _sparse(self, question: str, collection: str, where: SearchFilter | None, limit: int) -> list[Hit]:
+        query = self.encoder.query(question)
+        if not query.indices:
+            return []
+        return [replace(hit, sparse_score=hit.score) for hit in self.store.search(collection, query, limit, where)]
+
+
+def fuse(rankings: list[tuple[list[Hit], float]], k: int) -> list[Hit]:
+    """Weighted reciprocal rank fusion: score = sum of weight / (k + rank) over the rankings a chunk appears in.
+
+    The fused hit keeps each side's own score, which the relevance gate needs.
+    """
+    scores: dict[str, float] = {}
+    merged: dict[str, Hit] = {}
+    for hits, weight in rankings:
+        for rank, hit in enumerate(hits, start=1):
+            scores[hit.chunk.id] = scores.get(hit.chunk.id, 0.0) + weight / (k + rank)
+            known = merged.get(hit.chunk.id, hit)
+            merged[hit.chunk.id] = replace(
+                known,
+                dense_score=known.dense_score if known.dense_score is not None else hit.dense_score,
+                sparse_score=known.sparse_score if known.sparse_score is not None else hit.sparse_score,
+            )
+    ordered = sorted(scores, key=lambda chunk_id: scores[chunk_id], reverse=True)
+    return [replace(merged[chunk_id], score=round(scores[chunk_id], 6)) for chunk_id in ordered]
+
+
+def drop_near_duplicates(hits: list[Hit], encoder: SparseEncoder, max_overlap: float) -> list[Hit]:
+    """Keeps the better of two passages that share more than `max_overlap` of their terms (Jaccard), so the
+    prompt holds distinct evidence; the same text filed twice or a repeated boilerplate paragraph counts once."""
+    kept: list[tuple[Hit, set[str]]] = []
+    for hit in hits:
+        terms = set(encoder.analyzer.tokens(hit.chunk.text))
+        if all(jaccard(terms, other) <= max_overlap for _, other in kept):
+            kept.append((hit, terms))
+    return [hit for hit, _ in kept]
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0

@@ -11,8 +11,10 @@ from functools import cached_property
 from pathlib import Path
 
 from assistant.answer import Assistant
+from assistant.retrieve import Retriever
 from bronvast import factories
-from bronvast.schema import Answer, CollectionStats
+from bronvast.schema import Answer, CollectionStats, SearchFilter
+from bronvast.sparse import SparseEncoder
 from bronvast.settings import Settings
 from bronvast.store import ChunkStore
 from ingest.chunking import make_splitter
@@ -39,12 +41,20 @@ class Bronvast:
         return factories.make_llm(self.settings)
 
     @cached_property
+    def encoder(self) -> SparseEncoder:
+        return factories.make_sparse_encoder(self.settings)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        return Retriever(self.store, self.embedder, self.encoder, self.settings.retrieval)
+
+    @cached_property
     def splitter(self):
         return make_splitter(self.settings.chunking, factories.make_tokenizer(self.settings).tokenize)
 
     @cached_property
     def assistant(self) -> Assistant:
-        return Assistant(self.store, self.embedder, self.llm, self.settings)
+        return Assistant(self.retriever, self.llm, self.settings)
 
     def ingest(
         self,
@@ -53,17 +63,22 @@ class Bronvast:
         on_start: Callable[[int], None] | None = None,
         on_file: Callable[[FileOutcome], None] | None = None,
     ) -> IngestReport:
-        indexer = Indexer(self.store, self.embedder, self.splitter, collection or self.settings.collection)
+        indexer = self.indexer(collection)
         with self._busy:
             return ingest_paths(paths, indexer, on_file=on_file, on_start=on_start, exclude=self.settings.data_dir)
 
-    def stream(self, question: str, collection: str | None = None) -> Iterator[str | Answer]:
-        with self._busy:
-            yield from self.assistant.stream(question, collection)
+    def indexer(self, collection: str | None = None) -> Indexer:
+        return Indexer(self.store, self.embedder, self.encoder, self.splitter, collection or self.settings.collection)
 
-    def ask(self, question: str, collection: str | None = None) -> Answer:
+    def stream(
+        self, question: str, collection: str | None = None, where: SearchFilter | None = None
+    ) -> Iterator[str | Answer]:
         with self._busy:
-            return self.assistant.ask(question, collection)
+            yield from self.assistant.stream(question, collection, where)
+
+    def ask(self, question: str, collection: str | None = None, where: SearchFilter | None = None) -> Answer:
+        with self._busy:
+            return self.assistant.ask(question, collection, where)
 
     def status(self) -> list[CollectionStats]:
         with self._busy:

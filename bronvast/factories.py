@@ -6,6 +6,7 @@ import importlib.util
 from pathlib import Path
 
 from bronvast.settings import Settings
+from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore, QdrantStore, StoreError
 
 PACKAGE_PREFIX = "package:"
@@ -72,6 +73,11 @@ def make_embedder(settings: Settings):
     )
 
 
+def make_sparse_encoder(settings: Settings) -> SparseEncoder:
+    config = settings.sparse
+    return SparseEncoder(config.language, k1=config.k1, b=config.b, avg_len=config.avg_len)
+
+
 def make_tokenizer(settings: Settings):
     """The embedder's own tokenizer, so chunk sizes are counted in the tokens the embedder truncates at."""
     from transformers import AutoTokenizer
@@ -110,7 +116,7 @@ def make_llm(settings: Settings):
         messages_to_prompt=chatml_messages,
         completion_to_prompt=chatml_completion,
         generate_kwargs={"repeat_penalty": 1.15, "stop": ["<|im_end|>"]},
-        model_kwargs={"n_threads": config.threads, "n_gpu_layers": config.gpu_layers},
+        model_kwargs={"n_threads": config.threads, "n_gpu_layers": config.gpu_layers, "seed": config.seed},
         verbose=False,
     )
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 
-from assistant.api import ANSWER, REPORT, STATS, ServerInfo
-from bronvast.schema import Answer, CollectionStats
+from assistant.api import ANSWER, FILTER, REPORT, STATS, ServerInfo
+from bronvast.schema import Answer, CollectionStats, SearchFilter
 from bronvast.settings import Settings
 from bronvast.store import StoreError
 from ingest.pipeline import FileOutcome, IngestReport
@@ -42,11 +42,14 @@ class RemoteBronvast:
                 on_file(outcome)
         return report
 
-    def ask(self, question: str, collection: str | None = None) -> Answer:
-        return ANSWER.validate_python(self._call("POST", "/api/ask", {"question": question, "collection": collection}))
+    def ask(self, question: str, collection: str | None = None, where: SearchFilter | None = None) -> Answer:
+        body = {"question": question, "collection": collection, "where": FILTER.dump_python(where, mode="json")}
+        return ANSWER.validate_python(self._call("POST", "/api/ask", body))
 
-    def stream(self, question: str, collection: str | None = None) -> Iterator[str | Answer]:
-        answer = self.ask(question, collection)
+    def stream(
+        self, question: str, collection: str | None = None, where: SearchFilter | None = None
+    ) -> Iterator[str | Answer]:
+        answer = self.ask(question, collection, where)
         yield answer.answer
         yield answer
 

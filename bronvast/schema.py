@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -15,6 +18,7 @@ class Page:
 @dataclass(frozen=True)
 class SourceDocument:
     path: Path
+    key: str  # the document's identity in the index: its absolute path, or e.g. "beir:scifact/123"
     sha256: str
     kind: str  # pdf, docx, html, text
     title: str
@@ -80,11 +84,33 @@ class SearchFilter:
     def is_empty(self) -> bool:
         return not (self.kinds or self.sources or self.after or self.before or self.access or self.equals)
 
+    @classmethod
+    def from_options(cls, pairs: list[str], after: str | None = None, before: str | None = None) -> SearchFilter:
+        """From `--filter key=value` (repeatable; kind, source and access collect, other keys must equal) and
+        `--after` / `--before` dates. Raises ValueError with a plain message."""
+        collected: dict[str, list[str]] = {"kind": [], "source": [], "access": []}
+        equals = []
+        for pair in pairs:
+            key, sep, value = pair.partition("=")
+            if not sep or not key.strip() or not value.strip():
+                raise ValueError(f"--filter verwacht SLEUTEL=WAARDE, kreeg {pair!r}")
+            key, value = key.strip(), value.strip()
+            collected[key].append(value) if key in collected else equals.append((key, value))
+        for name, value in (("--after", after), ("--before", before)):
+            if value is not None and not ISO_DATE.fullmatch(value):
+                raise ValueError(f"{name} verwacht een datum als JJJJ-MM-DD, kreeg {value!r}")
+        return cls(
+            kinds=tuple(collected["kind"]), sources=tuple(collected["source"]), after=after, before=before,
+            access=tuple(collected["access"]), equals=tuple(equals),
+        )
+
 
 @dataclass(frozen=True)
 class Hit:
     chunk: Chunk
-    score: float
+    score: float  # the ranking score: cosine, BM25 or fused, by retrieval mode
+    dense_score: float | None = None  # the cosine, when the dense search found it
+    sparse_score: float | None = None  # the BM25 score, when the sparse search found it
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ class LLMSettings(Section):
     context_window: int = 2048
     max_tokens: int = 256
     temperature: float = 0.1
+    seed: int = 42  # fixed, so the same question over the same sources gives the same answer
     threads: int = 2
     gpu_layers: int = 0
 
@@ -75,10 +76,29 @@ class ChunkingSettings(Section):
     chunk_overlap: int = 30
 
 
+class SparseSettings(Section):
+    # The analyser's language: Dutch stemming and stop words by default. It is part of the index: a collection
+    # must be queried with the language it was indexed with.
+    language: Literal["dutch", "english"] = "dutch"
+    k1: float = 1.2
+    b: float = 0.75
+    avg_len: float = 150.0  # typical chunk length in analysed terms, for BM25's length normalisation
+
+
 class RetrievalSettings(Section):
+    mode: Literal["dense", "sparse", "hybrid"] = "hybrid"
     top_k: int = Field(default=4, ge=1, le=50)
-    # Below this cosine score no passage counts as relevant and the assistant refuses.
+    candidates: int = Field(default=50, ge=1, le=1000)  # per search, before fusion
+    rrf_k: int = Field(default=60, ge=1)
+    dense_weight: float = Field(default=1.0, ge=0.0)
+    sparse_weight: float = Field(default=1.0, ge=0.0)
+    # The refusal gate: a passage counts as relevant when its cosine reaches min_score or its BM25 score,
+    # relative to the question's length and the collection's size, reaches min_sparse_relevance; with none
+    # relevant the assistant refuses.
     min_score: float = Field(default=0.3, ge=-1.0, le=1.0)
+    min_sparse_relevance: float = Field(default=0.32, ge=0.0)
+    duplicate_overlap: float = Field(default=0.8, ge=0.0, le=1.0)  # term overlap above which a passage is a repeat
+    neighbours: int = Field(default=0, ge=0, le=3)  # chunks added on each side of a hit (small-to-big)
 
 
 class AnswerSettings(Section):
@@ -102,6 +122,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = EmbeddingSettings()
     llm: LLMSettings = LLMSettings()
     chunking: ChunkingSettings = ChunkingSettings()
+    sparse: SparseSettings = SparseSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
     serve: ServeSettings = ServeSettings()

@@ -1,24 +1,49 @@
 """The index: where chunks and their vectors live. One small interface, so engines can be swapped.
 
 `QdrantStore` talks to qdrant-client, either in its embedded local mode (a folder under the data dir) or to a
-Qdrant server by URL. Every bronvast collection is one Qdrant collection; every chunk is one point whose payload
-is the chunk's metadata.
+Qdrant server by URL; `EdgeStore` (bronvast/edge_store.py) runs Qdrant Edge in-process. Every bronvast collection
+is one Qdrant collection (one Edge shard); every chunk is one point whose payload is the chunk's metadata, with a
+named dense vector "dense" (cosine) and a named sparse vector "sparse" (Qdrant applies the IDF).
+
+Dates: the payload keeps the chunk's ISO date (`YYYY-MM-DD`) in `date`, and date filters are datetime ranges on
+that field. Qdrant core, qdrant-client's local mode and Edge all parse a bare ISO date as midnight UTC and all
+range-filter it (server and Edge with a datetime payload index), so no second, numeric copy of the date is stored.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from qdrant_client import QdrantClient, models
 
-from bronvast.schema import Chunk, CollectionStats, Hit
+from bronvast.schema import Chunk, CollectionStats, Hit, SearchFilter, SparseVector
 
 COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 POINT_NAMESPACE = uuid.UUID("5f0c3a57-6d0e-4b8e-9a36-2f8a1c7d9e11")
+DENSE = "dense"
+SPARSE = "sparse"
+PUBLIC = "public"
+
+IndexKind = Literal["keyword", "datetime", "integer"]
+# The payload fields that filters, deletes and `neighbours` select on.
+PAYLOAD_INDEXES: dict[str, IndexKind] = {
+    "path": "keyword",
+    "sha256": "keyword",
+    "source": "keyword",
+    "kind": "keyword",
+    "access": "keyword",
+    "date": "datetime",
+    "chunk_index": "integer",
+}
+
+Query = Sequence[float] | SparseVector  # a dense query searches "dense", a sparse one "sparse"
+T = TypeVar("T")
 
 
 class StoreError(Exception):
@@ -26,19 +51,72 @@ class StoreError(Exception):
 
 
 class StoreLocked(StoreError):
-    """Another process holds the embedded store (qdrant-client local mode allows one process)."""
+    """Another process holds the embedded store (qdrant-client local mode and Qdrant Edge allow one process)."""
 
 
 class ChunkStore(Protocol):
     def collections(self) -> list[str]: ...
     def ensure_collection(self, collection: str, dimension: int) -> None: ...
     def indexed_sha(self, collection: str, path: str) -> set[str]: ...
-    def upsert(self, collection: str, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None: ...
+    def upsert(
+        self,
+        collection: str,
+        chunks: Sequence[Chunk],
+        dense: Sequence[Sequence[float]],
+        sparse: Sequence[SparseVector] | None = None,
+    ) -> None: ...
     def delete_document(self, collection: str, path: str, keep_sha: str | None = None) -> None: ...
     def delete_points(self, collection: str, ids: Sequence[str]) -> None: ...
-    def search(self, collection: str, vector: Sequence[float], top_k: int) -> list[Hit]: ...
+    def search(self, collection: str, query: Query, top_k: int, where: SearchFilter | None = None) -> list[Hit]: ...
+    def neighbours(self, collection: str, path: str, sha256: str, chunk_indexes: Sequence[int]) -> list[Chunk]: ...
     def stats(self, collection: str) -> CollectionStats: ...
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One payload condition in engine-neutral form; each store turns it into its own filter type.
+
+    With `values`: the field (or one element of a list field) equals one of them. With `date_from` / `date_until`:
+    the field is an ISO date, `date_from` <= date < `date_until`.
+    """
+
+    key: str
+    values: tuple[str | int, ...] = ()
+    date_from: str | None = None
+    date_until: str | None = None
+
+
+def filter_conditions(where: SearchFilter | None) -> list[Condition]:
+    """What a SearchFilter means, decided once for every engine."""
+    if where is None:
+        return []
+    listed = (("kind", where.kinds), ("source", where.sources))
+    conditions = [Condition(key, values) for key, values in listed if values]
+    if where.access:
+        conditions.append(Condition("access", tuple(dict.fromkeys((PUBLIC, *where.access)))))
+    if where.after or where.before:
+        conditions.append(date_condition(where.after, where.before))
+    conditions.extend(Condition(key, (value,)) for key, value in where.equals)
+    return conditions
+
+
+def date_condition(after: str | None, before: str | None) -> Condition:
+    # `before` is inclusive: the range ends where the next day starts, which also holds for dates with a time.
+    start = parse_date(after).isoformat() if after else None
+    end = (parse_date(before) + timedelta(days=1)).isoformat() if before else None
+    return Condition("date", date_from=start, date_until=end)
+
+
+def document_conditions(path: str, sha256: str, chunk_indexes: Sequence[int]) -> list[Condition]:
+    return [Condition("path", (path,)), Condition("sha256", (sha256,)), Condition("chunk_index", tuple(chunk_indexes))]
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise StoreError(f"ongeldige datum {text!r} in het filter: gebruik JJJJ-MM-DD") from exc
 
 
 def point_id(path: str, sha256: str, index: int) -> str:
@@ -52,6 +130,49 @@ def check_collection_name(name: str) -> str:
             f"ongeldige collectienaam {name!r}: gebruik letters, cijfers, '-' en '_' (max. 64 tekens)"
         )
     return name
+
+
+def missing_collection(collection: str) -> StoreError:
+    return StoreError(f"collectie '{collection}' bestaat niet; indexeer eerst met `bronvast ingest`")
+
+
+def other_dimension(collection: str, existing: int, dimension: int) -> StoreError:
+    return StoreError(
+        f"collectie '{collection}' is gemaakt met een ander embeddingmodel ({existing} dimensies, "
+        f"nu {dimension}); kies een andere collectie of verwijder de oude"
+    )
+
+
+def locked(path: Path) -> StoreLocked:
+    return StoreLocked(
+        f"de index in {path} is in gebruik door een ander bronvast-proces (meestal `bronvast serve`). "
+        "De ingebouwde index laat maar één proces tegelijk toe."
+    )
+
+
+def by_chunk_index(chunks: list[Chunk]) -> list[Chunk]:
+    return sorted(chunks, key=lambda chunk: chunk.chunk_index)
+
+
+def named_vectors(
+    dense: Sequence[Sequence[float]], sparse: Sequence[SparseVector] | None, native_sparse: Callable[[SparseVector], T]
+) -> list[dict[str, list[float] | T]]:
+    """Each point's vectors by name, the sparse one in the engine's own type; without sparse vectors, dense only."""
+    terms = sparse if sparse is not None else [None] * len(dense)
+    return [
+        {DENSE: list(vector)} | ({SPARSE: native_sparse(bag)} if bag is not None else {})
+        for vector, bag in zip(dense, terms, strict=True)
+    ]
+
+
+def paginate(page: Callable[[Any], tuple[Sequence[T], Any]]) -> Iterator[T]:
+    """Every record of a scroll: `page(offset)` returns one page and the next offset (None after the last)."""
+    offset = None
+    while True:
+        records, offset = page(offset)
+        yield from records
+        if offset is None:
+            return
 
 
 class QdrantStore:
@@ -68,10 +189,7 @@ class QdrantStore:
         except RuntimeError as exc:
             if "already accessed" not in str(exc):
                 raise
-            raise StoreLocked(
-                f"de index in {path} is in gebruik door een ander bronvast-proces (meestal `bronvast serve`). "
-                "Het ingebouwde Qdrant laat maar één proces tegelijk toe."
-            ) from exc
+            raise locked(path) from exc
 
     @classmethod
     def server(cls, url: str, api_key: str | None, timeout_s: float, upsert_batch: int = 256) -> QdrantStore:
@@ -88,30 +206,28 @@ class QdrantStore:
     def ensure_collection(self, collection: str, dimension: int) -> None:
         check_collection_name(collection)
         if not self.client.collection_exists(collection):
-            self.client.create_collection(
-                collection,
-                vectors_config=models.VectorParams(size=dimension, distance=models.Distance.COSINE),
-            )
-            for key in ("path", "sha256") if self.payload_indexes else ():
-                self.client.create_payload_index(collection, key, models.PayloadSchemaType.KEYWORD)
+            self._create(collection, dimension)
             return
-        existing = self.client.get_collection(collection).config.params.vectors.size
+        existing = self._dense_size(collection)
         if existing != dimension:
-            raise StoreError(
-                f"collectie '{collection}' is gemaakt met een ander embeddingmodel ({existing} dimensies, "
-                f"nu {dimension}); kies een andere collectie of verwijder de oude"
-            )
+            raise other_dimension(collection, existing, dimension)
 
     def indexed_sha(self, collection: str, path: str) -> set[str]:
         if not self.client.collection_exists(collection):
             return set()
-        path_filter = models.Filter(must=[_condition("path", path)])
+        path_filter = models.Filter(must=[_condition(Condition("path", (path,)))])
         return {p.payload["sha256"] for p in self._scroll(collection, path_filter, ["sha256"])}
 
-    def upsert(self, collection: str, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+    def upsert(
+        self,
+        collection: str,
+        chunks: Sequence[Chunk],
+        dense: Sequence[Sequence[float]],
+        sparse: Sequence[SparseVector] | None = None,
+    ) -> None:
         points = [
-            models.PointStruct(id=chunk.id, vector=list(vector), payload=chunk.payload())
-            for chunk, vector in zip(chunks, vectors, strict=True)
+            models.PointStruct(id=chunk.id, vector=vectors, payload=chunk.payload())
+            for chunk, vectors in zip(chunks, named_vectors(dense, sparse, _sparse), strict=True)
         ]
         for start in range(0, len(points), self.upsert_batch):
             self.client.upsert(collection, points[start : start + self.upsert_batch], wait=True)
@@ -120,18 +236,32 @@ class QdrantStore:
         if not self.client.collection_exists(collection):
             return
         selector = models.Filter(
-            must=[_condition("path", path)], must_not=[_condition("sha256", keep_sha)] if keep_sha else []
+            must=[_condition(Condition("path", (path,)))],
+            must_not=[_condition(Condition("sha256", (keep_sha,)))] if keep_sha else [],
         )
         self.client.delete(collection, points_selector=models.FilterSelector(filter=selector), wait=True)
 
     def delete_points(self, collection: str, ids: Sequence[str]) -> None:
         self.client.delete(collection, points_selector=models.PointIdsList(points=list(ids)), wait=True)
 
-    def search(self, collection: str, vector: Sequence[float], top_k: int) -> list[Hit]:
+    def search(self, collection: str, query: Query, top_k: int, where: SearchFilter | None = None) -> list[Hit]:
         if not self.client.collection_exists(collection):
-            raise StoreError(f"collectie '{collection}' bestaat niet; indexeer eerst met `bronvast ingest`")
-        response = self.client.query_points(collection, query=list(vector), limit=top_k, with_payload=True)
+            raise missing_collection(collection)
+        response = self.client.query_points(
+            collection,
+            query=_query(query),
+            using=SPARSE if isinstance(query, SparseVector) else DENSE,
+            query_filter=_filter(filter_conditions(where)),
+            limit=top_k,
+            with_payload=True,
+        )
         return [Hit(Chunk.from_payload(p.id, p.payload), p.score) for p in response.points]
+
+    def neighbours(self, collection: str, path: str, sha256: str, chunk_indexes: Sequence[int]) -> list[Chunk]:
+        if not chunk_indexes or not self.client.collection_exists(collection):
+            return []
+        points = self._scroll(collection, _filter(document_conditions(path, sha256, chunk_indexes)), True)
+        return by_chunk_index([Chunk.from_payload(p.id, p.payload) for p in points])
 
     def stats(self, collection: str) -> CollectionStats:
         paths = {p.payload["path"] for p in self._scroll(collection, None, ["path"])}
@@ -141,16 +271,51 @@ class QdrantStore:
     def close(self) -> None:
         self.client.close()
 
-    def _scroll(self, collection: str, query_filter: models.Filter | None, fields: list[str]) -> Iterator:
-        offset = None
-        while True:
-            points, offset = self.client.scroll(
+    def _create(self, collection: str, dimension: int) -> None:
+        self.client.create_collection(
+            collection,
+            vectors_config={DENSE: models.VectorParams(size=dimension, distance=models.Distance.COSINE)},
+            sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+        )
+        for key, kind in PAYLOAD_INDEXES.items() if self.payload_indexes else ():
+            self.client.create_payload_index(collection, key, models.PayloadSchemaType(kind))
+
+    def _dense_size(self, collection: str) -> int:
+        vectors = self.client.get_collection(collection).config.params.vectors
+        if not isinstance(vectors, dict) or DENSE not in vectors:
+            # Collections written before the named dense + sparse layout cannot take sparse vectors.
+            raise StoreError(
+                f"collectie '{collection}' heeft een oude indeling (zonder sparse vectoren); "
+                "verwijder haar en indexeer de documenten opnieuw"
+            )
+        return vectors[DENSE].size
+
+    def _scroll(
+        self, collection: str, query_filter: models.Filter | None, fields: list[str] | bool
+    ) -> Iterator[models.Record]:
+        return paginate(
+            lambda offset: self.client.scroll(
                 collection, scroll_filter=query_filter, with_payload=fields, limit=1024, offset=offset
             )
-            yield from points
-            if offset is None:
-                return
+        )
 
 
-def _condition(key: str, value: str) -> models.FieldCondition:
-    return models.FieldCondition(key=key, match=models.MatchValue(value=value))
+def _sparse(vector: SparseVector) -> models.SparseVector:
+    return models.SparseVector(indices=vector.indices, values=vector.values)
+
+
+def _query(query: Query) -> list[float] | models.SparseVector:
+    return _sparse(query) if isinstance(query, SparseVector) else list(query)
+
+
+def _filter(conditions: list[Condition]) -> models.Filter | None:
+    return models.Filter(must=[_condition(c) for c in conditions]) if conditions else None
+
+
+def _condition(condition: Condition) -> models.FieldCondition:
+    if len(condition.values) == 1:
+        return models.FieldCondition(key=condition.key, match=models.MatchValue(value=condition.values[0]))
+    if condition.values:
+        return models.FieldCondition(key=condition.key, match=models.MatchAny(any=list(condition.values)))
+    dates = models.DatetimeRange(gte=condition.date_from, lt=condition.date_until)
+    return models.FieldCondition(key=condition.key, range=dates)

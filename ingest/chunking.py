@@ -23,7 +23,7 @@ def make_splitter(config: ChunkingSettings, tokenize: Callable[[str], list]) -> 
 
 def chunk_document(document: SourceDocument, collection: str, splitter: SentenceSplitter) -> list[Chunk]:
     ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    path = str(document.path.resolve())
+    path = document.key
     chunks: list[Chunk] = []
     for page in document.pages:
         for text in splitter.split_text(page.text):

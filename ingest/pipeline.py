@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from bronvast.schema import Chunk
+from bronvast.schema import Chunk, SourceDocument, SparseVector
+from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore, check_collection_name
 from ingest.chunking import chunk_document
-from ingest.readers import UnreadableFile, file_sha256, read_document
+from ingest.readers import UnreadableFile, document_key, file_sha256, read_document
 
 Status = Literal["nieuw", "vervangen", "ongewijzigd", "geweigerd"]
 
@@ -70,38 +71,55 @@ def find_files(paths: Iterable[Path], exclude: Path | None = None) -> tuple[list
 
 
 class Indexer:
-    """Writes whole files into one collection; holds the stage objects, no other state."""
+    """Writes whole documents into one collection; holds the stage objects, no other state."""
 
-    def __init__(self, store: ChunkStore, embedder, splitter, collection: str):
+    def __init__(self, store: ChunkStore, embedder, encoder: SparseEncoder, splitter, collection: str):
         self.store = store
         self.embedder = embedder
+        self.encoder = encoder
         self.splitter = splitter
         self.collection = check_collection_name(collection)
 
     def index_file(self, path: Path) -> FileOutcome:
-        key = str(path.resolve())
-        previous = self.store.indexed_sha(self.collection, key)
+        key = document_key(path)
         try:
-            if previous and previous == {file_sha256(path)}:
+            if self.store.indexed_sha(self.collection, key) == {file_sha256(path)}:
                 return FileOutcome(path, "ongewijzigd")
             document = read_document(path)
         except UnreadableFile as exc:
             return FileOutcome(path, "geweigerd", reason=str(exc))
         except Exception as exc:  # a parser library tripping over a malformed file is still just a bad file
             return FileOutcome(path, "geweigerd", reason=f"kon niet gelezen worden ({type(exc).__name__}: {exc})")
-        chunks = chunk_document(document, self.collection, self.splitter)
-        vectors = self.embedder.get_text_embedding_batch([c.text for c in chunks])
-        self._write(chunks, vectors, keep_on_failure=document.sha256 in previous)
-        self.store.delete_document(self.collection, key, keep_sha=document.sha256)
-        return FileOutcome(path, "vervangen" if previous else "nieuw", chunks=len(chunks))
+        return self.index_documents([document])[0]
 
-    def _write(self, chunks: list[Chunk], vectors: list[list[float]], keep_on_failure: bool) -> None:
-        self.store.ensure_collection(self.collection, len(vectors[0]))
+    def index_documents(self, documents: list[SourceDocument]) -> list[FileOutcome]:
+        """Indexes documents together (one embedding batch, one write) and reports an outcome per document."""
+        previous = {d.key: self.store.indexed_sha(self.collection, d.key) for d in documents}
+        changed = [d for d in documents if previous[d.key] != {d.sha256}]
+        chunks_per_doc = {d.key: chunk_document(d, self.collection, self.splitter) for d in changed}
+        chunks = [chunk for d in changed for chunk in chunks_per_doc[d.key]]
+        if chunks:
+            texts = [c.text for c in chunks]
+            dense = self.embedder.get_text_embedding_batch(texts)
+            already_there = {c.id for d in changed if d.sha256 in previous[d.key] for c in chunks_per_doc[d.key]}
+            self._write(chunks, dense, self.encoder.documents(texts), already_there)
+        for document in changed:
+            self.store.delete_document(self.collection, document.key, keep_sha=document.sha256)
+        return [self._outcome(d, previous[d.key], len(chunks_per_doc.get(d.key, []))) for d in documents]
+
+    @staticmethod
+    def _outcome(document: SourceDocument, previous: set[str], chunks: int) -> FileOutcome:
+        if previous == {document.sha256}:
+            return FileOutcome(document.path, "ongewijzigd")
+        return FileOutcome(document.path, "vervangen" if previous else "nieuw", chunks=chunks)
+
+    def _write(self, chunks: list[Chunk], dense: list, sparse: list[SparseVector], already_there: set[str]) -> None:
+        self.store.ensure_collection(self.collection, len(dense[0]))
         try:
-            self.store.upsert(self.collection, chunks, vectors)
+            self.store.upsert(self.collection, chunks, dense, sparse)
         except BaseException:
-            if not keep_on_failure:  # leave no partial copy of this version behind
-                self.store.delete_points(self.collection, [c.id for c in chunks])
+            # Leave no partial copy of a new version behind (a version that was complete before stays).
+            self.store.delete_points(self.collection, [c.id for c in chunks if c.id not in already_there])
             raise
 
 

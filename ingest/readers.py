@@ -35,6 +35,11 @@ class UnreadableFile(Exception):
     """The file cannot be indexed; the message is the plain reason shown to the user."""
 
 
+def document_key(path: Path) -> str:
+    """A file's identity in the index: its absolute path, so re-ingesting it replaces it."""
+    return str(path.resolve())
+
+
 def file_sha256(path: Path) -> str:
     """The file's hash, read in blocks: for an unchanged file this is all ingest has to do."""
     try:
@@ -61,6 +66,7 @@ def read_document(path: Path) -> SourceDocument:
         raise UnreadableFile("bevat geen leesbare tekst (bijvoorbeeld een scan zonder tekstlaag)")
     return SourceDocument(
         path=path,
+        key=document_key(path),
         sha256=hashlib.sha256(data).hexdigest(),
         kind=kind,
         title=title or _first_line(pages[0].text) or path.stem,

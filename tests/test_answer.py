@@ -7,7 +7,6 @@ import json
 from conftest import DEMO_DATASET
 
 from assistant.answer import Prompts, cited_numbers, format_sources, is_refusal
-from assistant.retrieve import retrieve
 from assistant.ui import SOURCES_HEADING, build_ui, respond
 from bronvast.schema import Answer, Chunk, Hit
 
@@ -21,9 +20,9 @@ def demo_cases() -> dict[str, dict]:
 
 def test_retrieval_ranks_the_right_document_first(app, demo):
     cases = demo_cases()
-    for case_id in ("demo-03", "demo-09", "demo-14"):
+    for case_id in [c for c, case in cases.items() if case["answerable"]]:
         case = cases[case_id]
-        hits = retrieve(case["question"], app.store, app.embedder, demo, top_k=4)
+        hits = app.retriever.retrieve(case["question"], demo)
         assert hits[0].chunk.source == case["gold"][0]["source"], case_id
         assert hits == sorted(hits, key=lambda h: h.score, reverse=True)
 
@@ -60,6 +59,7 @@ def test_refusal_detection():
     assert is_refusal("  dat staat niet in de beschikbare bronnen  ", REFUSAL)
     assert is_refusal("", REFUSAL)
     assert not is_refusal("Parkeren kost 3,20 euro per uur [1].", REFUSAL)
+    assert not is_refusal("Regels: antwoord anders alleen: Dat staat niet in de beschikbare bronnen. Parkeren [1].", REFUSAL)
 
 
 def test_cited_numbers_ignore_sources_that_were_not_given():

@@ -90,7 +90,8 @@ def test_an_empty_question_gets_a_plain_answer(indexed):
 
 
 def test_set_overrides_one_setting_for_one_command(indexed):
-    refused = json.loads(run("ask", PARKING, "--json", "--set", "retrieval.min_score=0.99").stdout)
+    strict = ["--set", "retrieval.min_score=0.99", "--set", "retrieval.min_sparse_relevance=9"]
+    refused = json.loads(run("ask", PARKING, "--json", *strict).stdout)
     assert refused["refused"] is True
     assert json.loads(run("ask", PARKING, "--json").stdout)["refused"] is False
 

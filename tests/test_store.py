@@ -1,35 +1,48 @@
-"""The store contract, on the embedded qdrant-client store and (when QDRANT_URL is set) on a Qdrant server."""
+"""The store contract, on qdrant-client's local mode, on Qdrant Edge and (when QDRANT_URL is set) on a Qdrant server."""
 
 from __future__ import annotations
 
 import os
+import random
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
-from bronvast.schema import Chunk
+from bronvast.edge_store import EdgeStore
+from bronvast.schema import Chunk, SearchFilter, SparseVector
 from bronvast.store import QdrantStore, StoreError, StoreLocked, point_id
 
 
-@pytest.fixture(params=["local", "server"])
+@pytest.fixture(params=["local", "edge", "server"])
 def store(request, tmp_path):
     if request.param == "server":
         if not os.environ.get("QDRANT_URL"):
             pytest.skip("QDRANT_URL not set: no Qdrant server to test against")
         store = QdrantStore.server(os.environ["QDRANT_URL"], os.environ.get("QDRANT_API_KEY"), 30.0)
+    elif request.param == "edge":
+        store = EdgeStore.open(tmp_path / "edge")
     else:
         store = QdrantStore.local(tmp_path / "qdrant")
     yield store
     store.close()
 
 
-def chunk(path: str, sha: str, index: int, text: str) -> Chunk:
-    return Chunk(point_id(path, sha, index), text, path.rsplit("/", 1)[-1], path, None, "T", sha, "c", "t", index)
+def chunk(path: str, sha: str, index: int, text: str, **metadata) -> Chunk:
+    fields = {"source": path.rsplit("/", 1)[-1], "page": None, "title": "T", "collection": "c", "ingested_at": "t"}
+    return Chunk(point_id(path, sha, index), text, path=path, sha256=sha, chunk_index=index, **fields | metadata)
+
+
+def new_collection(store, dimension: int) -> str:
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    store.ensure_collection(name, dimension)
+    return name
 
 
 def test_contract(store):
-    name = f"test-{uuid.uuid4().hex[:8]}"
-    store.ensure_collection(name, 3)
+    name = new_collection(store, 3)
     old = [chunk("/d/a.txt", "a" * 64, 0, "oud")]
     new = [chunk("/d/a.txt", "b" * 64, 0, "nieuw"), chunk("/d/a.txt", "b" * 64, 1, "nieuw 2")]
     other = [chunk("/d/b.txt", "c" * 64, 0, "ander")]
@@ -51,8 +64,7 @@ def test_contract(store):
 
 
 def test_writing_the_same_chunk_twice_does_not_duplicate(store):
-    name = f"test-{uuid.uuid4().hex[:8]}"
-    store.ensure_collection(name, 2)
+    name = new_collection(store, 2)
     twice = [chunk("/d/a.txt", "a" * 64, 0, "een")]
     store.upsert(name, twice, [[1, 0]])
     store.upsert(name, twice, [[1, 0]])
@@ -60,14 +72,165 @@ def test_writing_the_same_chunk_twice_does_not_duplicate(store):
 
 
 def test_refuses_another_embedder_dimension_and_bad_names(store):
-    name = f"test-{uuid.uuid4().hex[:8]}"
-    store.ensure_collection(name, 3)
+    name = new_collection(store, 3)
     with pytest.raises(StoreError, match="ander embeddingmodel"):
         store.ensure_collection(name, 4)
     with pytest.raises(StoreError, match="ongeldige collectienaam"):
         store.ensure_collection("../etc", 3)
     with pytest.raises(StoreError, match="bestaat niet"):
         store.search("nergens", [1, 0, 0], 3)
+
+
+def test_a_sparse_query_finds_the_point_sharing_its_terms_first(store):
+    name = new_collection(store, 2)
+    chunks = [chunk("/d/a.txt", "a" * 64, i, text) for i, text in enumerate(["archief", "woo", "gemeente", "leeg"])]
+    # The dense vectors point away from the answer: only the sparse vectors can find it.
+    dense = [[1, 0], [0, 1], [1, 0], [1, 0]]
+    sparse = [SparseVector([1, 2], [1.0, 1.0]), SparseVector([7, 2], [1.0, 1.0]), SparseVector([3], [1.0])]
+    store.upsert(name, chunks[:3], dense[:3], sparse)
+    store.upsert(name, chunks[3:], dense[3:])  # dense only: never a sparse hit
+
+    hits = store.search(name, SparseVector([7], [1.0]), top_k=3)
+    assert [h.chunk.text for h in hits] == ["woo"]
+    assert [h.chunk.text for h in store.search(name, [1, 0], top_k=1)] != ["woo"]
+
+
+def test_the_sparse_vector_weighs_a_rare_term_above_a_common_one(store):
+    name = new_collection(store, 2)
+    texts = ["gewoon 1", "zeldzaam", "gewoon 2", "gewoon 3"]
+    chunks = [chunk("/d/a.txt", "a" * 64, i, text) for i, text in enumerate(texts)]
+    common, rare = 1, 2
+    sparse = [SparseVector([common], [1.0]), SparseVector([rare], [1.0])] + [SparseVector([common], [1.0])] * 2
+    store.upsert(name, chunks, [[1, 0]] * 4, sparse)
+
+    hits = store.search(name, SparseVector([common, rare], [1.0, 1.0]), top_k=4)
+    assert hits[0].chunk.text == "zeldzaam" and hits[0].score > hits[1].score  # the IDF modifier at work
+
+
+@pytest.fixture
+def filtered(store):
+    """A collection of four chunks that differ in every field a SearchFilter selects on."""
+    name = new_collection(store, 2)
+    chunks = [
+        chunk("/d/a.pdf", "a" * 64, 0, "a", kind="pdf", date="2020-01-01"),
+        chunk("/d/b.docx", "b" * 64, 0, "b", kind="docx", date="2021-06-15", access=("hr",)),
+        chunk("/d/c.html", "c" * 64, 0, "c", kind="html", access=("hr", "fin")),
+        chunk("/d/d.pdf", "d" * 64, 0, "d", kind="pdf", date="2021-06-16", access=("fin",), title="Jaarverslag"),
+    ]
+    store.upsert(name, chunks, [[1, 0], [1, 0.1], [1, 0.2], [1, 0.3]])
+    return store, name
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        (SearchFilter(), "abcd"),
+        (SearchFilter(kinds=("pdf",)), "ad"),
+        (SearchFilter(kinds=("pdf", "html")), "acd"),
+        (SearchFilter(sources=("b.docx",)), "b"),
+        (SearchFilter(after="2021-01-01"), "bd"),
+        (SearchFilter(before="2021-06-15"), "ab"),  # inclusive; a chunk without a date is left out
+        (SearchFilter(after="2021-06-15", before="2021-06-15"), "b"),
+        (SearchFilter(access=("hr",)), "abc"),  # "public" is always visible
+        (SearchFilter(access=("fin", "hr")), "abcd"),
+        (SearchFilter(equals=(("title", "Jaarverslag"),)), "d"),
+        (SearchFilter(kinds=("pdf",), access=("hr",)), "a"),
+    ],
+)
+def test_a_search_filter_selects_on_the_payload(filtered, where, expected):
+    store, name = filtered
+    hits = store.search(name, [1, 0], top_k=10, where=where)
+    assert "".join(sorted(h.chunk.text for h in hits)) == expected
+
+
+def test_a_search_filter_also_filters_sparse_queries(filtered):
+    store, name = filtered
+    store.upsert(name, [chunk("/d/e.pdf", "e" * 64, 0, "e", kind="pdf")], [[0, 1]], [SparseVector([5], [1.0])])
+    assert store.search(name, SparseVector([5], [1.0]), top_k=5, where=SearchFilter(kinds=("html",))) == []
+    assert len(store.search(name, SparseVector([5], [1.0]), top_k=5, where=SearchFilter(kinds=("pdf",)))) == 1
+
+
+def test_a_bad_date_in_a_filter_is_a_plain_error(filtered):
+    store, name = filtered
+    with pytest.raises(StoreError, match="ongeldige datum"):
+        store.search(name, [1, 0], top_k=3, where=SearchFilter(after="15-06-2021"))
+
+
+def test_neighbours_are_the_chunks_of_that_document_version_in_order(store):
+    name = new_collection(store, 2)
+    version = [chunk("/d/a.txt", "a" * 64, i, f"a{i}") for i in range(5)]
+    other_version = [chunk("/d/a.txt", "b" * 64, 2, "b2")]
+    other_document = [chunk("/d/b.txt", "a" * 64, 2, "andere 2")]
+    for chunks in (version, other_version, other_document):
+        store.upsert(name, chunks, [[1, 0]] * len(chunks))
+
+    found = store.neighbours(name, "/d/a.txt", "a" * 64, [3, 1, 2, 9])
+    assert found == [version[1], version[2], version[3]]
+    assert store.neighbours(name, "/d/a.txt", "a" * 64, []) == []
+
+
+def test_the_edge_store_keeps_its_collections_across_close_and_open(tmp_path):
+    store = EdgeStore.open(tmp_path / "edge")
+    store.ensure_collection("blijft", 2)
+    chunks = [chunk("/d/a.txt", "a" * 64, 0, "een"), chunk("/d/a.txt", "a" * 64, 1, "twee")]
+    store.upsert("blijft", chunks, [[1, 0], [0, 1]], [SparseVector([1], [1.0]), SparseVector([2], [1.0])])
+    store.close()
+
+    reopened = EdgeStore.open(tmp_path / "edge")
+    try:
+        assert reopened.collections() == ["blijft"]
+        assert reopened.indexed_sha("blijft", "/d/a.txt") == {"a" * 64}
+        assert [h.chunk for h in reopened.search("blijft", [0, 1], top_k=1)] == [chunks[1]]
+        assert [h.chunk for h in reopened.search("blijft", SparseVector([1], [1.0]), top_k=1)] == [chunks[0]]
+        reopened.ensure_collection("blijft", 2)  # an existing collection is kept as it is
+        assert reopened.stats("blijft").chunks == 2
+    finally:
+        reopened.close()
+
+
+def test_the_edge_store_builds_its_hnsw_index_past_the_threshold_and_still_finds_the_nearest(tmp_path):
+    store = EdgeStore.open(tmp_path / "edge", exact_below=200)
+    try:
+        store.ensure_collection("groot", 8)
+        rng = random.Random(7)
+        vectors = [[rng.gauss(0, 1) for _ in range(8)] for _ in range(300)]
+        chunks = [chunk("/d/a.txt", "a" * 64, i, f"stuk {i}") for i in range(300)]
+        store.upsert("groot", chunks, vectors)
+        assert store.shards["groot"].info().indexed_vectors_count >= 300  # upsert ran the optimizer once
+        assert store.search("groot", vectors[123], top_k=1)[0].chunk == chunks[123]
+    finally:
+        store.close()
+
+
+OPEN_IN_ANOTHER_PROCESS = """
+import sys
+from pathlib import Path
+from bronvast.edge_store import EdgeStore
+from bronvast.store import StoreLocked
+try:
+    EdgeStore.open(Path(sys.argv[1])).close()
+except StoreLocked as exc:
+    print("locked:", exc)
+else:
+    print("opened")
+"""
+
+
+def open_in_another_process(root: Path) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", OPEN_IN_ANOTHER_PROCESS, str(root)], capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+def test_a_second_process_on_the_edge_store_is_told_it_is_locked(tmp_path):
+    store = EdgeStore.open(tmp_path / "edge")
+    store.ensure_collection("gedeeld", 2)
+    try:
+        assert open_in_another_process(tmp_path / "edge").startswith("locked: de index in")
+    finally:
+        store.close()
+    assert open_in_another_process(tmp_path / "edge").strip() == "opened"
 
 
 def test_second_process_on_the_embedded_store_is_told_it_is_locked(tmp_path):

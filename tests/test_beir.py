@@ -1,0 +1,55 @@
+"""`bronvast eval beir` on a small BEIR-format dataset written by the test."""
+
+from __future__ import annotations
+
+import json
+
+from test_cli import run
+
+DOCS = {
+    "d1": ("Afval", "Het huisvuil wordt elke dinsdag opgehaald in de wijk Noord."),
+    "d2": ("Parkeren", "Parkeren in zone A kost 3,20 euro per uur op werkdagen."),
+    "d3": ("Speeltuinen", "De raad stelt 780.000 euro beschikbaar voor veertien speeltuinen."),
+    "d4": ("Vergunning", "De omgevingsvergunning met kenmerk OV-2025-0387 is verleend voor Kerkstraat 12."),
+}
+QUERIES = {"q1": "Wanneer wordt het huisvuil opgehaald?", "q2": "Wat kost parkeren in zone A?",
+           "q3": "OV-2025-0387"}
+QRELS = [("q1", "d1"), ("q2", "d2"), ("q3", "d4")]
+
+
+def write_dataset(folder):
+    (folder / "qrels").mkdir(parents=True)
+    (folder / "corpus.jsonl").write_text(
+        "\n".join(json.dumps({"_id": i, "title": t, "text": x}) for i, (t, x) in DOCS.items()), encoding="utf-8")
+    (folder / "queries.jsonl").write_text(
+        "\n".join(json.dumps({"_id": i, "text": q}) for i, q in QUERIES.items()), encoding="utf-8")
+    (folder / "qrels" / "test.tsv").write_text(
+        "query-id\tcorpus-id\tscore\n" + "".join(f"{q}\t{d}\t1\n" for q, d in QRELS), encoding="utf-8")
+    return folder
+
+
+def test_eval_beir_json_for_each_mode(data_dir, tmp_path):
+    dataset = write_dataset(tmp_path / "mini")
+    result = run("eval", "beir", str(dataset), "--mode", "dense", "--mode", "sparse", "--mode", "hybrid", "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["mode"] for r in rows] == ["dense", "sparse", "hybrid"]
+    for row in rows:
+        assert set(row) == {"dataset", "mode", "queries", "ndcg@10", "recall@100", "mrr@10",
+                            "latency_p50_ms", "latency_p95_ms"}
+        assert row["dataset"] == "mini" and row["queries"] == 3
+        assert row["recall@100"] == 1.0 and 0 < row["latency_p50_ms"] <= row["latency_p95_ms"]
+    by_mode = {r["mode"]: r for r in rows}
+    assert by_mode["sparse"]["ndcg@10"] == 1.0 and by_mode["hybrid"]["mrr@10"] == 1.0
+    single = json.loads(run("eval", "beir", str(dataset), "--json").stdout)
+    assert single["mode"] == "hybrid"  # one mode: one object; the corpus was indexed once and is reused
+
+
+def test_eval_beir_reports_a_broken_dataset_plainly(data_dir, tmp_path):
+    dataset = write_dataset(tmp_path / "kapot")
+    (dataset / "queries.jsonl").write_text('{"_id": "q1", "text": "ok"}\nniet json\n', encoding="utf-8")
+    result = run("eval", "beir", str(dataset))
+    assert result.exit_code == 1 and "queries.jsonl:2" in result.stderr
+    result = run("eval", "beir", str(tmp_path))
+    assert result.exit_code == 1 and "corpus.jsonl ontbreekt" in result.stderr
+    assert run("eval", "beir", str(dataset), "--mode", "magisch").exit_code == 1

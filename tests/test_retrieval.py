@@ -1,0 +1,97 @@
+"""Hybrid retrieval, fusion, filters and context, on the real store, embedder and Dutch analyser."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.retrieve import Retriever, drop_near_duplicates, fuse
+from bronvast.schema import Chunk, Hit, SearchFilter
+from bronvast.sparse import SparseEncoder
+
+DECISIONS = {
+    f"besluit-{code}.txt": f"Besluit op de aanvraag om een omgevingsvergunning met kenmerk {code}. "
+    f"Het college verleent de vergunning voor het bouwen van een {thing} aan de {street}."
+    for code, thing, street in [
+        ("VB-2025-0117", "dakkapel", "Molenweg 3"),
+        ("VB-2025-0118", "schuur", "Kerkstraat 9"),
+        ("VB-2025-0119", "carport", "Dorpsstraat 21"),
+        ("VB-2024-0998", "aanbouw", "Beukenlaan 4"),
+    ]
+}
+
+
+def chunk(chunk_id: str, text: str = "tekst") -> Chunk:
+    return Chunk(chunk_id, text, f"{chunk_id}.txt", f"/{chunk_id}.txt", None, "T", "0" * 64, "c", "t", 0)
+
+
+def retriever(app, **changes) -> Retriever:
+    return Retriever(app.store, app.embedder, app.encoder, app.settings.retrieval.model_copy(update=changes))
+
+
+@pytest.fixture(scope="module")
+def decisions(app, tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("besluiten")
+    for name, text in DECISIONS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    assert app.ingest([folder], "besluiten").exit_code == 0
+    return "besluiten"
+
+
+def test_weighted_reciprocal_rank_fusion_by_hand():
+    a, b, c = chunk("a"), chunk("b"), chunk("c")
+    dense = [Hit(a, 0.9, dense_score=0.9), Hit(b, 0.8, dense_score=0.8)]
+    sparse = [Hit(b, 12.0, sparse_score=12.0), Hit(c, 7.0, sparse_score=7.0)]
+    fused = fuse([(dense, 1.0), (sparse, 2.0)], k=60)
+    assert [h.chunk.id for h in fused] == ["b", "c", "a"]
+    assert fused[0].score == pytest.approx(round(1 / 62 + 2 / 61, 6))
+    assert fused[1].score == pytest.approx(round(2 / 62, 6))
+    assert (fused[0].dense_score, fused[0].sparse_score) == (0.8, 12.0)  # both sides' scores kept
+    assert (fused[2].dense_score, fused[2].sparse_score) == (0.9, None)
+
+
+def test_near_duplicates_are_dropped():
+    text = "De gemeenteraad stelt het speelruimteplan vast met een budget voor veertien speeltuinen."
+    hits = [Hit(chunk("a", text), 3), Hit(chunk("b", text + " Vastgesteld."), 2), Hit(chunk("c", "Iets anders."), 1)]
+    kept = drop_near_duplicates(hits, SparseEncoder("dutch"), max_overlap=0.8)
+    assert [h.chunk.id for h in kept] == ["a", "c"]
+
+
+def test_an_exact_code_finds_its_document_first(app, decisions):
+    for mode in ("sparse", "hybrid"):
+        hits = retriever(app, mode=mode).rank("VB-2025-0118", decisions, None, 10)
+        assert hits[0].chunk.source == "besluit-VB-2025-0118.txt", mode
+
+
+def test_hybrid_holds_both_sides_and_dense_alone_does_not_see_codes(app, decisions):
+    hybrid = retriever(app, mode="hybrid").rank("vergunning VB-2025-0119", decisions, None, 10)
+    assert hybrid[0].chunk.source == "besluit-VB-2025-0119.txt"
+    assert hybrid[0].dense_score is not None and hybrid[0].sparse_score is not None
+    dense = retriever(app, mode="dense").rank("VB-2025-0119", decisions, None, 10)
+    assert all(h.sparse_score is None for h in dense)
+
+
+def test_relevance_gate_accepts_a_strong_keyword_match_and_refuses_noise(app, decisions):
+    strict_dense = retriever(app, mode="hybrid", min_score=0.99)
+    assert strict_dense.retrieve("VB-2024-0998", decisions)[0].chunk.source == "besluit-VB-2024-0998.txt"
+    assert strict_dense.retrieve("Wie won de Tour de France?", decisions) == []
+
+
+def test_filters_on_type_source_date_and_access(app, demo):
+    r = retriever(app, mode="hybrid", top_k=10, min_score=-1.0)
+    question = "parkeren en vergunningen in het centrum"
+    only_pdf = r.retrieve(question, demo, SearchFilter(kinds=("pdf",)))
+    assert only_pdf and {h.chunk.kind for h in only_pdf} == {"pdf"}
+    one_file = "notulen-raadsvergadering-2025-03-13.md"
+    assert {h.chunk.source for h in r.retrieve(question, demo, SearchFilter(sources=(one_file,)))} == {one_file}
+    dated = r.retrieve(question, demo, SearchFilter(after="2025-03-01", before="2025-03-31"))
+    assert dated and all("2025-03-01" <= h.chunk.date <= "2025-03-31" for h in dated)
+    assert r.retrieve(question, demo, SearchFilter(after="2026-01-01")) == []
+    assert r.retrieve(question, demo, SearchFilter(access=("juristen",)))  # public documents stay visible
+    assert r.retrieve(question, demo, SearchFilter(equals=(("title", "bestaat niet"),))) == []
+
+
+def test_neighbours_widen_a_hit_with_the_chunks_around_it(app, demo):
+    narrow = retriever(app, mode="hybrid", neighbours=0).retrieve("tarief zone A parkeren", demo)[0]
+    wide = retriever(app, mode="hybrid", neighbours=1).retrieve("tarief zone A parkeren", demo)[0]
+    assert wide.chunk.id == narrow.chunk.id
+    assert narrow.chunk.text in wide.chunk.text and len(wide.chunk.text) > len(narrow.chunk.text)
