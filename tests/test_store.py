@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from qdrant_client import models
 
 from bronvast.edge_store import EdgeStore
 from bronvast.schema import Chunk, SearchFilter, SparseVector
@@ -233,6 +234,19 @@ def test_a_second_process_on_the_edge_store_is_told_it_is_locked(tmp_path):
     assert open_in_another_process(tmp_path / "edge").strip() == "opened"
 
 
+def test_a_collection_from_before_the_sparse_vectors_is_reported_plainly(tmp_path):
+    store = QdrantStore.local(tmp_path / "qdrant")
+    try:
+        vectors = models.VectorParams(size=2, distance=models.Distance.COSINE)  # the unnamed vector of old
+        store.client.create_collection("oud", vectors_config=vectors)
+        with pytest.raises(StoreError, match="oude indeling"):
+            store.search("oud", [1, 0], 3)
+        with pytest.raises(StoreError, match="oude indeling"):
+            store.ensure_collection("oud", 2)
+    finally:
+        store.close()
+
+
 def test_second_process_on_the_embedded_store_is_told_it_is_locked(tmp_path):
     first = QdrantStore.local(tmp_path / "qdrant")
     try:
@@ -245,3 +259,15 @@ def test_second_process_on_the_embedded_store_is_told_it_is_locked(tmp_path):
 def test_an_unreachable_server_is_a_plain_error():
     with pytest.raises(StoreError, match="niet bereikbaar"):
         QdrantStore.server("http://127.0.0.1:9", None, 2.0)
+
+
+def test_edge_backend_on_a_qdrant_client_data_dir_says_how_to_go_on(tmp_path):
+    from bronvast.factories import make_store
+    from bronvast.settings import load_settings
+
+    QdrantStore.local(tmp_path / "qdrant").close()
+    settings = load_settings(overrides=[f"data_dir={tmp_path}", "store.backend=qdrant-edge"])
+    with pytest.raises(StoreError, match="store.backend=qdrant-local"):
+        make_store(settings)
+    (tmp_path / "edge").mkdir()
+    make_store(settings).close()  # once an Edge index exists beside it, Edge opens
