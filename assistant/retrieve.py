@@ -8,17 +8,12 @@ are dropped and, when asked, each hit is widened with its neighbouring chunks (s
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from bronvast.schema import Hit, SearchFilter
 from bronvast.settings import RetrievalSettings
 from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore
-
-
-@dataclass(frozen=True)
-class Retrieval:
-    hits: list[Hit]  # best first, at most top_k, each passing the relevance gate
 
 
 class Retriever:
