@@ -51,17 +51,16 @@ from bronvast.store import (
     DENSE,
     PAYLOAD_INDEXES,
     SPARSE,
+    CollectionSchema,
     Condition,
     Query,
     StoreError,
     by_chunk_index,
-    check_collection_name,
     document_conditions,
     filter_conditions,
     locked,
     missing_collection,
     named_vectors,
-    other_dimension,
     paginate,
 )
 
@@ -72,7 +71,7 @@ INDEX_TYPES = {"keyword": PayloadSchemaType.Keyword, "datetime": PayloadSchemaTy
                "integer": PayloadSchemaType.Integer}
 
 
-class EdgeStore:
+class EdgeStore(CollectionSchema):
     def __init__(self, root: Path, hnsw_ef: int = DEFAULT_HNSW_EF, exact_below: int = EXACT_BELOW,
                  upsert_batch: int = 1024):
         self.root = root
@@ -97,15 +96,6 @@ class EdgeStore:
 
     def collections(self) -> list[str]:
         return sorted(config.parent.name for config in self.root.glob(f"*/{CONFIG_FILE}"))
-
-    def ensure_collection(self, collection: str, dimension: int) -> None:
-        check_collection_name(collection)
-        if not self._exists(collection):
-            self._create(collection, dimension)
-            return
-        existing = self._dense_size(collection)
-        if existing != dimension:
-            raise other_dimension(collection, existing, dimension)
 
     def indexed_sha(self, collection: str, path: str) -> set[str]:
         if not self._exists(collection):

@@ -136,6 +136,20 @@ def missing_collection(collection: str) -> StoreError:
     return StoreError(f"collectie '{collection}' bestaat niet; indexeer eerst met `bronvast ingest`")
 
 
+class CollectionSchema:
+    """Creating a collection or checking an existing one, the same on every engine; each engine supplies
+    `_exists`, `_create` and `_dense_size`."""
+
+    def ensure_collection(self, collection: str, dimension: int) -> None:
+        check_collection_name(collection)
+        if not self._exists(collection):
+            self._create(collection, dimension)
+            return
+        existing = self._dense_size(collection)
+        if existing != dimension:
+            raise other_dimension(collection, existing, dimension)
+
+
 def other_dimension(collection: str, existing: int, dimension: int) -> StoreError:
     return StoreError(
         f"collectie '{collection}' is gemaakt met een ander embeddingmodel ({existing} dimensies, "
@@ -175,7 +189,7 @@ def paginate(page: Callable[[Any], tuple[Sequence[T], Any]]) -> Iterator[T]:
             return
 
 
-class QdrantStore:
+class QdrantStore(CollectionSchema):
     def __init__(self, client: QdrantClient, upsert_batch: int = 256, payload_indexes: bool = True):
         self.client = client
         self.upsert_batch = upsert_batch
@@ -202,15 +216,6 @@ class QdrantStore:
 
     def collections(self) -> list[str]:
         return sorted(c.name for c in self.client.get_collections().collections)
-
-    def ensure_collection(self, collection: str, dimension: int) -> None:
-        check_collection_name(collection)
-        if not self.client.collection_exists(collection):
-            self._create(collection, dimension)
-            return
-        existing = self._dense_size(collection)
-        if existing != dimension:
-            raise other_dimension(collection, existing, dimension)
 
     def indexed_sha(self, collection: str, path: str) -> set[str]:
         if not self.client.collection_exists(collection):
@@ -274,6 +279,9 @@ class QdrantStore:
 
     def close(self) -> None:
         self.client.close()
+
+    def _exists(self, collection: str) -> bool:
+        return self.client.collection_exists(collection)
 
     def _create(self, collection: str, dimension: int) -> None:
         self.client.create_collection(
