@@ -53,7 +53,7 @@ class Retriever:
         """What the question's terms could score: BM25 grows with the number of query terms and, through IDF, with
         log(collection size); dividing by both makes one threshold hold for a 10-chunk and a 100,000-chunk index."""
         terms = len(self.encoder.query(question).indices)
-        return terms * math.log(1 + self.store.stats(collection).chunks) if terms else math.inf
+        return terms * math.log(1 + self.store.chunk_count(collection)) if terms else math.inf
 
     def widen(self, collection: str, hits: list[Hit]) -> list[Hit]:
         """Small-to-big: each hit's text with its neighbouring chunks of the same document version."""

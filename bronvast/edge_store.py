@@ -153,9 +153,12 @@ class EdgeStore(CollectionSchema):
         records = self._scroll(collection, _filter(document_conditions(path, sha256, chunk_indexes)), True)
         return by_chunk_index([Chunk.from_payload(str(r.id), r.payload) for r in records])
 
+    def chunk_count(self, collection: str) -> int:
+        return self._shard(collection).info().points_count
+
     def stats(self, collection: str) -> CollectionStats:
         paths = {record.payload["path"] for record in self._scroll(collection, None, ["path"])}
-        return CollectionStats(collection, len(paths), self._shard(collection).info().points_count)
+        return CollectionStats(collection, len(paths), self.chunk_count(collection))
 
     def close(self) -> None:
         for shard in self.shards.values():

@@ -69,6 +69,7 @@ class ChunkStore(Protocol):
     def delete_points(self, collection: str, ids: Sequence[str]) -> None: ...
     def search(self, collection: str, query: Query, top_k: int, where: SearchFilter | None = None) -> list[Hit]: ...
     def neighbours(self, collection: str, path: str, sha256: str, chunk_indexes: Sequence[int]) -> list[Chunk]: ...
+    def chunk_count(self, collection: str) -> int: ...
     def stats(self, collection: str) -> CollectionStats: ...
     def close(self) -> None: ...
 
@@ -272,10 +273,12 @@ class QdrantStore(CollectionSchema):
         points = self._scroll(collection, _filter(document_conditions(path, sha256, chunk_indexes)), True)
         return by_chunk_index([Chunk.from_payload(p.id, p.payload) for p in points])
 
+    def chunk_count(self, collection: str) -> int:
+        return self.client.count(collection, exact=True).count
+
     def stats(self, collection: str) -> CollectionStats:
         paths = {p.payload["path"] for p in self._scroll(collection, None, ["path"])}
-        chunks = self.client.count(collection, exact=True).count
-        return CollectionStats(collection, len(paths), chunks)
+        return CollectionStats(collection, len(paths), self.chunk_count(collection))
 
     def close(self) -> None:
         self.client.close()

@@ -82,19 +82,27 @@ class Indexer:
 
     def index_file(self, path: Path) -> FileOutcome:
         key = document_key(path)
+        previous = self.store.indexed_sha(self.collection, key)
         try:
-            if self.store.indexed_sha(self.collection, key) == {file_sha256(path)}:
+            if previous and previous == {file_sha256(path)}:
                 return FileOutcome(path, "ongewijzigd")
             document = read_document(path)
         except UnreadableFile as exc:
             return FileOutcome(path, "geweigerd", reason=str(exc))
         except Exception as exc:  # a parser library tripping over a malformed file is still just a bad file
             return FileOutcome(path, "geweigerd", reason=f"kon niet gelezen worden ({type(exc).__name__}: {exc})")
-        return self.index_documents([document])[0]
+        return self.index_documents([document], known={key: previous})[0]
 
-    def index_documents(self, documents: list[SourceDocument]) -> list[FileOutcome]:
-        """Indexes documents together (one embedding batch, one write) and reports an outcome per document."""
-        previous = {d.key: self.store.indexed_sha(self.collection, d.key) for d in documents}
+    def index_documents(
+        self, documents: list[SourceDocument], known: dict[str, set[str]] | None = None
+    ) -> list[FileOutcome]:
+        """Indexes documents together (one embedding batch, one write) and reports an outcome per document.
+
+        `known`: the hashes already indexed per document key, where the caller has looked them up.
+        """
+        known = known or {}
+        previous = {d.key: known[d.key] if d.key in known else self.store.indexed_sha(self.collection, d.key)
+                    for d in documents}
         changed = [d for d in documents if previous[d.key] != {d.sha256}]
         chunks_per_doc = {d.key: chunk_document(d, self.collection, self.splitter) for d in changed}
         chunks = [chunk for d in changed for chunk in chunks_per_doc[d.key]]

@@ -58,6 +58,7 @@ def test_contract(store):
     assert [h.chunk.text for h in hits] == ["nieuw", "nieuw 2"] and hits[0].score > hits[1].score
     assert hits[0].chunk == new[0]
     assert (stats := store.stats(name)).documents == 2 and stats.chunks == 3
+    assert store.chunk_count(name) == 3
 
     store.delete_points(name, [new[1].id])
     store.delete_document(name, "/d/b.txt")
