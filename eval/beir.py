@@ -151,8 +151,7 @@ def run_beir(
     index_corpus(app.indexer(collection), dataset, on_batch=on_advance)
     results = []
     for mode in modes:
-        config = app.settings.retrieval.model_copy(update={"mode": mode})
-        retriever = Retriever(app.store, app.embedder, app.encoder, config)
+        retriever = app.retriever_for(app.settings.retrieval.model_copy(update={"mode": mode}))
         if on_total:
             on_total(f"zoeken ({mode})", len(dataset.qrels))
         results.append(evaluate(retriever, dataset, collection, on_query=lambda: on_advance and on_advance(1)))

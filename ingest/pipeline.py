@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from bronvast.schema import Chunk, SourceDocument, SparseVector
+from bronvast.schema import Chunk, CollectionSpec, SourceDocument, SparseVector
 from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore, check_collection_name
 from ingest.chunking import chunk_document
@@ -73,8 +73,11 @@ def find_files(paths: Iterable[Path], exclude: Path | None = None) -> tuple[list
 class Indexer:
     """Writes whole documents into one collection; holds the stage objects, no other state."""
 
-    def __init__(self, store: ChunkStore, embedder, encoder: SparseEncoder, splitter, collection: str):
+    def __init__(
+        self, store: ChunkStore, embedder, encoder: SparseEncoder, splitter, collection: str, spec: CollectionSpec
+    ):
         self.store = store
+        self.spec = spec
         self.embedder = embedder
         self.encoder = encoder
         self.splitter = splitter
@@ -122,7 +125,7 @@ class Indexer:
         return FileOutcome(document.path, "vervangen" if previous else "nieuw", chunks=chunks)
 
     def _write(self, chunks: list[Chunk], dense: list, sparse: list[SparseVector], already_there: set[str]) -> None:
-        self.store.ensure_collection(self.collection, len(dense[0]))
+        self.store.ensure_collection(self.collection, self.spec)
         try:
             self.store.upsert(self.collection, chunks, dense, sparse)
         except BaseException:

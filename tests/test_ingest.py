@@ -104,7 +104,7 @@ def test_a_write_that_fails_halfway_leaves_no_partial_document(app, tmp_path):
     long_text = "\n\n".join(f"Paragraaf {i} over de herinrichting van het marktplein en de kosten." * 6 for i in range(20))
     (tmp_path / "lang.txt").write_text(long_text, encoding="utf-8")
     store = FailingStore(app.store.client, payload_indexes=False)
-    indexer = Indexer(store, app.embedder, app.encoder, app.splitter, "partial")
+    indexer = Indexer(store, app.embedder, app.encoder, app.splitter, "partial", app.spec)
     with pytest.raises(OSError):
         indexer.index_file(tmp_path / "lang.txt")
     assert chunks_of(app, "partial") == []

