@@ -47,16 +47,10 @@ LOCKED_HINT = (
 
 
 @contextmanager
-def application(config: Path | None, overrides: list[str] | None):
-    """Builds the app and turns every expected failure into a plain message and exit code 1.
-
-    When `bronvast serve` holds the embedded store, the command goes through that serving process instead.
-    """
-    app = None
+def plain_errors():
+    """Every expected failure becomes a plain message and exit code 1 (130 for Ctrl-C), never a traceback."""
     try:
-        settings = load_settings(config, overrides)
-        app = open_application(settings)
-        yield app
+        yield
     except StoreLocked as exc:
         errors.print(f"[red]Fout:[/] {exc}\n{LOCKED_HINT}")
         raise typer.Exit(1) from None
@@ -66,9 +60,27 @@ def application(config: Path | None, overrides: list[str] | None):
     except KeyboardInterrupt:
         errors.print("Afgebroken. Wat al klaar was blijft bewaard; een half verwerkt bestand wordt niet opgeslagen.")
         raise typer.Exit(130) from None
-    finally:
-        if app is not None:
-            app.close()
+
+
+@contextmanager
+def application(config: Path | None, overrides: list[str] | None):
+    """Builds the app; when `bronvast serve` holds the embedded store, commands go through that serving process."""
+    app = None
+    with plain_errors():
+        try:
+            app = open_application(load_settings(config, overrides))
+            yield app
+        finally:
+            if app is not None:
+                app.close()
+
+
+def progress_bar() -> Progress:
+    """A bar on stderr that names the step; gone when done, so stdout stays clean for --json."""
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=errors, transient=True,
+    )
 
 
 def open_application(settings: Settings) -> Bronvast | RemoteBronvast:
@@ -191,6 +203,27 @@ def status(
 
 
 @cli.command()
+def migrate(config: ConfigOption = None, set_: SetOption = None) -> None:
+    """Zet een index van qdrant-client in lokale modus (data/qdrant) over naar Qdrant Edge (data/edge)."""
+    from bronvast.migrate import migrate_to_edge
+
+    with plain_errors(), progress_bar() as progress:
+        settings = load_settings(config, set_)
+        task = progress.add_task("", total=None)
+        migrated = migrate_to_edge(
+            settings,
+            on_collection=lambda name, n: progress.reset(task, total=n, description=name),
+            on_points=lambda n: progress.advance(task, n),
+        )
+    for collection in migrated:
+        console.print(f"{collection.name}: {collection.chunks} stukken overgezet")
+    console.print(
+        f"Klaar: de index staat nu in {settings.edge_path}. De oude map {settings.qdrant_path} wordt niet meer "
+        "gebruikt en mag weg."
+    )
+
+
+@cli.command()
 def serve(
     host: Annotated[Optional[str], typer.Option(help="Adres (standaard serve.host)")] = None,
     port: Annotated[Optional[int], typer.Option(help="Poort (standaard serve.port)")] = None,
@@ -249,10 +282,7 @@ def eval_beir(
         if isinstance(app, RemoteBronvast):
             errors.print("[red]Fout:[/] stop `bronvast serve` voor een benchmark: die heeft de index nodig.")
             raise typer.Exit(1)
-        with Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=errors, transient=True,
-        ) as progress:
+        with progress_bar() as progress:
             task = progress.add_task("", total=None)
             try:
                 results = run_beir(

@@ -155,6 +155,10 @@ class EdgeStore(CollectionSchema):
         records = self._scroll(collection, _filter(document_conditions(path, sha256, chunk_indexes)), True)
         return by_chunk_index([Chunk.from_payload(str(r.id), r.payload) for r in records])
 
+    def chunks(self, collection: str) -> Iterator[Chunk]:
+        if self._exists(collection):
+            yield from (Chunk.from_payload(str(r.id), r.payload) for r in self._scroll(collection, None, True))
+
     def chunk_count(self, collection: str) -> int:
         return self._shard(collection).info().points_count
 

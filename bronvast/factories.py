@@ -60,9 +60,9 @@ def make_store(settings: Settings) -> ChunkStore:
 
         if settings.qdrant_path.is_dir() and any(settings.qdrant_path.iterdir()) and not settings.edge_path.exists():
             raise StoreError(
-                f"{settings.data_dir} bevat een index van qdrant-client in lokale modus ({settings.qdrant_path}). "
-                "Gebruik die met --set store.backend=qdrant-local, of indexeer de documenten opnieuw met "
-                "`bronvast ingest PAD --collection NAAM` om ze naar Qdrant Edge over te zetten."
+                f"{settings.data_dir} bevat een index van qdrant-client in lokale modus ({settings.qdrant_path}), "
+                "de ingebouwde index van eerdere versies. Zet die over naar Qdrant Edge met `bronvast migrate` "
+                "(niets wordt opnieuw berekend), of blijf hem gebruiken met --set store.backend=qdrant-local."
             )
         return EdgeStore.open(settings.edge_path, hnsw_ef=store.hnsw_ef, exact_below=store.exact_below)
     return QdrantStore.local(settings.qdrant_path, store.upsert_batch)

@@ -35,7 +35,7 @@ class Section(BaseModel):
 class StoreSettings(Section):
     # "qdrant-edge": Qdrant Edge, the in-process engine, under <data_dir>/edge; "qdrant-local": qdrant-client's
     # embedded mode under <data_dir>/qdrant; "qdrant-server": a Qdrant server by URL.
-    backend: Literal["qdrant-edge", "qdrant-local", "qdrant-server"] = "qdrant-local"
+    backend: Literal["qdrant-edge", "qdrant-local", "qdrant-server"] = "qdrant-edge"
     hnsw_ef: int = 256  # Edge: HNSW search breadth; see bronvast/edge_store.py for the recall measured
     exact_below: int = 35_000  # Edge: collections smaller than this are searched exactly
     url: str | None = None

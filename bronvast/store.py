@@ -74,6 +74,7 @@ class ChunkStore(Protocol):
     def delete_points(self, collection: str, ids: Sequence[str]) -> None: ...
     def search(self, collection: str, query: Query, top_k: int, where: SearchFilter | None = None) -> list[Hit]: ...
     def neighbours(self, collection: str, path: str, sha256: str, chunk_indexes: Sequence[int]) -> list[Chunk]: ...
+    def chunks(self, collection: str) -> Iterator[Chunk]: ...
     def chunk_count(self, collection: str) -> int: ...
     def stats(self, collection: str) -> CollectionStats: ...
     def close(self) -> None: ...
@@ -287,12 +288,35 @@ class QdrantStore(CollectionSchema):
         points = self._scroll(collection, _filter(document_conditions(path, sha256, chunk_indexes)), True)
         return by_chunk_index([Chunk.from_payload(p.id, p.payload) for p in points])
 
+    def chunks(self, collection: str) -> Iterator[Chunk]:
+        if self.client.collection_exists(collection):
+            yield from (Chunk.from_payload(p.id, p.payload) for p in self._scroll(collection, None, True))
+
     def chunk_count(self, collection: str) -> int:
         return self.client.count(collection, exact=True).count
 
     def stats(self, collection: str) -> CollectionStats:
         paths = {p.payload["path"] for p in self._scroll(collection, None, ["path"])}
         return CollectionStats(collection, len(paths), self.chunk_count(collection))
+
+    def export(
+        self, collection: str, batch: int
+    ) -> Iterator[tuple[list[Chunk], list[list[float]], list[SparseVector] | None]]:
+        """Every point with its vectors, `batch` at a time, as `upsert` takes them: for moving an index."""
+        offset = None
+        while True:
+            points, offset = self.client.scroll(
+                collection, with_payload=True, with_vectors=True, limit=batch, offset=offset
+            )
+            if points:
+                sparse = [p.vector.get(SPARSE) for p in points]
+                yield (
+                    [Chunk.from_payload(p.id, p.payload) for p in points],
+                    [list(p.vector[DENSE]) for p in points],
+                    None if None in sparse else [SparseVector(list(s.indices), list(s.values)) for s in sparse],
+                )
+            if offset is None:
+                return
 
     def close(self) -> None:
         self.client.close()

@@ -40,9 +40,8 @@ def demo(app) -> str:
 
 
 def chunks_of(app: Bronvast, collection: str) -> list[dict]:
-    """Every stored chunk's payload, read straight from Qdrant."""
-    points, _ = app.store.client.scroll(collection, limit=10_000, with_payload=True)
-    return [p.payload for p in points]
+    """Every stored chunk's payload, as the store holds it."""
+    return [chunk.payload() for chunk in app.store.chunks(collection)]
 
 
 @pytest.fixture

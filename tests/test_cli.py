@@ -18,7 +18,7 @@ from gradio_client import Client
 from typer.testing import CliRunner
 
 from assistant.cli import cli
-from bronvast.store import QdrantStore
+from bronvast.edge_store import EdgeStore
 from files import make_encrypted_pdf
 
 runner = CliRunner()
@@ -112,8 +112,8 @@ def test_status_on_an_empty_data_dir(data_dir):
     assert "Nog geen collecties" in run("status").stdout
 
 
-def test_a_locked_data_dir_says_what_to_do(data_dir, tmp_path):
-    holder = QdrantStore.local(data_dir / "qdrant")  # stands in for a running `bronvast serve`
+def test_a_locked_data_dir_says_what_to_do(indexed):
+    holder = EdgeStore.open(indexed / "edge")  # stands in for a running `bronvast serve`
     try:
         result = run("ingest", str(DEMO_DIR))
     finally:
@@ -164,3 +164,28 @@ def test_serve_answers_over_http_and_the_cli_works_through_it(indexed):
         server.terminate()
         server.wait(timeout=30)
     assert not (indexed / "serve.json").exists()  # removed when the server stops
+
+
+def test_a_data_dir_of_the_old_embedded_engine_is_migrated_to_edge_without_reindexing(data_dir, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "parkeren.md").write_text("Parkeren in zone A van het centrum kost 3,20 euro per uur.", encoding="utf-8")
+    assert run("ingest", str(folder), "--set", "store.backend=qdrant-local").exit_code == 0
+
+    refused = run("ask", PARKING)
+    assert refused.exit_code == 1 and "bronvast migrate" in refused.stderr and "Traceback" not in refused.output
+
+    migrated = run("migrate")
+    assert migrated.exit_code == 0, migrated.output
+    assert "default: 1 stukken overgezet" in migrated.stdout
+    assert not (data_dir / "edge.partial").exists()
+    answer = json.loads(run("ask", PARKING, "--json").stdout)
+    assert answer["citations"][0]["source"] == "parkeren.md" and "3,20 euro" in answer["citations"][0]["text"]
+
+    again = run("migrate")
+    assert again.exit_code == 1 and "bestaat al" in again.stderr
+
+
+def test_migrate_without_an_old_index_says_so(data_dir):
+    result = run("migrate")
+    assert result.exit_code == 1 and "niets over te zetten" in result.stderr

