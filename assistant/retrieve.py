@@ -8,6 +8,8 @@ are dropped and, when asked, each hit is widened with its neighbouring chunks (s
 from __future__ import annotations
 
 import math
+import statistics
+from collections.abc import Callable
 from dataclasses import replace
 
 from bronvast.schema import CollectionSpec, Hit, SearchFilter
@@ -47,7 +49,14 @@ class Retriever:
             return dense
         if mode == "sparse":
             return sparse
-        return fuse([(dense, self.config.dense_weight), (sparse, self.config.sparse_weight)], self.config.rrf_k)
+        rankings = [(dense, self.config.dense_weight), (sparse, self.config.sparse_weight)]
+        return fuse(rankings, self.scale())
+
+    def scale(self) -> Callable[[list[float]], list[float]]:
+        """How the configured fusion turns one search's scores into what is summed."""
+        if self.config.fusion == "rrf":
+            return reciprocal_rank(self.config.rrf_k)
+        return min_max if self.config.fusion == "relative" else distribution_based
 
     def is_relevant(self, hit: Hit, sparse_scale: float) -> bool:
         """The refusal gate: a calibrated cosine for the dense side, a calibrated relative BM25 score for the
@@ -84,16 +93,17 @@ class Retriever:
         return [replace(hit, sparse_score=hit.score) for hit in self.store.search(collection, query, limit, where)]
 
 
-def fuse(rankings: list[tuple[list[Hit], float]], k: int) -> list[Hit]:
-    """Weighted reciprocal rank fusion: score = sum of weight / (k + rank) over the rankings a chunk appears in.
+def fuse(rankings: list[tuple[list[Hit], float]], scale: Callable[[list[float]], list[float]]) -> list[Hit]:
+    """Weighted fusion: each ranking's scores rescaled by `scale`, then summed with the ranking's weight.
 
-    The fused hit keeps each side's own score, which the relevance gate needs.
+    A chunk that one search did not return gets 0 from it. The fused hit keeps each side's own score, which the
+    relevance gate needs. (Qdrant fuses inside one query too, but only within one engine; this works on every one.)
     """
     scores: dict[str, float] = {}
     merged: dict[str, Hit] = {}
     for hits, weight in rankings:
-        for rank, hit in enumerate(hits, start=1):
-            scores[hit.chunk.id] = scores.get(hit.chunk.id, 0.0) + weight / (k + rank)
+        for hit, scaled in zip(hits, scale([hit.score for hit in hits]), strict=True):
+            scores[hit.chunk.id] = scores.get(hit.chunk.id, 0.0) + weight * scaled
             known = merged.get(hit.chunk.id, hit)
             merged[hit.chunk.id] = replace(
                 known,
@@ -102,6 +112,29 @@ def fuse(rankings: list[tuple[list[Hit], float]], k: int) -> list[Hit]:
             )
     ordered = sorted(scores, key=lambda chunk_id: scores[chunk_id], reverse=True)
     return [replace(merged[chunk_id], score=round(scores[chunk_id], 6)) for chunk_id in ordered]
+
+
+def reciprocal_rank(k: int) -> Callable[[list[float]], list[float]]:
+    """Reciprocal rank fusion (RRF): only the rank counts, 1 / (k + rank)."""
+    return lambda scores: [1 / (k + rank) for rank in range(1, len(scores) + 1)]
+
+
+def min_max(scores: list[float]) -> list[float]:
+    """Relative score fusion: the best hit 1, the last 0."""
+    if not scores:
+        return []
+    low, high = min(scores), max(scores)
+    return [(s - low) / (high - low) if high > low else 1.0 for s in scores]
+
+
+def distribution_based(scores: list[float]) -> list[float]:
+    """Distribution-based score fusion (DBSF): mean - 3 sd maps to 0, mean + 3 sd to 1, so one outlier does not
+    stretch the scale the way it does with min-max."""
+    if not scores:
+        return []
+    mean = statistics.fmean(scores)
+    spread = 6 * statistics.pstdev(scores) or 1.0
+    return [(s - mean) / spread + 0.5 for s in scores]
 
 
 def drop_near_duplicates(hits: list[Hit], encoder: SparseEncoder, max_overlap: float) -> list[Hit]:

@@ -94,6 +94,9 @@ class RetrievalSettings(Section):
     mode: Literal["dense", "sparse", "hybrid"] = "hybrid"
     top_k: int = Field(default=4, ge=1, le=50)
     candidates: int = Field(default=50, ge=1, le=1000)  # per search, before fusion
+    # How dense and sparse rankings are combined: "rrf" (reciprocal rank fusion, ranks only), "relative"
+    # (min-max scaled scores) or "dbsf" (distribution-based score fusion), each with the weights below.
+    fusion: Literal["rrf", "relative", "dbsf"] = "rrf"
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = Field(default=1.0, ge=0.0)
     sparse_weight: float = Field(default=1.0, ge=0.0)

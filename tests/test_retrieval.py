@@ -6,7 +6,14 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.retrieve import Retriever, drop_near_duplicates, fuse
+from assistant.retrieve import (
+    Retriever,
+    distribution_based,
+    drop_near_duplicates,
+    fuse,
+    min_max,
+    reciprocal_rank,
+)
 from bronvast.schema import Chunk, Hit, SearchFilter
 from bronvast.sparse import SparseEncoder
 from bronvast.store import StoreError
@@ -44,12 +51,39 @@ def test_weighted_reciprocal_rank_fusion_by_hand():
     a, b, c = chunk("a"), chunk("b"), chunk("c")
     dense = [Hit(a, 0.9, dense_score=0.9), Hit(b, 0.8, dense_score=0.8)]
     sparse = [Hit(b, 12.0, sparse_score=12.0), Hit(c, 7.0, sparse_score=7.0)]
-    fused = fuse([(dense, 1.0), (sparse, 2.0)], k=60)
+    fused = fuse([(dense, 1.0), (sparse, 2.0)], reciprocal_rank(60))
     assert [h.chunk.id for h in fused] == ["b", "c", "a"]
     assert fused[0].score == pytest.approx(round(1 / 62 + 2 / 61, 6))
     assert fused[1].score == pytest.approx(round(2 / 62, 6))
     assert (fused[0].dense_score, fused[0].sparse_score) == (0.8, 12.0)  # both sides' scores kept
     assert (fused[2].dense_score, fused[2].sparse_score) == (0.9, None)
+
+
+def test_score_fusion_keeps_the_distance_between_scores_by_hand():
+    a, b, c = chunk("a"), chunk("b"), chunk("c")
+    dense = [Hit(a, 0.9, dense_score=0.9), Hit(b, 0.5, dense_score=0.5), Hit(c, 0.4, dense_score=0.4)]
+    sparse = [Hit(b, 12.0, sparse_score=12.0), Hit(c, 11.0, sparse_score=11.0)]
+    # min-max: dense a 1, b 0.2, c 0; sparse b 1, c 0. Weights 0.8 / 0.2.
+    fused = fuse([(dense, 0.8), (sparse, 0.2)], min_max)
+    assert [(h.chunk.id, h.score) for h in fused] == [("a", 0.8), ("b", pytest.approx(0.36)), ("c", 0.0)]
+    # RRF with the same weights only sees ranks: b, first in sparse and second in dense, comes out ahead of a,
+    # and so does c: a's dense lead of 0.4 in cosine counts for nothing (0.8/63 + 0.2/62 > 0.8/61).
+    assert [h.chunk.id for h in fuse([(dense, 0.8), (sparse, 0.2)], reciprocal_rank(60))] == ["b", "c", "a"]
+
+
+def test_score_scales_by_hand():
+    assert min_max([3.0, 2.0, 1.0]) == [1.0, 0.5, 0.0]
+    assert min_max([2.0]) == [1.0] and min_max([]) == []
+    # mean 2, population sd sqrt(2/3): (s - 2) / (6 sd) + 0.5
+    sd = (2 / 3) ** 0.5
+    assert distribution_based([3.0, 2.0, 1.0]) == pytest.approx([0.5 + 1 / (6 * sd), 0.5, 0.5 - 1 / (6 * sd)])
+    assert distribution_based([4.0]) == [0.5]
+
+
+@pytest.mark.parametrize("fusion", ["rrf", "relative", "dbsf"])
+def test_every_fusion_finds_the_exact_code_first(app, decisions, fusion):
+    hits = retriever(app, mode="hybrid", fusion=fusion).rank("vergunning VB-2025-0119", decisions, None, 10)
+    assert hits[0].chunk.source == "besluit-VB-2025-0119.txt"
 
 
 def test_near_duplicates_are_dropped():
