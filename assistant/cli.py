@@ -255,14 +255,14 @@ def serve(
 eval_cli = typer.Typer(help="Evaluatie: retrieval-benchmarks en (later) antwoordkwaliteit.", no_args_is_help=True)
 cli.add_typer(eval_cli, name="eval")
 
-RETRIEVAL_MODES = ("dense", "sparse", "hybrid")
+RETRIEVAL_MODES = ("dense", "sparse", "hybrid", "hybrid+rerank")
 
 
 @eval_cli.command("beir")
 def eval_beir(
     directory: Annotated[Path, typer.Argument(help="Map met corpus.jsonl, queries.jsonl en qrels/test.tsv")],
     mode: Annotated[
-        Optional[list[str]], typer.Option("--mode", help="dense, sparse of hybrid (herhaalbaar; standaard hybrid)")
+        Optional[list[str]], typer.Option("--mode", help="dense, sparse, hybrid of hybrid+rerank (herhaalbaar; standaard hybrid)")
     ] = None,
     language: Annotated[str, typer.Option(help="Taal van de analyser: dutch of english")] = "dutch",
     as_json: Annotated[bool, typer.Option("--json", help="JSON als uitvoer")] = False,

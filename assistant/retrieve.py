@@ -12,6 +12,8 @@ import statistics
 from collections.abc import Callable
 from dataclasses import replace
 
+from llama_index.core.schema import NodeWithScore, TextNode
+
 from bronvast.schema import CollectionSpec, Hit, SearchFilter
 from bronvast.settings import RetrievalSettings
 from bronvast.sparse import SparseEncoder
@@ -20,13 +22,20 @@ from bronvast.store import ChunkStore
 
 class Retriever:
     def __init__(
-        self, store: ChunkStore, embedder, encoder: SparseEncoder, config: RetrievalSettings, spec: CollectionSpec
+        self,
+        store: ChunkStore,
+        embedder,
+        encoder: SparseEncoder,
+        config: RetrievalSettings,
+        spec: CollectionSpec,
+        reranker=None,
     ):
         self.store = store
         self.embedder = embedder
         self.encoder = encoder
         self.config = config
         self.spec = spec  # what the embedder and encoder produce; a collection made otherwise is refused
+        self.reranker = reranker  # a llama-index node postprocessor (cross-encoder), for "hybrid+rerank"
         self._checked: set[str] = set()
 
     def retrieve(self, question: str, collection: str, where: SearchFilter | None = None) -> list[Hit]:
@@ -43,14 +52,23 @@ class Retriever:
             self.store.check_collection(collection, self.spec)
             self._checked.add(collection)
         mode = self.config.mode
-        dense = self._dense(question, collection, where, limit) if mode in ("dense", "hybrid") else []
-        sparse = self._sparse(question, collection, where, limit) if mode in ("sparse", "hybrid") else []
+        dense = self._dense(question, collection, where, limit) if mode != "sparse" else []
+        sparse = self._sparse(question, collection, where, limit) if mode != "dense" else []
         if mode == "dense":
             return dense
         if mode == "sparse":
             return sparse
-        rankings = [(dense, self.config.dense_weight), (sparse, self.config.sparse_weight)]
-        return fuse(rankings, self.scale())
+        fused = fuse([(dense, self.config.dense_weight), (sparse, self.config.sparse_weight)], self.scale())
+        return self.rerank(question, fused) if mode == "hybrid+rerank" else fused
+
+    def rerank(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """The top `rerank_candidates` in the cross-encoder's order (its score becomes the hit's score); the rest
+        keep their fused order behind them. The dense and sparse scores stay, for the relevance gate."""
+        head, tail = hits[: self.config.rerank_candidates], hits[self.config.rerank_candidates :]
+        by_id = {hit.chunk.id: hit for hit in head}
+        nodes = [NodeWithScore(node=TextNode(id_=hit.chunk.id, text=hit.chunk.text), score=hit.score) for hit in head]
+        reranked = self.reranker.postprocess_nodes(nodes, query_str=question)
+        return [replace(by_id[node.node.node_id], score=round(float(node.score), 6)) for node in reranked] + tail
 
     def scale(self) -> Callable[[list[float]], list[float]]:
         """How the configured fusion turns one search's scores into what is summed."""

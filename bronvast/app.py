@@ -52,8 +52,13 @@ class Bronvast:
     def retriever(self) -> Retriever:
         return self.retriever_for(self.settings.retrieval)
 
+    @cached_property
+    def reranker(self):
+        return factories.make_reranker(self.settings.retrieval)
+
     def retriever_for(self, config: RetrievalSettings) -> Retriever:
-        return Retriever(self.store, self.embedder, self.encoder, config, self.spec)
+        reranker = self.reranker if config.mode == "hybrid+rerank" else None
+        return Retriever(self.store, self.embedder, self.encoder, config, self.spec, reranker)
 
     @cached_property
     def splitter(self):

@@ -6,7 +6,7 @@ import importlib.util
 from pathlib import Path
 
 from bronvast.schema import CollectionSpec
-from bronvast.settings import Settings
+from bronvast.settings import RetrievalSettings, Settings
 from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore, QdrantStore, StoreError
 
@@ -101,6 +101,24 @@ def embedder_name(settings: Settings) -> str:
 def collection_spec(settings: Settings, embedder) -> CollectionSpec:
     dimension = len(embedder.get_query_embedding("dimensie"))  # works for every llama-index embedder
     return CollectionSpec(dimension, embedder_name(settings), settings.sparse.language)
+
+
+def make_reranker(config: RetrievalSettings):
+    """The cross-encoder for "hybrid+rerank", through llama-index's SentenceTransformerRerank."""
+    from llama_index.core.postprocessor import SentenceTransformerRerank
+
+    if not config.rerank_model:
+        raise ModelNotFound(
+            "retrieval.mode 'hybrid+rerank' vraagt een cross-encoder: stel retrieval.rerank_model in "
+            "(een map, of een Hugging Face-naam die al lokaal staat)"
+        )
+    location = model_location(config.rerank_model)
+    try:
+        return SentenceTransformerRerank(
+            top_n=config.rerank_candidates, model=location, device="cpu", trust_remote_code=False
+        )
+    except OSError as exc:  # neither a folder nor in the local Hugging Face cache (we run offline)
+        raise ModelNotFound(f"cross-encoder '{config.rerank_model}' niet gevonden: {exc}") from exc
 
 
 def make_sparse_encoder(settings: Settings) -> SparseEncoder:

@@ -91,7 +91,7 @@ class SparseSettings(Section):
 
 
 class RetrievalSettings(Section):
-    mode: Literal["dense", "sparse", "hybrid"] = "hybrid"
+    mode: Literal["dense", "sparse", "hybrid", "hybrid+rerank"] = "hybrid"
     top_k: int = Field(default=4, ge=1, le=50)
     candidates: int = Field(default=50, ge=1, le=1000)  # per search, before fusion
     # How dense and sparse rankings are combined: "rrf" (reciprocal rank fusion, ranks only), "relative"
@@ -107,6 +107,10 @@ class RetrievalSettings(Section):
     min_sparse_relevance: float = Field(default=0.32, ge=0.0)
     duplicate_overlap: float = Field(default=0.8, ge=0.0, le=1.0)  # term overlap above which a passage is a repeat
     neighbours: int = Field(default=0, ge=0, le=3)  # chunks added on each side of a hit (small-to-big)
+    # "hybrid+rerank": the fused top `rerank_candidates` are scored again by this cross-encoder (sentence-transformers
+    # CrossEncoder): a local folder, a Hugging Face name already in the local cache, or package:<package>/<folder>.
+    rerank_model: str | None = None
+    rerank_candidates: int = Field(default=20, ge=1, le=200)
 
 
 class AnswerSettings(Section):

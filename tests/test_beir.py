@@ -45,6 +45,17 @@ def test_eval_beir_json_for_each_mode(data_dir, tmp_path):
     assert single["mode"] == "hybrid"  # one mode: one object; the corpus was indexed once and is reused
 
 
+def test_eval_beir_hybrid_rerank_runs_the_cross_encoder_stage(data_dir, tmp_path, cross_encoder):
+    dataset = write_dataset(tmp_path / "mini")
+    result = run("eval", "beir", str(dataset), "--mode", "hybrid+rerank", "--json",
+                 "--set", f"retrieval.rerank_model={cross_encoder}")
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)
+    assert row["mode"] == "hybrid+rerank" and row["queries"] == 3 and row["recall@100"] == 1.0
+    missing = run("eval", "beir", str(dataset), "--mode", "hybrid+rerank")
+    assert missing.exit_code == 1 and "retrieval.rerank_model" in missing.stderr and "Traceback" not in missing.output
+
+
 def test_eval_beir_reports_a_broken_dataset_plainly(data_dir, tmp_path):
     dataset = write_dataset(tmp_path / "kapot")
     (dataset / "queries.jsonl").write_text('{"_id": "q1", "text": "ok"}\nniet json\n', encoding="utf-8")

