@@ -45,6 +45,9 @@ class Prompts:
         return cls(**profiles[language])
 
 
+TIMINGS = ("retrieve_s", "first_token_s", "generate_s")  # seconds; generation starts counting after retrieval
+
+
 def format_sources(hits: list[Hit], prompts: Prompts, budget_chars: int) -> str:
     blocks = []
     for n, hit in enumerate(hits, start=1):
@@ -82,12 +85,12 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Yields pieces of answer text, then the finished Answer."""
         if not question.strip():
-            yield from self._declined(question, self.prompts.empty_question, {"retrieve_s": 0.0, "generate_s": 0.0})
+            yield from self._declined(question, self.prompts.empty_question, dict.fromkeys(TIMINGS, 0.0))
             return
         collection = collection or self.settings.collection
         started = time.perf_counter()
         hits = self.retriever.retrieve(question, collection, where)
-        timings = {"retrieve_s": round(time.perf_counter() - started, 4), "generate_s": 0.0}
+        timings = dict.fromkeys(TIMINGS, 0.0) | {"retrieve_s": round(time.perf_counter() - started, 4)}
         if not hits:
             yield from self._declined(question, self.prompts.refusal, timings)
             return
@@ -96,6 +99,8 @@ class Assistant:
         pieces: list[str] = []
         try:
             for delta in self.llm.stream_chat(self._messages(question, hits)):
+                if delta.delta and not pieces:
+                    timings["first_token_s"] = round(time.perf_counter() - started, 4)
                 pieces.append(delta.delta or "")
                 yield delta.delta or ""
         except Exception as exc:  # network errors, server errors, timeouts: whatever the backend raises

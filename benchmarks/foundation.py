@@ -44,18 +44,11 @@ def main() -> None:
         report = app.ingest([DEMO])
         chunks = sum(o.chunks for o in report.outcomes)
         cases = load_cases(DATASET)
-        rows = []
-        for case in cases:
-            started = time.perf_counter()
-            first_piece_at = None
-            for piece in app.stream(case.question):
-                if first_piece_at is None and isinstance(piece, str):
-                    first_piece_at = time.perf_counter() - started
-            rows.append((case, piece, first_piece_at))
+        rows = [(case, app.ask(case.question)) for case in cases]
         app.close()
 
-    answerable = [(c, a) for c, a, _ in rows if c.answerable]
-    unanswerable = [(c, a) for c, a, _ in rows if not c.answerable]
+    answerable = [(c, a) for c, a in rows if c.answerable]
+    unanswerable = [(c, a) for c, a in rows if not c.answerable]
     gold = {c.id: {g.source for g in c.gold} for c, _ in answerable}
     right_first = sum(1 for c, a in answerable if not a.refused and a.citations[0].source in gold[c.id])
     right_any = sum(1 for c, a in answerable if not a.refused and any(x.source in gold[c.id] for x in a.citations))
@@ -63,13 +56,13 @@ def main() -> None:
     marked_right = sum(
         1 for c, a in marked if any(a.citations[n - 1].source in gold[c.id] for n in cited_numbers(a.answer, 99))
     )
-    generated = [a for _, a, _ in rows if a.timings["generate_s"] > 0]
-    ttft = [t for _, a, t in rows if a.timings["generate_s"] > 0]
+    generated = [a for _, a in rows if a.timings["generate_s"] > 0]
+    ttft = [a.timings["first_token_s"] for a in generated]
 
     print(f"demo corpus: {len(report.outcomes)} files, {chunks} chunks")
     print(f"ingest, cold CLI (imports + model load + indexing): {cli_seconds:.1f} s")
     print(f"ingest, in process (models loaded):                 {report.seconds:.1f} s")
-    print(f"ask latency median: retrieve {statistics.median(a.timings['retrieve_s'] for _, a, _ in rows) * 1000:.0f} ms,"
+    print(f"ask latency median: retrieve {statistics.median(a.timings['retrieve_s'] for _, a in rows) * 1000:.0f} ms,"
           f" generate {statistics.median(a.timings['generate_s'] for a in generated):.2f} s"
           f" (time to first token {statistics.median(ttft):.2f} s)")
     n = len(answerable)

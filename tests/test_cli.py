@@ -66,7 +66,8 @@ def test_ask_json_contract(indexed):
     assert set(citation) == {"n", "source", "page", "text", "score"}
     assert (citation["n"], citation["source"], citation["page"]) == (1, "parkeren.md", None)
     assert "3,20 euro" in citation["text"] and isinstance(citation["score"], float)
-    assert set(answer["timings"]) == {"retrieve_s", "generate_s"}
+    assert set(answer["timings"]) == {"retrieve_s", "first_token_s", "generate_s"}
+    assert 0 < answer["timings"]["first_token_s"] <= answer["timings"]["generate_s"]
 
 
 def test_ask_json_refusal(indexed):
