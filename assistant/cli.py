@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sys
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from bronvast.app import Bronvast
 from bronvast.remote import RemoteBronvast
 from bronvast.factories import ModelNotFound
 from bronvast.schema import Answer, SearchFilter
-from bronvast.settings import LANGUAGE_PROFILES, Settings, SettingsError, load_settings
+from bronvast.settings import DEFAULT_PROFILE, LANGUAGE_PROFILES, Settings, SettingsError, load_settings
 from bronvast.store import StoreError, StoreLocked
 
 cli = typer.Typer(
@@ -64,12 +63,12 @@ def plain_errors():
 
 
 @contextmanager
-def application(config: Path | None, overrides: list[str] | None):
+def application(config: Path | None, overrides: list[str] | None, fallback: Path = DEFAULT_PROFILE):
     """Builds the app; when `bronvast serve` holds the embedded store, commands go through that serving process."""
     app = None
     with plain_errors():
         try:
-            app = open_application(load_settings(config, overrides))
+            app = open_application(load_settings(config, overrides, fallback))
             yield app
         finally:
             if app is not None:
@@ -282,8 +281,8 @@ def eval_beir(
         errors.print(f"[red]Fout:[/] onbekende modus {', '.join(unknown)}; kies uit {', '.join(RETRIEVAL_MODES)}")
         raise typer.Exit(1)
     # Without a profile of one's own, the embedded default for the language (config/english.yaml for English).
-    profile = config or os.environ.get("BRONVAST_CONFIG") or LANGUAGE_PROFILES.get(language)
-    with application(profile, [f"sparse.language={language}", *(set_ or [])]) as app:
+    fallback = LANGUAGE_PROFILES.get(language, DEFAULT_PROFILE)
+    with application(config, [f"sparse.language={language}", *(set_ or [])], fallback) as app:
         if isinstance(app, RemoteBronvast):
             errors.print("[red]Fout:[/] stop `bronvast serve` voor een benchmark: die heeft de index nodig.")
             raise typer.Exit(1)

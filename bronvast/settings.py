@@ -209,8 +209,11 @@ def merged(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def load_settings(config: Path | str | None = None, overrides: list[str] | None = None) -> Settings:
-    profile = Path(config or os.environ.get("BRONVAST_CONFIG") or DEFAULT_PROFILE)
+def load_settings(
+    config: Path | str | None = None, overrides: list[str] | None = None, fallback: Path = DEFAULT_PROFILE
+) -> Settings:
+    """Settings from `config`, else $BRONVAST_CONFIG, else `fallback` (the embedded default profile)."""
+    profile = Path(config or os.environ.get("BRONVAST_CONFIG") or fallback)
     content = read_profile(profile)
 
     class ProfileSettings(Settings):

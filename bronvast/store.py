@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -303,20 +304,18 @@ class QdrantStore(CollectionSchema):
         self, collection: str, batch: int
     ) -> Iterator[tuple[list[Chunk], list[list[float]], list[SparseVector] | None]]:
         """Every point with its vectors, `batch` at a time, as `upsert` takes them: for moving an index."""
-        offset = None
-        while True:
-            points, offset = self.client.scroll(
+        points = paginate(
+            lambda offset: self.client.scroll(
                 collection, with_payload=True, with_vectors=True, limit=batch, offset=offset
             )
-            if points:
-                sparse = [p.vector.get(SPARSE) for p in points]
-                yield (
-                    [Chunk.from_payload(p.id, p.payload) for p in points],
-                    [list(p.vector[DENSE]) for p in points],
-                    None if None in sparse else [SparseVector(list(s.indices), list(s.values)) for s in sparse],
-                )
-            if offset is None:
-                return
+        )
+        while page := list(islice(points, batch)):
+            sparse = [p.vector.get(SPARSE) for p in page]
+            yield (
+                [Chunk.from_payload(p.id, p.payload) for p in page],
+                [list(p.vector[DENSE]) for p in page],
+                None if None in sparse else [SparseVector(list(s.indices), list(s.values)) for s in sparse],
+            )
 
     def close(self) -> None:
         self.client.close()
