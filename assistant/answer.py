@@ -1,27 +1,35 @@
-"""Stage 5, answer: hits -> a grounded, cited answer from the LLM, or a fixed refusal.
+"""Stage 5, answer: hits -> a grounded, cited, checked answer, or a refusal that names what was searched.
 
 `Assistant.stream()` yields the answer text as it is generated and finally the complete `Answer`; every face
-(CLI, UI, eval) goes through it.
+(CLI, UI, REST, eval) goes through it. The steps: make a follow-up stand alone (assistant/conversation.py),
+retrieve, turn passages into data (assistant/grounding.sanitise), generate, check every sentence against the
+passage it cites, and fall back to the extractive answer when the LLM is unreachable or too little of its answer
+is supported.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from llama_index.core.llms import ChatMessage, MessageRole
 
+from assistant.conversation import acceptable_rewrite, recent, rewrite_by_rules, rewrite_messages
+from assistant.grounding import CITATION, Grounding, render, sanitised, supported_share
 from assistant.retrieve import Retriever
-from bronvast.schema import Answer, Citation, Hit, SearchFilter
+from bronvast.schema import Answer, Citation, Hit, SearchFilter, Turn
 from bronvast.settings import Settings
+from bronvast.sparse import DUTCH_STOP_WORDS, ENGLISH_STOP_WORDS, fold
 
-CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
 CHARS_PER_TOKEN = 3  # conservative for Dutch with small-vocabulary tokenizers
 PROMPT_OVERHEAD_TOKENS = 300
+LANGUAGES = {"nl": "dutch", "en": "english"}  # answer language -> sentence splitter's language
+# Seconds; generation starts counting after retrieval, the check after generation.
+TIMINGS = ("retrieve_s", "rerank_s", "first_token_s", "generate_s", "check_s")
 
 
 class LLMUnavailable(Exception):
@@ -35,7 +43,14 @@ class Prompts:
     source: str
     page: str
     refusal: str
+    searched: str
     empty_question: str
+    rewrite: str
+    rewrite_user: str
+    turn: str
+    extractive: str
+    unsupported: str
+    unreachable: str
 
     @classmethod
     def load(cls, path: Path, language: str) -> Prompts:
@@ -45,7 +60,12 @@ class Prompts:
         return cls(**profiles[language])
 
 
-TIMINGS = ("retrieve_s", "first_token_s", "generate_s")  # seconds; generation starts counting after retrieval
+def question_language(question: str, default: str = "nl") -> str:
+    """"nl" or "en", by which language's function words the question uses more; `default` on a tie."""
+    words = [fold(word) for word in re.findall(r"[^\W\d_]+", question)]
+    dutch = sum(word in DUTCH_STOP_WORDS for word in words)
+    english = sum(word in ENGLISH_STOP_WORDS for word in words)
+    return default if dutch == english else ("nl" if dutch > english else "en")
 
 
 def format_sources(hits: list[Hit], prompts: Prompts, budget_chars: int) -> str:
@@ -65,72 +85,180 @@ def is_refusal(text: str, refusal: str) -> bool:
     return not normalised or normalised.startswith(core)
 
 
-def cited_numbers(text: str, available: int) -> list[int]:
-    return sorted({int(n) for n in CITATION_MARK.findall(text) if 1 <= int(n) <= available})
+def without_unknown_citations(text: str, available: int) -> str:
+    """The answer with citation markers that point at no retrieved source removed."""
+    return CITATION.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= available else "", text)
+
+
+def count_tokens(llm, messages: list[ChatMessage], completion: str, reported: dict) -> dict[str, float]:
+    """Prompt and completion tokens: as the server reported them (OpenAI-compatible, stream usage), else counted
+    with the embedded model's own tokenizer (llama.cpp); empty when neither is available."""
+    if "prompt_tokens" in reported:
+        return {key: reported[key] for key in ("prompt_tokens", "completion_tokens")}
+    model = getattr(llm, "_model", None)  # llama-index's LlamaCPP keeps the llama_cpp.Llama here
+    if model is None or not hasattr(llm, "messages_to_prompt"):
+        return {}
+    prompt = llm.messages_to_prompt(messages).encode()
+    return {
+        "prompt_tokens": len(model.tokenize(prompt, add_bos=True, special=True)),
+        "completion_tokens": len(model.tokenize(completion.encode(), add_bos=False)),
+    }
+
+
+@dataclass
+class Generation:
+    text: str
+    usage: dict[str, float]
 
 
 class Assistant:
-    def __init__(self, retriever: Retriever, llm, settings: Settings):
+    def __init__(self, retriever: Retriever, load_llm: Callable[[], object], settings: Settings):
         self.retriever = retriever
-        self.llm = llm
+        self.load_llm = load_llm  # called on first generation only: the extractive mode needs no LLM
         self.settings = settings
-        self.prompts = Prompts.load(settings.resolve(settings.answer.prompts_file), settings.answer.language)
+        path = settings.resolve(settings.answer.prompts_file)
+        self.prompts = {language: Prompts.load(path, language) for language in LANGUAGES}
 
-    def ask(self, question: str, collection: str | None = None, where: SearchFilter | None = None) -> Answer:
-        *_, answer = self.stream(question, collection, where)
+    def ask(
+        self, question: str, collection: str | None = None, where: SearchFilter | None = None,
+        history: Sequence[Turn] = (),
+    ) -> Answer:
+        *_, answer = self.stream(question, collection, where, history)
         return answer
 
     def stream(
-        self, question: str, collection: str | None = None, where: SearchFilter | None = None
+        self, question: str, collection: str | None = None, where: SearchFilter | None = None,
+        history: Sequence[Turn] = (),
     ) -> Iterator[str | Answer]:
         """Yields pieces of answer text, then the finished Answer."""
+        language = self.language(question)
+        prompts = self.prompts[language]
+        timings = dict.fromkeys(TIMINGS, 0.0)
         if not question.strip():
-            yield from self._declined(question, self.prompts.empty_question, dict.fromkeys(TIMINGS, 0.0))
+            yield prompts.empty_question
+            yield Answer(question, prompts.empty_question, True, [], timings)
             return
         collection = collection or self.settings.collection
+        search_question = self.standalone(question, list(history), prompts)
         started = time.perf_counter()
-        hits = self.retriever.retrieve(question, collection, where)
-        timings = dict.fromkeys(TIMINGS, 0.0) | {"retrieve_s": round(time.perf_counter() - started, 4)}
+        hits = self.retriever.retrieve(search_question, collection, where, timings)
+        timings["retrieve_s"] = round(time.perf_counter() - started - timings["rerank_s"], 4)
+        answer = Answer(question, "", False, [], timings, search_question=search_question)
         if not hits:
-            yield from self._declined(question, self.prompts.refusal, timings)
+            yield from self._refused(answer, prompts, collection, where)
             return
 
-        started = time.perf_counter()
-        pieces: list[str] = []
-        try:
-            for delta in self.llm.stream_chat(self._messages(question, hits)):
-                if delta.delta and not pieces:
-                    timings["first_token_s"] = round(time.perf_counter() - started, 4)
-                pieces.append(delta.delta or "")
-                yield delta.delta or ""
-        except Exception as exc:  # network errors, server errors, timeouts: whatever the backend raises
-            raise LLMUnavailable(f"het taalmodel ({self._llm_name()}) gaf geen antwoord: {exc}") from exc
-        timings["generate_s"] = round(time.perf_counter() - started, 4)
-
-        text = "".join(pieces).strip()
-        if is_refusal(text, self.prompts.refusal):
-            yield Answer(question, self.prompts.refusal, True, [], timings)
-            return
-        citations = [
+        hits = sanitised(hits)  # document text is data: instructions in it never reach the LLM or the answer
+        answer.citations = [
             Citation(n, hit.chunk.source, hit.chunk.page, hit.chunk.text, round(hit.score, 4))
             for n, hit in enumerate(hits, start=1)
         ]
-        yield Answer(question, text, False, citations, timings)
+        grounding = Grounding(self.retriever.embedder, self.retriever.encoder.analyzer, self.settings.answer,
+                              LANGUAGES[language])
+        if self.settings.answer.mode == "extractive":
+            yield from self._extractive(answer, grounding, hits, prompts.extractive)
+            return
+
+        started = time.perf_counter()
+        try:
+            generation = yield from self._generate(self._messages(search_question, hits, prompts), timings)
+        except LLMUnavailable as exc:
+            timings["generate_s"] = round(time.perf_counter() - started, 4)
+            yield from self._extractive(answer, grounding, hits, prompts.unreachable.format(reason=exc))
+            return
+        timings["generate_s"] = round(time.perf_counter() - started, 4)
+        answer.usage = generation.usage
+        if is_refusal(generation.text, prompts.refusal):
+            yield from self._refused(answer, prompts, collection, where)
+            return
+
+        started = time.perf_counter()
+        text = without_unknown_citations(generation.text, len(hits))
+        sentences = grounding.check(text, hits, search_question, self.echoes(prompts, hits))
+        timings["check_s"] = round(time.perf_counter() - started, 4)
+        if supported_share(sentences) < self.settings.answer.min_supported_share:
+            supported = sum(s.supported for s in sentences)
+            notice = prompts.unsupported.format(supported=supported, total=len(sentences))
+            yield from self._extractive(answer, grounding, hits, notice)
+            return
+        answer.answer, answer.sentences = text, sentences
+        yield answer
+
+    def language(self, question: str) -> str:
+        config = self.settings.answer
+        return question_language(question, config.default_language) if config.language == "auto" else config.language
+
+    def standalone(self, question: str, history: list[Turn], prompts: Prompts) -> str:
+        """The follow-up rewritten to stand alone (the question itself when there is no history)."""
+        if not history:
+            return question
+        analyzer = self.retriever.encoder.analyzer
+        if self.settings.answer.rewrite == "llm":
+            turns = recent(history, self.settings.answer.history_tokens)
+            try:
+                response = self.load_llm().chat(rewrite_messages(question, turns, prompts))
+                rewritten = (response.message.content or "").strip()
+            except Exception:  # any backend failure: the rules below still give a usable question
+                rewritten = ""
+            if acceptable_rewrite(rewritten, question, analyzer):
+                return rewritten
+        return rewrite_by_rules(question, history, analyzer)
+
+    def _generate(self, messages: list[ChatMessage], timings: dict) -> Generator[str, None, Generation]:
+        """Streams the LLM's answer; returns the whole text and its token usage."""
+        started = time.perf_counter()
+        pieces: list[str] = []
+        reported: dict = {}
+        try:
+            llm = self.load_llm()
+            for delta in llm.stream_chat(messages):
+                if delta.delta and not pieces:
+                    timings["first_token_s"] = round(time.perf_counter() - started, 4)
+                reported.update({k: v for k, v in (delta.additional_kwargs or {}).items() if k.endswith("_tokens")})
+                if delta.delta:
+                    pieces.append(delta.delta)
+                    yield delta.delta
+        except Exception as exc:  # network errors, server errors, timeouts: whatever the backend raises
+            raise LLMUnavailable(f"{self._llm_name()}: {exc}") from exc
+        text = "".join(pieces).strip()
+        usage = count_tokens(llm, messages, text, reported)
+        streaming = time.perf_counter() - started - timings["first_token_s"]
+        if usage.get("completion_tokens") and streaming > 0:
+            usage["tokens_per_s"] = round(usage["completion_tokens"] / streaming, 2)
+        return Generation(text, usage)
+
+    def _extractive(self, answer: Answer, grounding: Grounding, hits: list[Hit], notice: str) -> Iterator[str | Answer]:
+        started = time.perf_counter()
+        sentences = grounding.extract(answer.search_question, hits)
+        answer.timings["check_s"] = round(time.perf_counter() - started, 4)
+        answer.mode, answer.notice, answer.sentences, answer.answer = "extractive", notice, sentences, render(sentences)
+        yield answer
+
+    def _refused(self, answer: Answer, prompts: Prompts, collection: str, where: SearchFilter | None):
+        filters = f"; filter {where.describe()}" if where and not where.is_empty() else ""
+        chunks = self.retriever.store.chunk_count(collection)
+        answer.notice = prompts.searched.format(
+            collection=collection, chunks=chunks, filters=filters, question=answer.search_question
+        )
+        answer.answer, answer.refused, answer.citations = prompts.refusal, True, []
+        yield answer.answer
+        yield answer
 
     @staticmethod
-    def _declined(question: str, text: str, timings: dict[str, float]) -> Iterator[str | Answer]:
-        yield text
-        yield Answer(question, text, True, [], timings)
+    def echoes(prompts: Prompts, hits: list[Hit]) -> tuple[str, ...]:
+        """What only a copy of the prompt would contain: its labels ("Bronnen:", "Vraag:") and the file names."""
+        labels = [line.split("{")[0].strip() for line in prompts.user.splitlines()]
+        return tuple({label for label in labels if label} | {hit.chunk.source for hit in hits})
 
     def _llm_name(self) -> str:
         llm = self.settings.llm
         return f"{llm.model} op {llm.base_url}" if llm.backend == "openai-compatible" else llm.model_path
 
-    def _messages(self, question: str, hits: list[Hit]) -> list[ChatMessage]:
+    def _messages(self, search_question: str, hits: list[Hit], prompts: Prompts) -> list[ChatMessage]:
         llm = self.settings.llm
         budget = (llm.context_window - llm.max_tokens - PROMPT_OVERHEAD_TOKENS) * CHARS_PER_TOKEN
-        sources = format_sources(hits, self.prompts, budget)
+        sources = format_sources(hits, prompts, budget)
         return [
-            ChatMessage(role=MessageRole.SYSTEM, content=self.prompts.system),
-            ChatMessage(role=MessageRole.USER, content=self.prompts.user.format(sources=sources, question=question)),
+            ChatMessage(role=MessageRole.SYSTEM, content=prompts.system),
+            ChatMessage(role=MessageRole.USER, content=prompts.user.format(sources=sources, question=search_question)),
         ]

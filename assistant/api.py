@@ -18,9 +18,8 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException
 from pydantic import BaseModel, TypeAdapter
 
-from assistant.answer import LLMUnavailable
 from bronvast.app import Bronvast
-from bronvast.schema import Answer, CollectionStats, SearchFilter
+from bronvast.schema import Answer, CollectionStats, SearchFilter, Turn
 from bronvast.store import StoreError
 from ingest.pipeline import IngestReport
 
@@ -29,12 +28,14 @@ REPORT = TypeAdapter(IngestReport)
 ANSWER = TypeAdapter(Answer)
 STATS = TypeAdapter(list[CollectionStats])
 FILTER = TypeAdapter(SearchFilter | None)
+HISTORY = TypeAdapter(list[Turn])
 
 
 class AskRequest(BaseModel):
     question: str
     collection: str | None = None
     where: SearchFilter | None = None
+    history: list[Turn] = []  # earlier turns of a conversation, oldest first
 
 
 class IngestRequest(BaseModel):
@@ -82,7 +83,7 @@ def build_api(app: Bronvast, token: str) -> FastAPI:
     @router.post("/ask")
     def ask(request: AskRequest) -> dict:
         with plain_errors():
-            return ANSWER.dump_python(app.ask(request.question, request.collection, request.where), mode="json")
+            return ANSWER.dump_python(app.ask(request.question, request.collection, request.where, request.history), mode="json")
 
     @router.post("/ingest")
     def ingest(request: IngestRequest) -> dict:
@@ -103,5 +104,5 @@ def build_api(app: Bronvast, token: str) -> FastAPI:
 def plain_errors():
     try:
         yield
-    except (StoreError, LLMUnavailable) as exc:
+    except StoreError as exc:
         raise HTTPException(400, str(exc)) from exc

@@ -11,15 +11,15 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assistant.answer import LLMUnavailable
 from assistant.api import ServerInfo
 from bronvast.app import Bronvast
 from bronvast.remote import RemoteBronvast
 from bronvast.factories import ModelNotFound
-from bronvast.schema import Answer, SearchFilter
+from bronvast.schema import Answer, SearchFilter, Turn
 from bronvast.settings import DEFAULT_PROFILE, LANGUAGE_PROFILES, Settings, SettingsError, load_settings
 from bronvast.store import StoreError, StoreLocked
 
@@ -54,7 +54,7 @@ def plain_errors():
     except StoreLocked as exc:
         errors.print(f"[red]Fout:[/] {exc}\n{LOCKED_HINT}")
         raise typer.Exit(1) from None
-    except (SettingsError, StoreError, ModelNotFound, LLMUnavailable) as exc:
+    except (SettingsError, StoreError, ModelNotFound) as exc:
         errors.print(f"[red]Fout:[/] {exc}")
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
@@ -152,15 +152,64 @@ def ask(
         if as_json:
             print(json.dumps(app.ask(question, collection, where).to_json(), ensure_ascii=False, indent=2))
             return
-        answer = None
-        for piece in app.stream(question, collection, where):
-            if isinstance(piece, Answer):
-                answer = piece
-            else:
-                sys.stdout.write(piece)
-                sys.stdout.flush()
-        print()
-        print_sources(answer)
+        show_answer(app.stream(question, collection, where))
+
+
+def show_answer(pieces) -> Answer:
+    """Streams the answer text to stdout, then says what the check found, why an answer is extractive or refused,
+    and lists the sources. Returns the finished Answer."""
+    streamed = []
+    answer = None
+    for piece in pieces:
+        if isinstance(piece, Answer):
+            answer = piece
+        else:
+            streamed.append(piece)
+            sys.stdout.write(piece)
+            sys.stdout.flush()
+    print()
+    if answer.notice:
+        console.print(f"\n[italic]{escape(answer.notice)}[/]", highlight=False)
+    if answer.mode == "extractive":
+        console.print(escape(answer.answer), highlight=False)
+    unsupported = [s for s in answer.sentences if not s.supported]
+    if unsupported:
+        console.print(f"\n[yellow]Niet gestaafd door de geciteerde bron ({len(unsupported)} van {len(answer.sentences)} zinnen):[/]")
+        for sentence in unsupported:
+            console.print(f"  ⚠ {escape(sentence.text)}", highlight=False)
+    print_sources(answer)
+    return answer
+
+
+@cli.command()
+def chat(
+    collection: CollectionOption = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Een gesprek: vervolgvragen ("en in 2024?") bouwen voort op de vorige vraag. /nieuw begint opnieuw, /stop
+    (of Ctrl-D) stopt."""
+    with application(config, set_) as app:
+        turns: list[Turn] = []
+        console.print("[dim]Stel uw vraag. /nieuw: nieuw gesprek, /stop: stoppen.[/]")
+        while True:
+            try:
+                question = console.input("[bold]Vraag>[/] ").strip()
+            except EOFError:
+                break
+            if question == "/stop":
+                break
+            if question == "/nieuw":
+                turns = []
+                console.print("[dim]Nieuw gesprek.[/]")
+                continue
+            if not question:
+                continue
+            answer = show_answer(app.stream(question, collection, history=turns))
+            if answer.search_question and answer.search_question != question:
+                console.print(f"[dim](gezocht als: {escape(answer.search_question)})[/]", highlight=False)
+            turns.append(Turn(question, answer.search_question, answer.answer))
+            print()
 
 
 def shown(path: Path) -> str:
@@ -177,8 +226,8 @@ def print_sources(answer: Answer) -> None:
     console.print("\n[bold]Bronnen[/]")
     for citation in answer.citations:
         page = f", pagina {citation.page}" if citation.page else ""
-        excerpt = " ".join(citation.text.split())[:200]
-        console.print(f"[{citation.n}] [bold]{citation.source}[/]{page} (score {citation.score:.2f})\n    {excerpt}…",
+        excerpt = escape(" ".join(citation.text.split())[:200])
+        console.print(f"\\[{citation.n}] [bold]{escape(citation.source)}[/]{page} (score {citation.score:.2f})\n    {excerpt}…",
                       highlight=False)
 
 

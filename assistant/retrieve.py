@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import time
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -38,15 +39,20 @@ class Retriever:
         self.reranker = reranker  # a llama-index node postprocessor (cross-encoder), for "hybrid+rerank"
         self._checked: set[str] = set()
 
-    def retrieve(self, question: str, collection: str, where: SearchFilter | None = None) -> list[Hit]:
-        """The relevant hits for a question; an empty list means nothing in the collection is relevant enough."""
-        ranked = self.rank(question, collection, where, self.config.candidates)
+    def retrieve(
+        self, question: str, collection: str, where: SearchFilter | None = None, timings: dict | None = None
+    ) -> list[Hit]:
+        """The relevant hits for a question; an empty list means nothing in the collection is relevant enough.
+        When given `timings`, the rerank stage's seconds are recorded in it as rerank_s."""
+        ranked = self.rank(question, collection, where, self.config.candidates, timings)
         scale = self.sparse_scale(question, collection)
         relevant = [hit for hit in ranked if self.is_relevant(hit, scale)]
         distinct = drop_near_duplicates(relevant, self.encoder, self.config.duplicate_overlap)[: self.config.top_k]
         return self.widen(collection, distinct) if self.config.neighbours else distinct
 
-    def rank(self, question: str, collection: str, where: SearchFilter | None, limit: int) -> list[Hit]:
+    def rank(
+        self, question: str, collection: str, where: SearchFilter | None, limit: int, timings: dict | None = None
+    ) -> list[Hit]:
         """All candidates, best first, as the configured mode ranks them (no gate, no cut to top_k)."""
         if collection not in self._checked:
             self.store.check_collection(collection, self.spec)
@@ -59,7 +65,13 @@ class Retriever:
         if mode == "sparse":
             return sparse
         fused = fuse([(dense, self.config.dense_weight), (sparse, self.config.sparse_weight)], self.scale())
-        return self.rerank(question, fused) if mode == "hybrid+rerank" else fused
+        if mode != "hybrid+rerank":
+            return fused
+        started = time.perf_counter()
+        reranked = self.rerank(question, fused)
+        if timings is not None:
+            timings["rerank_s"] = round(time.perf_counter() - started, 4)
+        return reranked
 
     def rerank(self, question: str, hits: list[Hit]) -> list[Hit]:
         """The top `rerank_candidates` in the cross-encoder's order (its score becomes the hit's score); the rest

@@ -9,19 +9,25 @@ from pathlib import Path
 
 import gradio as gr
 
-from assistant.answer import LLMUnavailable
 from bronvast.app import Bronvast
-from bronvast.schema import Answer
+from bronvast.schema import Answer, Turn
 from bronvast.store import StoreError
 
 SOURCES_HEADING = "**Bronnen**"
+UNSUPPORTED = "⚠"
+UNSUPPORTED_LEGEND = f"{UNSUPPORTED} = niet gestaafd door de geciteerde bron"
 
 
 def format_answer(answer: Answer) -> str:
-    """The answer followed by every cited source: file, page and the passage itself."""
+    """The answer (unsupported sentences marked), why it is extractive or refused, then every cited source: file,
+    page and the passage itself."""
     if answer.refused:
-        return answer.answer
-    lines = [answer.answer, "", SOURCES_HEADING]
+        return f"{answer.answer}\n\n_{html.escape(answer.notice)}_" if answer.notice else answer.answer
+    lines = [f"_{html.escape(answer.notice)}_", ""] if answer.notice else []
+    lines.append(marked_sentences(answer) if answer.sentences else answer.answer)
+    if any(not s.supported for s in answer.sentences):
+        lines += ["", f"<small>{UNSUPPORTED_LEGEND}</small>"]
+    lines += ["", SOURCES_HEADING]
     for c in answer.citations:
         page = f", pagina {c.page}" if c.page else ""
         passage = html.escape(" ".join(c.text.split()))  # document text is shown as text, never as markup
@@ -30,18 +36,27 @@ def format_answer(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def respond(app: Bronvast, message: str, collection: str) -> Iterator[str]:
-    """The chat's answer function: streams the growing answer, then shows it with its sources."""
-    text = ""
+def marked_sentences(answer: Answer) -> str:
+    parts = []
+    for sentence in answer.sentences:
+        text = html.escape(sentence.text) + "".join(f" [{n}]" for n in sentence.citations)
+        parts.append(text if sentence.supported else f"{UNSUPPORTED} <em>{text}</em>")
+    return " ".join(parts)
+
+
+def respond(app: Bronvast, message: str, collection: str, turns: list[Turn]) -> Iterator[tuple[str, list[Turn]]]:
+    """The chat's answer function: streams the growing answer, then shows it with its sources; the conversation's
+    turns (for follow-up questions) come back updated."""
+    text, turns = "", turns or []
     try:
-        for piece in app.stream(message, collection or None):
+        for piece in app.stream(message, collection or None, history=turns):
             if isinstance(piece, Answer):
-                yield format_answer(piece)
+                yield format_answer(piece), [*turns, Turn(message, piece.search_question, piece.answer)]
             else:
                 text += piece
-                yield text
-    except (StoreError, LLMUnavailable) as exc:
-        yield f"Fout: {exc}"
+                yield text, turns
+    except StoreError as exc:
+        yield f"Fout: {exc}", turns
 
 
 def add_documents(app: Bronvast, files: list[str] | None, collection: str) -> str:
@@ -69,8 +84,8 @@ def collection_names(app: Bronvast) -> list[str]:
 
 
 def build_ui(app: Bronvast) -> gr.Blocks:
-    def chat(message: str, history: list, collection: str) -> Iterator[str]:
-        yield from respond(app, message, collection)
+    def chat(message: str, history: list, collection: str, turns: list[Turn]) -> Iterator[tuple[str, list[Turn]]]:
+        yield from respond(app, message, collection, turns)
 
     def upload(collection: str, paths: list[str] | None) -> str:
         return add_documents(app, paths, collection)
@@ -84,14 +99,18 @@ def build_ui(app: Bronvast) -> gr.Blocks:
             choices=collection_names(app), value=app.settings.collection, label="Collectie", allow_custom_value=True
         )
         with gr.Tab("Vragen"):
+            turns = gr.State([])  # the conversation so far, for follow-up questions
+            chatbot = gr.Chatbot(label="Gesprek", height=520)
+            chatbot.clear(lambda: [], None, turns)
             gr.ChatInterface(
                 fn=chat,
-                additional_inputs=[collection],
-                chatbot=gr.Chatbot(label="Gesprek", height=520),
+                additional_inputs=[collection, turns],
+                additional_outputs=[turns],
+                chatbot=chatbot,
                 textbox=gr.Textbox(placeholder="Stel uw vraag…", label="Vraag", submit_btn="Verstuur"),
                 examples=[
-                    ["Wat kost parkeren in zone A van het centrum per uur?", None],
-                    ["Welke gronden van bezwaar noemt het bezwaarschrift over Kerkstraat 12?", None],
+                    ["Wat kost parkeren in zone A van het centrum per uur?", None, None],
+                    ["Welke gronden van bezwaar noemt het bezwaarschrift over Kerkstraat 12?", None, None],
                 ],
                 cache_examples=False,
                 analytics_enabled=False,

@@ -6,14 +6,14 @@ Models are loaded on first use, so `bronvast status` does not pay for loading an
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 
 from assistant.answer import Assistant
 from assistant.retrieve import Retriever
 from bronvast import factories
-from bronvast.schema import Answer, CollectionSpec, CollectionStats, SearchFilter
+from bronvast.schema import Answer, CollectionSpec, CollectionStats, SearchFilter, Turn
 from bronvast.sparse import SparseEncoder
 from bronvast.settings import RetrievalSettings, Settings
 from bronvast.store import ChunkStore
@@ -66,7 +66,7 @@ class Bronvast:
 
     @cached_property
     def assistant(self) -> Assistant:
-        return Assistant(self.retriever, self.llm, self.settings)
+        return Assistant(self.retriever, lambda: self.llm, self.settings)
 
     def ingest(
         self,
@@ -85,14 +85,18 @@ class Bronvast:
         )
 
     def stream(
-        self, question: str, collection: str | None = None, where: SearchFilter | None = None
+        self, question: str, collection: str | None = None, where: SearchFilter | None = None,
+        history: Sequence[Turn] = (),
     ) -> Iterator[str | Answer]:
         with self._busy:
-            yield from self.assistant.stream(question, collection, where)
+            yield from self.assistant.stream(question, collection, where, history)
 
-    def ask(self, question: str, collection: str | None = None, where: SearchFilter | None = None) -> Answer:
+    def ask(
+        self, question: str, collection: str | None = None, where: SearchFilter | None = None,
+        history: Sequence[Turn] = (),
+    ) -> Answer:
         with self._busy:
-            return self.assistant.ask(question, collection, where)
+            return self.assistant.ask(question, collection, where, history)
 
     def status(self) -> list[CollectionStats]:
         with self._busy:

@@ -155,6 +155,8 @@ def make_llm(settings: Settings):
             temperature=config.temperature,
             timeout=config.timeout_s,
             max_retries=config.max_retries,
+            # token counts in the last streamed chunk (Ollama, vLLM and llama.cpp server support it)
+            additional_kwargs={"stream_options": {"include_usage": True}},
         )
 
     from llama_index.llms.llama_cpp import LlamaCPP

@@ -6,13 +6,13 @@ process), so `bronvast ingest` and `bronvast ask` keep working beside the UI.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import httpx
 
-from assistant.api import ANSWER, FILTER, REPORT, STATS, ServerInfo
-from bronvast.schema import Answer, CollectionStats, SearchFilter
+from assistant.api import ANSWER, FILTER, HISTORY, REPORT, STATS, ServerInfo
+from bronvast.schema import Answer, CollectionStats, SearchFilter, Turn
 from bronvast.settings import Settings
 from bronvast.store import StoreError
 from ingest.pipeline import FileOutcome, IngestReport
@@ -42,14 +42,19 @@ class RemoteBronvast:
                 on_file(outcome)
         return report
 
-    def ask(self, question: str, collection: str | None = None, where: SearchFilter | None = None) -> Answer:
-        body = {"question": question, "collection": collection, "where": FILTER.dump_python(where, mode="json")}
+    def ask(
+        self, question: str, collection: str | None = None, where: SearchFilter | None = None,
+        history: Sequence[Turn] = (),
+    ) -> Answer:
+        body = {"question": question, "collection": collection, "where": FILTER.dump_python(where, mode="json"),
+                "history": HISTORY.dump_python(list(history), mode="json")}
         return ANSWER.validate_python(self._call("POST", "/api/ask", body))
 
     def stream(
-        self, question: str, collection: str | None = None, where: SearchFilter | None = None
+        self, question: str, collection: str | None = None, where: SearchFilter | None = None,
+        history: Sequence[Turn] = (),
     ) -> Iterator[str | Answer]:
-        answer = self.ask(question, collection, where)
+        answer = self.ask(question, collection, where, history)
         yield answer.answer
         yield answer
 

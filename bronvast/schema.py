@@ -84,6 +84,13 @@ class SearchFilter:
     def is_empty(self) -> bool:
         return not (self.kinds or self.sources or self.after or self.before or self.access or self.equals)
 
+    def describe(self) -> str:
+        """The conditions as the user gave them: `kind=pdf, after=2024-01-01`."""
+        pairs = [("kind", v) for v in self.kinds] + [("source", v) for v in self.sources]
+        pairs += [("access", v) for v in self.access] + list(self.equals)
+        pairs += [(name, v) for name, v in (("after", self.after), ("before", self.before)) if v]
+        return ", ".join(f"{key}={value}" for key, value in pairs)
+
     @classmethod
     def from_options(cls, pairs: list[str], after: str | None = None, before: str | None = None) -> SearchFilter:
         """From `--filter key=value` (repeatable; kind, source and access collect, other keys must equal) and
@@ -150,6 +157,25 @@ class Citation:
     score: float
 
 
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an answer, the sources it cites and whether the cited passage supports it (assistant/grounding)."""
+
+    text: str
+    citations: list[int]
+    supported: bool
+    support: float  # >= 1.0: supported; the strongest of term overlap and meaning, each over its threshold
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange of a conversation: what was asked, what was searched for, what was answered."""
+
+    question: str
+    search_question: str
+    answer: str
+
+
 @dataclass
 class Answer:
     question: str
@@ -157,6 +183,13 @@ class Answer:
     refused: bool
     citations: list[Citation]
     timings: dict[str, float] = field(default_factory=dict)
+    # "generative": written by the LLM and checked; "extractive": sentences taken from the sources (no LLM, or the
+    # LLM's answer was too poorly supported, or the LLM was unreachable: `notice` then says which).
+    mode: str = "generative"
+    sentences: list[Sentence] = field(default_factory=list)
+    notice: str = ""
+    search_question: str = ""  # the question as searched: a follow-up rewritten to stand alone
+    usage: dict[str, int] = field(default_factory=dict)  # prompt_tokens, completion_tokens (when generated)
 
     def to_json(self) -> dict:
         return asdict(self)

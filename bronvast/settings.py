@@ -117,8 +117,25 @@ class RetrievalSettings(Section):
 
 
 class AnswerSettings(Section):
-    language: Literal["nl", "en"] = "nl"
+    # "auto": answer in the question's language (Dutch when it cannot tell); "nl" / "en": always that language.
+    language: Literal["auto", "nl", "en"] = "auto"
+    default_language: Literal["nl", "en"] = "nl"  # for "auto" when the question does not tell (a bare term)
     prompts_file: str = "config/prompts.yaml"
+    # "generative": the LLM writes the answer and every sentence is checked against its source; "extractive": the
+    # best-matching sentences of the sources, no LLM at all.
+    mode: Literal["generative", "extractive"] = "generative"
+    # The citation check (assistant/grounding.py), calibrated on the demo set (README): a sentence is supported
+    # when its numbers all stand in the cited passage and either this share of its terms does, or its embedding
+    # is this close to one of the passage's sentences. The semantic threshold depends on the embedder.
+    min_lexical_support: float = Field(default=0.75, gt=0.0, le=1.0)
+    min_semantic_support: float = Field(default=0.95, gt=0.0, le=1.0)
+    # Below this share of supported sentences the generated answer is replaced by the extractive one.
+    min_supported_share: float = Field(default=0.75, ge=0.0, le=1.0)
+    extract_sentences: int = Field(default=3, ge=1, le=10)
+    # Follow-up questions ("en in 2024?") are rewritten to stand alone before retrieval: "rules" (substitution
+    # in the previous question, no LLM) or "llm" (the LLM rewrites; its result is checked, rules otherwise).
+    rewrite: Literal["rules", "llm"] = "rules"
+    history_tokens: int = Field(default=1024, ge=0)  # the conversation the rewrite sees, newest turns first
 
 
 class ServeSettings(Section):

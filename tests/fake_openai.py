@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+USAGE = {"prompt_tokens": 321, "completion_tokens": 12, "total_tokens": 333}
+
+
 class FakeOpenAI:
-    def __init__(self, reply: str):
-        self.reply = reply
+    """`reply` is the answer text, or a function of the request body giving it (to answer a rewrite request
+    differently from an answer request)."""
+
+    def __init__(self, reply: str | Callable[[dict], str]):
+        self.reply = reply if callable(reply) else (lambda body: reply)
         self.requests: list[dict] = []
         fake = self
 
@@ -24,10 +31,11 @@ class FakeOpenAI:
                     return
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fake.requests.append(body)
+                text = fake.reply(body)
                 if body.get("stream"):
-                    self._stream(body["model"])
+                    self._stream(body, text)
                 else:
-                    self._json(fake.completion(body["model"]))
+                    self._json(fake.completion(body["model"], text))
 
             def _json(self, payload: dict):
                 data = json.dumps(payload).encode()
@@ -37,15 +45,18 @@ class FakeOpenAI:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _stream(self, model: str):
+            def _stream(self, body: dict, text: str):
+                model = body["model"]
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
-                words = fake.reply.split(" ")
+                words = text.split(" ")
                 for i, word in enumerate(words):
                     piece = word if i == 0 else " " + word
                     self._event(fake.chunk(model, {"role": "assistant", "content": piece} if i == 0 else {"content": piece}))
                 self._event(fake.chunk(model, {}, finish="stop"))
+                if body.get("stream_options", {}).get("include_usage"):  # as OpenAI: a last chunk, no choices
+                    self._event({**fake.chunk(model, {}), "choices": [], "usage": USAGE})
                 self.wfile.write(b"data: [DONE]\n\n")
 
             def _event(self, payload: dict):
@@ -59,11 +70,12 @@ class FakeOpenAI:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
 
-    def completion(self, model: str) -> dict:
+    @staticmethod
+    def completion(model: str, text: str) -> dict:
         return {
             "id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": self.reply}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+            "usage": USAGE,
         }
 
     @staticmethod

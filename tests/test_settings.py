@@ -319,7 +319,7 @@ def test_model_location_plain_paths(tmp_path):
 def test_the_english_profile_extends_the_default_and_changes_only_what_it_lists():
     english = load_settings(LANGUAGE_PROFILES["english"])
     dutch = load_settings()
-    assert (english.embedding.backend, english.sparse.language, english.answer.language) == (
+    assert (english.embedding.backend, english.sparse.language, english.answer.default_language) == (
         "sentence-transformers", "english", "en")
     assert (english.retrieval.dense_weight, english.retrieval.min_score) == (0.5, 0.75)
     assert english.retrieval.min_sparse_relevance == dutch.retrieval.min_sparse_relevance  # from default.yaml

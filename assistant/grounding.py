@@ -1,0 +1,277 @@
+"""Between hits and answer: what the sources say, sentence by sentence.
+
+- `sanitise()` turns passage text into data the LLM cannot mistake for instructions (prompt injection).
+- `Grounding.check()` tests each sentence of a generated answer against the passage it cites.
+- `Grounding.extract()` answers without an LLM: the sentences of the top passages that best match the question.
+
+Support is measured twice, because each signal alone fails in a known way: term overlap (the BM25 analyser's
+stemmed terms) misses paraphrase, and embedding similarity scores an invented number as close to the real one.
+So a sentence is supported when every number in it stands in the passage, and its terms or its meaning match.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass, replace
+
+from bronvast.schema import Hit, Sentence
+from bronvast.settings import AnswerSettings
+from bronvast.sparse import DIGIT, Analyzer
+
+CITATION = re.compile(r"\s*\[(\d{1,3})\]")
+LEADING_CITATIONS = re.compile(r"^(?:\s*\[\d{1,3}\])+")
+# A line break ends a sentence unit when the next line starts a list item or a heading ends the line.
+LIST_ITEM = re.compile(r"^\s*(?:[*\-•–#]|\d{1,2}[.)]\s|[a-z][.)]\s)")
+TERMINAL = re.compile(r"[.!?:;]\s*$")
+# Dutch abbreviations punkt's Dutch model does not know; a full stop after them does not end a sentence.
+DUTCH_ABBREVIATIONS = """a.s bijv bv blz ca d.d d.m.v d.w.z dhr dr drs e.a e.d enz etc i.p.v i.o.m ir jl jr m.b.t
+m.i.v mevr mr nl nr o.a o.b.v p.a prof resp t.a.v t.b.v t.g.v t.o.v vgl z.s.m zgn ma di wo do vr za zo jan feb mrt
+apr jun jul aug sep sept okt nov dec art lid sub""".split()
+ECHO_SHARE = 0.8  # a sentence whose terms are this much the question's repeats it
+MIN_SENTENCE_TERMS = 3  # shorter fragments (headings, "Bronnen:", list stubs) are neither evidence nor answer
+
+# Text a language model could read as an instruction or a change of role. Passages are data: such text is replaced
+# before the prompt is built, so neither the LLM nor the extractive answer nor the check ever sees it.
+CONTROL_TOKENS = re.compile(
+    r"<\|[^|>]{1,40}\|>|</?s>|\[/?INST\]|<</?SYS>>|#{2,}\s*(?:system|instruction|assistant|systeem)\b[^\n]*"
+    r"|^\s*(?:system|systeem|assistant|assistent)\s*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+INSTRUCTION = re.compile(
+    r"(?:\b(?:negeer|vergeet|overschrijf|ignore|disregard|forget|override)\b[^.!?\n]{0,60}"
+    r"\b(?:instructies?|opdrachten|regels|prompts?|instructions?|rules)\b"
+    r"|\b(?:je bent nu|jij bent nu|vanaf nu ben je|you are now|from now on you)\b"
+    r"|\b(?:systeemprompt|system prompt|nieuwe instructies?|new instructions?)\b"
+    r"|\b(?:antwoord|answer|reply|respond)\b[^.!?\n]{0,30}\b(?:voortaan|vanaf nu|from now on)\b)"
+    r"[^.!?\n]*[.!?]?",
+    re.IGNORECASE,
+)
+REMOVED = "[weggelaten: tekst gericht aan een taalmodel]"
+
+
+def sanitise(text: str) -> str:
+    """Passage text with control tokens and instructions to a language model replaced by a visible marker."""
+    return INSTRUCTION.sub(REMOVED, CONTROL_TOKENS.sub(" ", text))
+
+
+def sanitised(hits: list[Hit]) -> list[Hit]:
+    return [replace(hit, chunk=replace(hit.chunk, text=sanitise(hit.chunk.text))) for hit in hits]
+
+
+@functools.cache
+def punkt(language: str):
+    """nltk's punkt sentence model for the language, from the copy llama-index ships (no download)."""
+    from llama_index.core.utils import globals_helper
+    from nltk.tokenize import PunktTokenizer
+
+    globals_helper.wait_for_nltk_check()  # puts llama-index's bundled nltk data on nltk's path
+    tokenizer = PunktTokenizer(language)
+    if language == "dutch":
+        tokenizer._params.abbrev_types.update(DUTCH_ABBREVIATIONS)  # punkt has no public API for extra abbreviations
+    return tokenizer
+
+
+def split_sentences(text: str, language: str = "dutch") -> list[str]:
+    """Sentences of a passage or answer. Line breaks inside a paragraph are wraps (PDF text) unless a list item
+    starts or a heading ends; a citation marker at a sentence's start belongs to the sentence before it."""
+    sentences: list[str] = []
+    for unit in _units(text):
+        for sentence in punkt(language).tokenize(unit):
+            marks = LEADING_CITATIONS.match(sentence)
+            if marks and sentences:
+                sentences[-1] += " " + marks.group(0).strip()
+                sentence = sentence[marks.end():]
+            if sentence.strip():
+                sentences.append(sentence.strip())
+    return sentences
+
+
+def _units(text: str) -> list[str]:
+    units: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        current = ""
+        for line in block.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            heading_before = current and not TERMINAL.search(current) and line[:1].isupper()
+            if current and (LIST_ITEM.match(line) or heading_before):
+                units.append(current)
+                current = line
+            else:
+                current = f"{current} {line}" if current else line
+        if current:
+            units.append(current)
+    return units
+
+
+def citations_in(sentence: str, available: int) -> tuple[str, list[int]]:
+    """The sentence without its citation markers, and the source numbers it cites that exist (1..available);
+    markers pointing at no retrieved source are dropped."""
+    numbers = [int(n) for n in CITATION.findall(sentence)]
+    return CITATION.sub("", sentence).strip(), sorted({n for n in numbers if 1 <= n <= available})
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One passage, prepared for comparison: its sentences with their terms and embeddings, and all its terms."""
+
+    n: int
+    sentences: list[str]
+    terms: list[set[str]]
+    vectors: list[list[float]]
+    all_terms: set[str]
+
+
+class Grounding:
+    def __init__(self, embedder, analyzer: Analyzer, config: AnswerSettings, language: str = "dutch"):
+        self.embedder = embedder
+        self.analyzer = analyzer
+        self.config = config
+        self.language = language
+
+    def evidence(self, hits: list[Hit]) -> list[Evidence]:
+        """Every passage's sentences, embedded in one batch."""
+        split = [[s for s in split_sentences(hit.chunk.text, self.language) if self._long_enough(s)] for hit in hits]
+        flat = [sentence for sentences in split for sentence in sentences]
+        vectors = iter(self.embedder.get_text_embedding_batch(flat) if flat else [])
+        return [
+            Evidence(n, sentences, [set(self.analyzer.tokens(s)) for s in sentences],
+                     [next(vectors) for _ in sentences], set(self.analyzer.tokens(hit.chunk.text)))
+            for n, (hit, sentences) in enumerate(zip(hits, split), start=1)
+        ]
+
+    def check(self, answer: str, hits: list[Hit], question: str = "", echoes: tuple[str, ...] = ()) -> list[Sentence]:
+        """Each answer sentence with the sources it cites and whether the cited passage supports it. A sentence
+        without a citation is checked against every source and, when one supports it, cites that one.
+
+        An echo supports nothing, however well its words match: a sentence that repeats the question, or holds
+        one of `echoes` (the prompt's labels, the sources' file names) copies the prompt instead of answering."""
+        passages = self.evidence(hits)
+        question_terms = set(self.analyzer.tokens(question))
+        checked = []
+        for raw in split_sentences(answer, self.language):
+            text, cited = citations_in(raw, len(hits))
+            if not text:
+                continue
+            if self.is_echo(text, question_terms, echoes):
+                checked.append(Sentence(text, cited, False, 0.0))
+                continue
+            # A sentence citing [1][2] may rest on both passages together; one without citations on any one.
+            candidates = [merged([p for p in passages if p.n in cited])] if cited else passages
+            support, best = self.support(text, candidates)
+            supported = support >= 1.0
+            citations = cited or ([best] if supported else [])
+            checked.append(Sentence(text, citations, supported, round(support, 3)))
+        return checked
+
+    def is_echo(self, sentence: str, question_terms: set[str], echoes: tuple[str, ...]) -> bool:
+        folded = sentence.casefold()
+        if any(echo.casefold() in folded for echo in echoes if echo):
+            return True
+        terms = set(self.analyzer.tokens(sentence))
+        return bool(terms) and len(terms & question_terms) >= ECHO_SHARE * len(terms)
+
+    def support(self, sentence: str, passages: list[Evidence]) -> tuple[float, int | None]:
+        """The best support any of the passages gives the sentence (>= 1.0 means supported) and that passage's
+        number. Support is 0 when a number in the sentence is in none of the passage's sentences."""
+        terms = set(self.analyzer.tokens(sentence))
+        if not terms or not passages:
+            return 0.0, None
+        numbers = numbers_in(terms)
+        vector = self.embedder.get_text_embedding(sentence)
+        best, best_n = 0.0, None
+        for passage in passages:
+            if not numbers <= numbers_in(passage.all_terms):
+                continue
+            lexical = len(terms & passage.all_terms) / len(terms)
+            semantic = max((cosine(vector, v) for v in passage.vectors), default=0.0)
+            score = max(lexical / self.config.min_lexical_support, semantic / self.config.min_semantic_support)
+            if score > best:
+                best, best_n = score, passage.n
+        return best, best_n
+
+    def extract(self, question: str, hits: list[Hit]) -> list[Sentence]:
+        """The answer without an LLM: the top passages' sentences that best match the question (its terms, each
+        weighted by how rare it is among these sentences, and its meaning, equally weighted), in the sources'
+        order, each citing its passage. Headings and page headers (no closing punctuation) are not answers."""
+        query = self.embedder.get_query_embedding(question)
+        seen: set[str] = set()
+        pool = []
+        for passage in self.evidence(hits):
+            for position, (sentence, terms, vector) in enumerate(zip(passage.sentences, passage.terms, passage.vectors)):
+                key = " ".join(sorted(terms))
+                if key in seen or not (TERMINAL.search(sentence) or LIST_ITEM.match(sentence)):
+                    continue  # overlapping chunks repeat sentences
+                seen.add(key)
+                pool.append((terms, vector, passage.n, position, sentence))
+        if not pool:
+            return []
+        weight = rarity([terms for terms, *_ in pool])
+        question_terms = set(self.analyzer.tokens(question))
+        total = sum(weight(t) for t in question_terms) or 1.0
+        candidates = [
+            (sum(weight(t) for t in question_terms & terms) / total, cosine(query, vector), n, position, sentence)
+            for terms, vector, n, position, sentence in pool
+        ]
+        cosines = [c[1] for c in candidates]
+        low, high = min(cosines), max(cosines)
+        scored = [
+            ((lexical + ((cos - low) / (high - low) if high > low else 1.0)) / 2, n, position, sentence)
+            for lexical, cos, n, position, sentence in candidates
+        ]
+        best = sorted(scored, reverse=True)[: self.config.extract_sentences]
+        return [Sentence(s, [n], True, round(score, 3)) for score, n, _, s in sorted(best, key=lambda b: b[1:3])]
+
+    def _long_enough(self, sentence: str) -> bool:
+        return len(self.analyzer.tokens(sentence)) >= MIN_SENTENCE_TERMS
+
+
+def rarity(term_sets: list[set[str]]):
+    """Inverse document frequency over a pool of sentences: a term in every sentence ("Lindewaard") weighs little."""
+    frequency: dict[str, int] = {}
+    for terms in term_sets:
+        for term in terms:
+            frequency[term] = frequency.get(term, 0) + 1
+    return lambda term: math.log(1 + len(term_sets) / frequency.get(term, 1))
+
+
+def merged(passages: list[Evidence]) -> Evidence:
+    return Evidence(
+        passages[0].n,
+        [s for p in passages for s in p.sentences],
+        [t for p in passages for t in p.terms],
+        [v for p in passages for v in p.vectors],
+        set().union(*(p.all_terms for p in passages)),
+    )
+
+
+def numbers_in(terms: set[str]) -> set[str]:
+    """The numbers among analysed terms, a range such as 12.00-18.00 as its two ends; list numbers below 10
+    ("1)", "2.") are left out: they number an answer's points, not facts."""
+    numbers = set()
+    for term in terms:
+        if not DIGIT.search(term):
+            continue
+        parts = term.split("-")
+        for part in parts if all(p.replace(".", "").replace(",", "").isdigit() for p in parts) else [term]:
+            if not (part.isdigit() and int(part) < 10):
+                numbers.add(part)
+    return numbers
+
+
+def cosine(a: list[float], b: list[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b))
+    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return dot / norm if norm else 0.0
+
+
+def supported_share(sentences: list[Sentence]) -> float:
+    return sum(s.supported for s in sentences) / len(sentences) if sentences else 0.0
+
+
+def render(sentences: list[Sentence]) -> str:
+    """Sentences back to answer text, each followed by its citation markers."""
+    return " ".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in sentences)
