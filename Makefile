@@ -11,7 +11,7 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 
-.PHONY: install run index serve test bench bench-beir bench-store demo-corpus clean
+.PHONY: install run index serve test bench bench-beir bench-store bench-grounding demo-corpus clean
 
 install: $(STAMP)
 
@@ -48,6 +48,10 @@ bench-beir: install
 # Retrieval latency at 100,000 chunks with a filter: Qdrant Edge and qdrant-client local mode in one run.
 bench-store: install
 	$(BIN)/python benchmarks/store_latency.py
+
+# Where the citation check's thresholds come from: reference answers against their gold passages and against others.
+bench-grounding: install
+	$(BIN)/python benchmarks/grounding.py
 
 demo-corpus: install
 	$(BIN)/python scripts/make_demo_corpus.py

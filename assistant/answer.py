@@ -18,14 +18,13 @@ from pathlib import Path
 import yaml
 from llama_index.core.llms import ChatMessage, MessageRole
 
-from assistant.conversation import acceptable_rewrite, recent, rewrite_by_rules, rewrite_messages
+from assistant.conversation import CHARS_PER_TOKEN, acceptable_rewrite, recent, rewrite_by_rules, rewrite_messages
 from assistant.grounding import CITATION, Grounding, render, sanitised, supported_share
 from assistant.retrieve import Retriever
 from bronvast.schema import Answer, Citation, Hit, SearchFilter, Turn
 from bronvast.settings import Settings
 from bronvast.sparse import DUTCH_STOP_WORDS, ENGLISH_STOP_WORDS, fold
 
-CHARS_PER_TOKEN = 3  # conservative for Dutch with small-vocabulary tokenizers
 PROMPT_OVERHEAD_TOKENS = 300
 LANGUAGES = {"nl": "dutch", "en": "english"}  # answer language -> sentence splitter's language
 # Seconds; generation starts counting after retrieval, the check after generation.

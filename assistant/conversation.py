@@ -20,7 +20,7 @@ from bronvast.sparse import Analyzer
 
 WORD = re.compile(r"[^\W_]+(?:[-/.,:][^\W_]+)*")
 STANDALONE_TERMS = 4  # a question with this many content terms of its own is taken as it stands
-CHARS_PER_TOKEN = 3
+CHARS_PER_TOKEN = 3  # conservative for Dutch with small-vocabulary tokenizers
 MAX_REWRITE_CHARS = 300
 
 

@@ -1,9 +1,10 @@
 """Foundation benchmark on the demo corpus with the embedded default (run by `make bench`).
 
 Prints, measured in one run: cold CLI ingest time of the demo corpus, in-process ingest time, median ask latency
-(retrieve and generate separately), generation speed of the embedded LLM, the share of answerable demo questions
-whose first cited source is the right document, how often the model's own [n] marks point at the right document,
-and refusals on unanswerable / answerable questions.
+(retrieve and generate separately), time to first token and tokens/s of the embedded LLM, how many answers stayed
+generative and how many the citation check sent to the extractive mode, the share of answerable demo questions whose
+answer cites the right document (first source, and the first sentence's citation), and refusals on unanswerable /
+answerable questions.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer import cited_numbers  # noqa: E402
 from bronvast.app import Bronvast  # noqa: E402
 from bronvast.settings import load_settings  # noqa: E402
 from eval.dataset import load_cases  # noqa: E402
@@ -52,12 +52,15 @@ def main() -> None:
     gold = {c.id: {g.source for g in c.gold} for c, _ in answerable}
     right_first = sum(1 for c, a in answerable if not a.refused and a.citations[0].source in gold[c.id])
     right_any = sum(1 for c, a in answerable if not a.refused and any(x.source in gold[c.id] for x in a.citations))
-    marked = [(c, a) for c, a in answerable if not a.refused and cited_numbers(a.answer, len(a.citations))]
-    marked_right = sum(
-        1 for c, a in marked if any(a.citations[n - 1].source in gold[c.id] for n in cited_numbers(a.answer, 99))
+    right_sentence = sum(
+        1 for c, a in answerable
+        if a.sentences and a.sentences[0].citations and a.citations[a.sentences[0].citations[0] - 1].source in gold[c.id]
     )
+    modes = statistics_of_modes([a for _, a in answerable if not a.refused])
     generated = [a for _, a in rows if a.timings["generate_s"] > 0]
     ttft = [a.timings["first_token_s"] for a in generated]
+    speed = [a.usage["tokens_per_s"] for a in generated if "tokens_per_s" in a.usage]
+    checked = [a.timings["check_s"] for _, a in answerable if a.timings["check_s"] > 0]
 
     print(f"demo corpus: {len(report.outcomes)} files, {chunks} chunks")
     print(f"ingest, cold CLI (imports + model load + indexing): {cli_seconds:.1f} s")
@@ -68,11 +71,17 @@ def main() -> None:
     n = len(answerable)
     print(f"answerable questions: {n}; first citation is the right document: {right_first}/{n} "
           f"({right_first / n:.0%}); right document among citations: {right_any}/{n} ({right_any / n:.0%})")
-    print(f"answers whose text carries [n] marks: {len(marked)}/{n}; of those pointing at the right document: "
-          f"{marked_right}/{len(marked) or 1}")
+    print(f"first sentence of the answer cites the right document: {right_sentence}/{n}")
+    print(f"answers kept generative by the citation check: {modes['generative']}/{n}; extractive: {modes['extractive']}/{n}")
+    print(f"embedded LLM: time to first token median {statistics.median(ttft):.2f} s, "
+          f"{statistics.median(speed):.1f} tokens/s; citation check / extraction median {statistics.median(checked):.2f} s")
     refused = sum(a.refused for _, a in unanswerable)
     false_refusals = sum(a.refused for _, a in answerable)
     print(f"refused unanswerable: {refused}/{len(unanswerable)}; false refusals on answerable: {false_refusals}/{n}")
+
+
+def statistics_of_modes(answers) -> dict[str, int]:
+    return {mode: sum(a.mode == mode for a in answers) for mode in ("generative", "extractive")}
 
 
 if __name__ == "__main__":

@@ -189,7 +189,7 @@ class Answer:
     sentences: list[Sentence] = field(default_factory=list)
     notice: str = ""
     search_question: str = ""  # the question as searched: a follow-up rewritten to stand alone
-    usage: dict[str, int] = field(default_factory=dict)  # prompt_tokens, completion_tokens (when generated)
+    usage: dict[str, float] = field(default_factory=dict)  # prompt_tokens, completion_tokens, tokens_per_s
 
     def to_json(self) -> dict:
         return asdict(self)

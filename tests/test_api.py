@@ -29,6 +29,10 @@ def test_ask_status_and_ingest(app, demo, tmp_path):
     answer = api.post("/api/ask", json={"question": "Wat kost parkeren in zone A van het centrum per uur?",
                                         "collection": demo}).json()
     assert answer["citations"][0]["source"] == "beleidsnota-duurzame-mobiliteit-2025.pdf"
+    assert answer["sentences"] and answer["mode"] in ("generative", "extractive")
+    follow_up = api.post("/api/ask", json={"question": "En in zone B?", "collection": demo, "history": [
+        {"question": answer["question"], "search_question": answer["search_question"], "answer": answer["answer"]}]})
+    assert follow_up.json()["search_question"] == "Wat kost parkeren in zone B van het centrum per uur?"
     stats = {s["name"]: s for s in api.get("/api/status").json()}
     assert stats[demo]["documents"] == 5 and stats[demo]["chunks"] > 5
     (tmp_path / "leeg.txt").write_bytes(b"")

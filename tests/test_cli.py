@@ -60,21 +60,43 @@ def test_ask_json_contract(indexed):
     result = run("ask", PARKING, "--json")
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
-    assert set(answer) == {"question", "answer", "refused", "citations", "timings"}
-    assert answer["question"] == PARKING and answer["refused"] is False and answer["answer"]
+    assert set(answer) == {"question", "answer", "refused", "citations", "timings", "mode", "sentences", "notice",
+                           "search_question", "usage"}
+    assert answer["question"] == answer["search_question"] == PARKING and answer["refused"] is False
+    assert answer["answer"] and answer["mode"] in ("generative", "extractive")
     citation = answer["citations"][0]
     assert set(citation) == {"n", "source", "page", "text", "score"}
     assert (citation["n"], citation["source"], citation["page"]) == (1, "parkeren.md", None)
     assert "3,20 euro" in citation["text"] and isinstance(citation["score"], float)
-    assert set(answer["timings"]) == {"retrieve_s", "first_token_s", "generate_s"}
+    sentence = answer["sentences"][0]
+    assert set(sentence) == {"text", "citations", "supported", "support"} and sentence["citations"] == [1]
+    assert set(answer["timings"]) == {"retrieve_s", "rerank_s", "first_token_s", "generate_s", "check_s"}
     assert 0 < answer["timings"]["first_token_s"] <= answer["timings"]["generate_s"]
+    assert answer["usage"]["prompt_tokens"] > 0 and answer["usage"]["completion_tokens"] > 0
 
 
 def test_ask_json_refusal(indexed):
     answer = json.loads(run("ask", "Wie won het EK voetbal van 1988?", "--json").stdout)
     assert answer["refused"] is True
     assert answer["answer"] == "Dat staat niet in de beschikbare bronnen."
+    assert answer["notice"] == "Gezocht in collectie 'default' (1 passages) naar: Wie won het EK voetbal van 1988?"
     assert answer["citations"] == []
+
+
+def test_ask_extractive_needs_no_llm(indexed):
+    result = run("ask", PARKING, "--set", "answer.mode=extractive", "--set", "llm.model_path=/bestaat/niet.gguf")
+    assert result.exit_code == 0, result.output
+    assert "Uittreksel uit de bronnen" in result.stdout
+    assert "kost 3,20 euro per uur, van maandag tot en met zaterdag. [1]" in result.stdout
+
+
+def test_chat_keeps_the_conversation_for_follow_up_questions(indexed):
+    script = f"{PARKING}\nEn in zone B?\n/nieuw\n/stop\n"
+    result = runner.invoke(cli, ["chat", "--set", "answer.mode=extractive"], input=script)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("[1] parkeren.md") == 2
+    assert "(gezocht als: Wat kost parkeren in zone B van het centrum per uur?)" in result.stdout
+    assert "Nieuw gesprek." in result.stdout
 
 
 def test_ask_streams_answer_then_sources(indexed):
