@@ -151,9 +151,11 @@ def test_hybrid_rerank_puts_the_top_candidates_in_the_cross_encoders_order(app, 
     config = app.settings.retrieval.model_copy(
         update={"mode": "hybrid+rerank", "rerank_model": str(cross_encoder), "rerank_candidates": 3}
     )
+    timings: dict = {}
     reranked = Retriever(
         app.store, app.embedder, app.encoder, config, app.spec, factories.make_reranker(config)
-    ).rank(question, decisions, None, 10)
+    ).rank(question, decisions, None, 10, timings)
+    assert timings["rerank_s"] > 0  # the answer reports it beside retrieval and generation
 
     scores = CrossEncoder(str(cross_encoder)).predict([(question, hit.chunk.text) for hit in fused[:3]])
     expected = [hit.chunk.id for _, hit in sorted(zip(scores, fused[:3]), key=lambda pair: -pair[0])]
