@@ -19,7 +19,7 @@ import yaml
 from llama_index.core.llms import ChatMessage, MessageRole
 
 from assistant.conversation import CHARS_PER_TOKEN, acceptable_rewrite, recent, rewrite_by_rules, rewrite_messages
-from assistant.grounding import CITATION, Grounding, render, sanitised, supported_share
+from assistant.grounding import CITATION, Evidence, Grounding, render, sanitised, supported_share
 from assistant.retrieve import Retriever
 from bronvast.schema import Answer, Citation, Hit, SearchFilter, Turn
 from bronvast.settings import Settings
@@ -155,7 +155,7 @@ class Assistant:
         grounding = Grounding(self.retriever.embedder, self.retriever.encoder.analyzer, self.settings.answer,
                               LANGUAGES[language])
         if self.settings.answer.mode == "extractive":
-            yield from self._extractive(answer, grounding, hits, prompts.extractive)
+            yield from self._extractive(answer, grounding, grounding.evidence(hits), prompts.extractive)
             return
 
         started = time.perf_counter()
@@ -163,7 +163,8 @@ class Assistant:
             generation = yield from self._generate(self._messages(search_question, hits, prompts), timings)
         except LLMUnavailable as exc:
             timings["generate_s"] = round(time.perf_counter() - started, 4)
-            yield from self._extractive(answer, grounding, hits, prompts.unreachable.format(reason=exc))
+            notice = prompts.unreachable.format(reason=exc)
+            yield from self._extractive(answer, grounding, grounding.evidence(hits), notice)
             return
         timings["generate_s"] = round(time.perf_counter() - started, 4)
         answer.usage = generation.usage
@@ -173,12 +174,13 @@ class Assistant:
 
         started = time.perf_counter()
         text = without_unknown_citations(generation.text, len(hits))
-        sentences = grounding.check(text, hits, search_question, self.echoes(prompts, hits))
+        passages = grounding.evidence(hits)  # embedded once: the check and, when it fails, the extraction use them
+        sentences = grounding.check(text, passages, search_question, self.echoes(prompts, hits))
         timings["check_s"] = round(time.perf_counter() - started, 4)
         if supported_share(sentences) < self.settings.answer.min_supported_share:
             supported = sum(s.supported for s in sentences)
             notice = prompts.unsupported.format(supported=supported, total=len(sentences))
-            yield from self._extractive(answer, grounding, hits, notice)
+            yield from self._extractive(answer, grounding, passages, notice)
             return
         answer.answer, answer.sentences = text, sentences
         yield answer
@@ -226,10 +228,12 @@ class Assistant:
             usage["tokens_per_s"] = round(usage["completion_tokens"] / streaming, 2)
         return Generation(text, usage)
 
-    def _extractive(self, answer: Answer, grounding: Grounding, hits: list[Hit], notice: str) -> Iterator[str | Answer]:
+    def _extractive(
+        self, answer: Answer, grounding: Grounding, passages: list[Evidence], notice: str
+    ) -> Iterator[str | Answer]:
         started = time.perf_counter()
-        sentences = grounding.extract(answer.search_question, hits)
-        answer.timings["check_s"] = round(time.perf_counter() - started, 4)
+        sentences = grounding.extract(answer.search_question, passages)
+        answer.timings["check_s"] = round(answer.timings["check_s"] + time.perf_counter() - started, 4)
         answer.mode, answer.notice, answer.sentences, answer.answer = "extractive", notice, sentences, render(sentences)
         yield answer
 

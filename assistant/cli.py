@@ -158,13 +158,11 @@ def ask(
 def show_answer(pieces) -> Answer:
     """Streams the answer text to stdout, then says what the check found, why an answer is extractive or refused,
     and lists the sources. Returns the finished Answer."""
-    streamed = []
     answer = None
     for piece in pieces:
         if isinstance(piece, Answer):
             answer = piece
         else:
-            streamed.append(piece)
             sys.stdout.write(piece)
             sys.stdout.flush()
     print()

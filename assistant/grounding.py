@@ -14,8 +14,10 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
+from assistant.retrieve import min_max
 from bronvast.schema import Hit, Sentence
 from bronvast.settings import AnswerSettings
 from bronvast.sparse import DIGIT, Analyzer
@@ -123,6 +125,17 @@ class Evidence:
     terms: list[set[str]]
     vectors: list[list[float]]
     all_terms: set[str]
+    numbers: set[str]  # numbers_in(all_terms)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """How well a passage backs a sentence: the share of the sentence's terms it holds, the best cosine of one of its
+    sentences, and whether every number of the sentence stands in it."""
+
+    lexical: float
+    semantic: float
+    numbers_found: bool
 
 
 class Grounding:
@@ -137,23 +150,25 @@ class Grounding:
         split = [[s for s in split_sentences(hit.chunk.text, self.language) if self._long_enough(s)] for hit in hits]
         flat = [sentence for sentences in split for sentence in sentences]
         vectors = iter(self.embedder.get_text_embedding_batch(flat) if flat else [])
-        return [
-            Evidence(n, sentences, [set(self.analyzer.tokens(s)) for s in sentences],
-                     [next(vectors) for _ in sentences], set(self.analyzer.tokens(hit.chunk.text)))
-            for n, (hit, sentences) in enumerate(zip(hits, split), start=1)
-        ]
+        passages = []
+        for n, (hit, sentences) in enumerate(zip(hits, split), start=1):
+            all_terms = set(self.analyzer.tokens(hit.chunk.text))
+            passages.append(Evidence(n, sentences, [set(self.analyzer.tokens(s)) for s in sentences],
+                                     [next(vectors) for _ in sentences], all_terms, numbers_in(all_terms)))
+        return passages
 
-    def check(self, answer: str, hits: list[Hit], question: str = "", echoes: tuple[str, ...] = ()) -> list[Sentence]:
+    def check(
+        self, answer: str, passages: list[Evidence], question: str = "", echoes: tuple[str, ...] = ()
+    ) -> list[Sentence]:
         """Each answer sentence with the sources it cites and whether the cited passage supports it. A sentence
         without a citation is checked against every source and, when one supports it, cites that one.
 
         An echo supports nothing, however well its words match: a sentence that repeats the question, or holds
         one of `echoes` (the prompt's labels, the sources' file names) copies the prompt instead of answering."""
-        passages = self.evidence(hits)
         question_terms = set(self.analyzer.tokens(question))
         checked = []
         for raw in split_sentences(answer, self.language):
-            text, cited = citations_in(raw, len(hits))
+            text, cited = citations_in(raw, len(passages))
             if not text:
                 continue
             if self.is_echo(text, question_terms, echoes):
@@ -176,31 +191,46 @@ class Grounding:
 
     def support(self, sentence: str, passages: list[Evidence]) -> tuple[float, int | None]:
         """The best support any of the passages gives the sentence (>= 1.0 means supported) and that passage's
-        number. Support is 0 when a number in the sentence is in none of the passage's sentences."""
-        terms = set(self.analyzer.tokens(sentence))
-        if not terms or not passages:
-            return 0.0, None
-        numbers = numbers_in(terms)
-        vector = self.embedder.get_text_embedding(sentence)
+        number."""
         best, best_n = 0.0, None
-        for passage in passages:
-            if not numbers <= numbers_in(passage.all_terms):
-                continue
-            lexical = len(terms & passage.all_terms) / len(terms)
-            semantic = max((cosine(vector, v) for v in passage.vectors), default=0.0)
-            score = max(lexical / self.config.min_lexical_support, semantic / self.config.min_semantic_support)
+        for passage, signals in zip(passages, self.signals(sentence, passages)):
+            score = self.score(signals)
             if score > best:
                 best, best_n = score, passage.n
         return best, best_n
 
-    def extract(self, question: str, hits: list[Hit]) -> list[Sentence]:
+    def signals(self, sentence: str, passages: list[Evidence]) -> list[Signals]:
+        """The sentence against each passage (the sentence is embedded once)."""
+        terms = set(self.analyzer.tokens(sentence))
+        if not terms or not passages:
+            return [Signals(0.0, 0.0, False) for _ in passages]
+        numbers = numbers_in(terms)
+        vector = self.embedder.get_text_embedding(sentence)
+        return [
+            Signals(
+                len(terms & passage.all_terms) / len(terms),
+                max((cosine(vector, v) for v in passage.vectors), default=0.0),
+                numbers <= passage.numbers,
+            )
+            for passage in passages
+        ]
+
+    def score(self, signals: Signals) -> float:
+        """Support: 0 when a number of the sentence is missing from the passage, else the stronger of term overlap
+        and cosine, each divided by its threshold."""
+        if not signals.numbers_found:
+            return 0.0
+        return max(signals.lexical / self.config.min_lexical_support,
+                   signals.semantic / self.config.min_semantic_support)
+
+    def extract(self, question: str, passages: list[Evidence]) -> list[Sentence]:
         """The answer without an LLM: the top passages' sentences that best match the question (its terms, each
         weighted by how rare it is among these sentences, and its meaning, equally weighted), in the sources'
         order, each citing its passage. Headings and page headers (no closing punctuation) are not answers."""
         query = self.embedder.get_query_embedding(question)
         seen: set[str] = set()
         pool = []
-        for passage in self.evidence(hits):
+        for passage in passages:
             for position, (sentence, terms, vector) in enumerate(zip(passage.sentences, passage.terms, passage.vectors)):
                 key = " ".join(sorted(terms))
                 if key in seen or not (TERMINAL.search(sentence) or LIST_ITEM.match(sentence)):
@@ -212,16 +242,10 @@ class Grounding:
         weight = rarity([terms for terms, *_ in pool])
         question_terms = set(self.analyzer.tokens(question))
         total = sum(weight(t) for t in question_terms) or 1.0
-        candidates = [
-            (sum(weight(t) for t in question_terms & terms) / total, cosine(query, vector), n, position, sentence)
-            for terms, vector, n, position, sentence in pool
-        ]
-        cosines = [c[1] for c in candidates]
-        low, high = min(cosines), max(cosines)
-        scored = [
-            ((lexical + ((cos - low) / (high - low) if high > low else 1.0)) / 2, n, position, sentence)
-            for lexical, cos, n, position, sentence in candidates
-        ]
+        lexical = [sum(weight(t) for t in question_terms & terms) / total for terms, *_ in pool]
+        semantic = min_max([cosine(query, vector) for _, vector, *_ in pool])
+        scored = [((lex + sem) / 2, n, position, sentence)
+                  for lex, sem, (_, _, n, position, sentence) in zip(lexical, semantic, pool)]
         best = sorted(scored, reverse=True)[: self.config.extract_sentences]
         return [Sentence(s, [n], True, round(score, 3)) for score, n, _, s in sorted(best, key=lambda b: b[1:3])]
 
@@ -231,10 +255,7 @@ class Grounding:
 
 def rarity(term_sets: list[set[str]]):
     """Inverse document frequency over a pool of sentences: a term in every sentence ("Lindewaard") weighs little."""
-    frequency: dict[str, int] = {}
-    for terms in term_sets:
-        for term in terms:
-            frequency[term] = frequency.get(term, 0) + 1
+    frequency = Counter(term for terms in term_sets for term in terms)
     return lambda term: math.log(1 + len(term_sets) / frequency.get(term, 1))
 
 
@@ -245,6 +266,7 @@ def merged(passages: list[Evidence]) -> Evidence:
         [t for p in passages for t in p.terms],
         [v for p in passages for v in p.vectors],
         set().union(*(p.all_terms for p in passages)),
+        set().union(*(p.numbers for p in passages)),
     )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.grounding import Grounding, cosine, merged, numbers_in, split_sentences  # noqa: E402
+from assistant.grounding import Grounding, merged, split_sentences  # noqa: E402
 from bronvast.app import Bronvast  # noqa: E402
 from bronvast.schema import Hit  # noqa: E402
 from bronvast.settings import LANGUAGE_PROFILES, load_settings  # noqa: E402
@@ -24,14 +24,6 @@ from eval.dataset import load_cases  # noqa: E402
 
 DEMO = ROOT / "samples" / "demo"
 DATASET = ROOT / "eval" / "datasets" / "demo.jsonl"
-
-
-def signals(grounding: Grounding, sentence: str, passage) -> tuple[float, float, bool]:
-    terms = set(grounding.analyzer.tokens(sentence))
-    vector = grounding.embedder.get_text_embedding(sentence)
-    lexical = len(terms & passage.all_terms) / len(terms)
-    semantic = max((cosine(vector, v) for v in passage.vectors), default=0.0)
-    return lexical, semantic, numbers_in(terms) <= numbers_in(passage.all_terms)
 
 
 def calibrate(profile: str, data_dir: Path) -> None:
@@ -50,22 +42,18 @@ def calibrate(profile: str, data_dir: Path) -> None:
         gold_passage = merged(grounding.evidence(on_gold))  # a reference answer may combine a page's chunks
         others = grounding.evidence(elsewhere)
         for sentence in split_sentences(case.reference_answer or ""):
-            gold_rows.append(signals(grounding, sentence, gold_passage))
-            other_rows.append(max((signals(grounding, sentence, p) for p in others), key=lambda r: (r[0], r[1])))
+            gold_rows.extend(grounding.signals(sentence, [gold_passage]))
+            other_rows.append(max(grounding.signals(sentence, others), key=lambda r: (r.lexical, r.semantic)))
     app.close()
-
-    def passes(row) -> bool:
-        lexical, semantic, numbers = row
-        return numbers and (lexical >= config.min_lexical_support or semantic >= config.min_semantic_support)
 
     print(f"\n{profile} profile ({app.settings.embedding.backend}); thresholds: term overlap "
           f"{config.min_lexical_support}, cosine {config.min_semantic_support}")
     for name, rows in (("gold passages", gold_rows), ("other documents (best)", other_rows)):
-        lexical = [r[0] for r in rows]
-        semantic = [r[1] for r in rows]
+        lexical = [r.lexical for r in rows]
+        semantic = [r.semantic for r in rows]
         print(f"  {name:24s} term overlap {min(lexical):.2f}-{max(lexical):.2f}, cosine {min(semantic):.3f}-"
-              f"{max(semantic):.3f}, numbers all found {sum(r[2] for r in rows)}/{len(rows)}, "
-              f"supported {sum(passes(r) for r in rows)}/{len(rows)}")
+              f"{max(semantic):.3f}, numbers all found {sum(r.numbers_found for r in rows)}/{len(rows)}, "
+              f"supported {sum(grounding.score(r) >= 1.0 for r in rows)}/{len(rows)}")
 
 
 def main() -> None:

@@ -55,31 +55,33 @@ def test_numbers_are_checked_as_values_and_list_numbers_are_not():
 
 
 def test_a_sentence_from_the_cited_passage_is_supported(grounding):
-    [sentence] = grounding.check("In zone A kost parkeren 3,20 euro per uur [1].", [hit(PARKING)])
+    [sentence] = grounding.check("In zone A kost parkeren 3,20 euro per uur [1].", grounding.evidence([hit(PARKING)]))
     assert sentence.supported and sentence.citations == [1] and sentence.support >= 1.0
 
 
 def test_an_invented_number_is_not_supported_however_close_the_words(grounding):
-    [sentence] = grounding.check("In zone A kost parkeren 4,80 euro per uur [1].", [hit(PARKING)])
+    [sentence] = grounding.check("In zone A kost parkeren 4,80 euro per uur [1].", grounding.evidence([hit(PARKING)]))
     assert not sentence.supported and sentence.support == 0.0
 
 
 def test_a_sentence_the_cited_passage_does_not_hold_is_unsupported(grounding):
     hits = [hit(PARKING), hit(ARCHIVE, "inventaris.txt", None)]
     checked = grounding.check(
-        "Dossiers bijzondere bijstand zijn openbaar vanaf 2066 [1]. De gemeente bouwt een nieuw stadhuis [2].", hits)
+        "Dossiers bijzondere bijstand zijn openbaar vanaf 2066 [1]. De gemeente bouwt een nieuw stadhuis [2].",
+        grounding.evidence(hits))
     assert [s.supported for s in checked] == [False, False]  # the first cites the wrong source, the second nothing
 
 
 def test_a_sentence_without_citation_gets_the_source_that_supports_it(grounding):
     hits = [hit(PARKING), hit(ARCHIVE, "inventaris.txt", None)]
-    [sentence] = grounding.check("Dossiers bijzondere bijstand zijn openbaar vanaf 2066.", hits)
+    [sentence] = grounding.check("Dossiers bijzondere bijstand zijn openbaar vanaf 2066.", grounding.evidence(hits))
     assert sentence.supported and sentence.citations == [2]
 
 
 def test_a_sentence_citing_two_sources_may_rest_on_both(grounding):
     hits = [hit(PARKING), hit(ARCHIVE, "inventaris.txt", None)]
-    [sentence] = grounding.check("Zone A kost 3,20 euro per uur en bijstandsdossiers zijn openbaar vanaf 2066 [1][2].", hits)
+    [sentence] = grounding.check(
+        "Zone A kost 3,20 euro per uur en bijstandsdossiers zijn openbaar vanaf 2066 [1][2].", grounding.evidence(hits))
     assert sentence.supported and sentence.citations == [1, 2]
 
 
@@ -87,13 +89,13 @@ def test_a_copy_of_the_prompt_or_the_question_supports_nothing(grounding):
     question = "Wat kost parkeren in zone A per uur?"
     checked = grounding.check(
         "Bronnen: [1] nota.pdf, pagina 3: tarief van 3,20 euro per uur. Wat kost parkeren in zone A per uur?",
-        [hit(PARKING)], question, echoes=("Bronnen:", "nota.pdf"))
+        grounding.evidence([hit(PARKING)]), question, echoes=("Bronnen:", "nota.pdf"))
     assert [s.supported for s in checked] == [False, False]
 
 
 def test_the_extractive_answer_takes_the_sentences_that_answer_the_question(grounding):
     hits = [hit(PARKING), hit(ARCHIVE, "inventaris.txt", None)]
-    sentences = grounding.extract("Wat kost parkeren op zondag in zone A?", hits)
+    sentences = grounding.extract("Wat kost parkeren op zondag in zone A?", grounding.evidence(hits))
     assert any("1,60 euro per uur" in s.text and s.citations == [1] for s in sentences)
     assert "3. Parkeren in het centrum" not in [s.text for s in sentences]  # a heading is no answer
     assert len(sentences) <= grounding.config.extract_sentences
