@@ -54,8 +54,11 @@ class RemoteBronvast:
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,
         history: Sequence[Turn] = (),
     ) -> Iterator[str | Answer]:
+        """As Assistant.stream: text pieces are what a model wrote (or the refusal); an extractive answer comes only
+        as the Answer, which the faces show once, under its notice."""
         answer = self.ask(question, collection, where, history)
-        yield answer.answer
+        if answer.mode != "extractive":
+            yield answer.answer
         yield answer
 
     def status(self) -> list[CollectionStats]:

@@ -179,6 +179,8 @@ def test_serve_answers_over_http_and_the_cli_works_through_it(indexed):
         asked = subprocess.run([*bronvast, "ask", PARKING, "--json"], capture_output=True, text=True)
         answer = json.loads(asked.stdout)
         assert answer["citations"][0]["source"] == "parkeren.md" and answer["refused"] is False
+        shown = subprocess.run([*bronvast, "ask", PARKING], capture_output=True, text=True).stdout
+        assert shown.count(answer["answer"]) == 1  # the answer once, whether generated or extracted
 
         chat = Client(f"http://127.0.0.1:{port}/", verbose=False)  # the UI, over Gradio's own protocol
         shown = chat.predict(PARKING, "default", api_name="/vraag")
