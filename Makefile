@@ -11,7 +11,7 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 
-.PHONY: install run index serve test bench bench-beir bench-store bench-grounding demo-corpus clean
+.PHONY: install run index serve test eval bench bench-beir bench-store bench-grounding demo-corpus clean
 
 install: $(STAMP)
 
@@ -36,6 +36,13 @@ run: index serve
 
 test: install
 	$(BIN)/python -m pytest
+
+# The evaluation templates over the demo corpus with the embedded default: writes results, metrics and an HTML
+# report per dataset (opens nothing). Compare a variant with `bronvast eval compare` (README).
+EVAL_OUT ?= $(or $(BRONVAST_DATA_DIR),data)/eval
+eval: index
+	$(BIN)/bronvast eval run eval/datasets/archive.jsonl --out $(EVAL_OUT)/archive
+	$(BIN)/bronvast eval run eval/datasets/objections.jsonl --out $(EVAL_OUT)/objections
 
 bench: install
 	$(BIN)/python benchmarks/foundation.py

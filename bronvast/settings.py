@@ -138,6 +138,17 @@ class AnswerSettings(Section):
     history_tokens: int = Field(default=1024, ge=0)  # the conversation the rewrite sees, newest turns first
 
 
+class EvaluationSettings(Section):
+    k: int = Field(default=5, ge=1, le=100)  # retrieval metrics look at the first k (file, page) units
+    bootstrap: int = Field(default=1000, ge=100)  # resamples for the 95% confidence intervals
+    permutations: int = Field(default=9999, ge=99)  # resamples of the paired test in `eval compare`
+    seed: int = 0  # the same run gives the same intervals
+    # The LLM judge: any LLM configuration (an embedded GGUF or an OpenAI-compatible server); none by default.
+    judge: LLMSettings | None = None
+    # The judge's and the test-set generator's prompts, in Dutch and English.
+    prompts_file: str = "config/eval-prompts.yaml"
+
+
 class ServeSettings(Section):
     host: str = "127.0.0.1"
     port: int = 7860
@@ -156,6 +167,7 @@ class Settings(BaseSettings):
     sparse: SparseSettings = SparseSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
+    evaluation: EvaluationSettings = EvaluationSettings()
     serve: ServeSettings = ServeSettings()
 
     @classmethod

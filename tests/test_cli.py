@@ -10,7 +10,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from conftest import DEMO_DIR
@@ -27,19 +26,6 @@ PARKING = "Wat kost parkeren in zone A van het centrum per uur?"
 
 def run(*args: str):
     return runner.invoke(cli, list(args))
-
-
-@pytest.fixture
-def indexed(data_dir, tmp_path) -> Path:
-    """A data dir with a small collection made by the CLI itself."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "parkeren.md").write_text(
-        "# Parkeren\n\nParkeren in zone A van het centrum kost 3,20 euro per uur, van maandag tot en met zaterdag.",
-        encoding="utf-8",
-    )
-    assert run("ingest", str(folder)).exit_code == 0
-    return data_dir
 
 
 def test_ingest_reports_rejected_files_by_name_and_exits_2(data_dir, tmp_path):
@@ -175,7 +161,7 @@ def test_serve_answers_over_http_and_the_cli_works_through_it(indexed):
         assert beside.returncode == 0, beside.stderr
         assert "gaat via" in beside.stderr and "nieuw" in beside.stdout
         status = json.loads(subprocess.run([*bronvast, "status", "--json"], capture_output=True, text=True).stdout)
-        assert {"name": "naast", "documents": 5, "chunks": status["collections"][1]["chunks"]} in status["collections"]
+        assert {"name": "naast", "documents": 8, "chunks": status["collections"][1]["chunks"]} in status["collections"]
         asked = subprocess.run([*bronvast, "ask", PARKING, "--json"], capture_output=True, text=True)
         answer = json.loads(asked.stdout)
         assert answer["citations"][0]["source"] == "parkeren.md" and answer["refused"] is False

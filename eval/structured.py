@@ -1,0 +1,50 @@
+"""JSON answers from an LLM that follow a schema, for the judge and the test-set generator.
+
+The output is constrained at decoding time where the backend can: llama.cpp turns the JSON schema into a grammar;
+OpenAI-compatible servers (vLLM, Ollama, llama.cpp server) take `response_format: json_schema`. llama-index's
+structured-output helpers only prompt for JSON on these backends, which a small model does not reliably follow.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from llama_index.core.llms import ChatMessage
+from pydantic import BaseModel, ValidationError
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class StructuredOutputError(Exception):
+    """The LLM failed or its output did not fit the schema; the message says which."""
+
+
+def complete_json(llm, messages: list[ChatMessage], model: type[Model]) -> Model:
+    schema = model.model_json_schema()
+    try:
+        raw = _llama_cpp(llm, messages, schema) if hasattr(llm, "_model") else _server(llm, messages, model, schema)
+    except Exception as exc:  # network errors, server errors, timeouts: whatever the backend raises
+        raise StructuredOutputError(f"het model gaf geen antwoord: {exc}") from exc
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"]) or "(json)"
+        raise StructuredOutputError(f"ongeldige JSON van het model bij '{where}': {problem['msg']}: {raw[:200]!r}") from exc
+
+
+def _llama_cpp(llm, messages: list[ChatMessage], schema: dict) -> str:
+    """llama-index's LlamaCPP keeps the llama_cpp.Llama in `_model`; its chat completion applies the GGUF's chat
+    template and a grammar built from the schema."""
+    response = llm._model.create_chat_completion(
+        messages=[{"role": m.role.value, "content": m.content} for m in messages],
+        response_format={"type": "json_object", "schema": schema},
+        temperature=0.0, max_tokens=llm.max_new_tokens,
+    )
+    return response["choices"][0]["message"]["content"] or ""
+
+
+def _server(llm, messages: list[ChatMessage], model: type[BaseModel], schema: dict) -> str:
+    response_format = {"type": "json_schema", "json_schema": {"name": model.__name__, "schema": schema, "strict": True}}
+    response = llm.chat(messages, response_format=response_format, temperature=0.0)
+    return response.message.content or ""
