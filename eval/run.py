@@ -17,10 +17,11 @@ from pathlib import Path
 
 from assistant.grounding import cosine, supported_share
 from bronvast.schema import Answer
-from bronvast.settings import Settings
+from bronvast.settings import DEFAULT_PROFILE, PROJECT_ROOT, Settings
 from eval import metrics
 from eval.dataset import Case, load_cases
 from eval.judge import Judge, judge_for
+from eval.report import write_run_report
 from eval.summary import summarise
 
 
@@ -156,7 +157,8 @@ def run_info(
     seconds: float, cases: int, judge: Judge | None,
 ) -> RunInfo:
     return RunInfo(
-        name=out.name, dataset=str(dataset), collection=collection, config=str(config or "config/default.yaml"),
+        name=out.name, dataset=str(dataset), collection=collection,
+        config=str(config or os.environ.get("BRONVAST_CONFIG") or DEFAULT_PROFILE.relative_to(PROJECT_ROOT)),
         started=started.isoformat(timespec="seconds"), seconds=round(seconds, 1), cases=cases,
         k=settings.evaluation.k, bootstrap=settings.evaluation.bootstrap, judge=judge.name if judge else None,
         settings=settings_summary(settings),
@@ -208,8 +210,6 @@ def evaluate(
 ) -> tuple[Path, dict]:
     """Runs a dataset and writes results.jsonl, metrics.json and report.html into `out` (default
     <data_dir>/eval/<dataset>-<time>). Returns the folder and the metrics.json content."""
-    from eval.report import write_run_report
-
     settings = app.settings
     cases = load_cases(dataset)
     collection = collection or settings.collection

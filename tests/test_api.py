@@ -34,7 +34,7 @@ def test_ask_status_and_ingest(app, demo, tmp_path):
         {"question": answer["question"], "search_question": answer["search_question"], "answer": answer["answer"]}]})
     assert follow_up.json()["search_question"] == "Wat kost parkeren in zone B van het centrum per uur?"
     stats = {s["name"]: s for s in api.get("/api/status").json()}
-    assert stats[demo]["documents"] == 5 and stats[demo]["chunks"] > 5
+    assert stats[demo]["documents"] == 8 and stats[demo]["chunks"] > 5
     (tmp_path / "leeg.txt").write_bytes(b"")
     report = api.post("/api/ingest", json={"paths": [str(tmp_path)], "collection": "api"}).json()
     assert report["outcomes"] == [{"path": str(tmp_path / "leeg.txt"), "status": "geweigerd", "chunks": 0,

@@ -374,3 +374,41 @@ def test_generate_rejects_drafts_the_passage_does_not_support(app, demo, tmp_pat
 def llm_server(fake) -> tuple[str, ...]:
     return ("llm.backend=openai-compatible", f"llm.base_url={fake.base_url}", "llm.model=fake-generator",
             "llm.max_retries=0")
+
+
+def test_scores_of_one_case_by_hand(app):
+    from assistant.grounding import cosine
+    from bronvast.schema import Sentence
+    from eval.dataset import Case
+    from eval.run import case_result, score
+
+    case = Case(id="c", question="Wat kost parkeren?", reference_answer="de kat zit",
+                gold=[{"source": "a.pdf", "page": 3}, {"source": "b.txt"}], tags=["t"])
+    answer = Answer(case.question, "de kat slaapt", False, [
+        Citation(1, "a.pdf", 3, "passage", 0.9), Citation(2, "c.html", None, "passage", 0.5),
+        Citation(3, "b.txt", None, "passage", 0.4)])
+    answer.sentences = [Sentence("een", [1], True, 1.2), Sentence("twee", [2], False, 0.3), Sentence("drie", [1], True, 1.0)]
+    result = case_result(case, answer, RANKING[:3])
+    assert result.cited == [1, 2]  # citation 3 was retrieved but no sentence cites it
+    scores = score(case, answer, result, app.embedder, k=5)
+    vectors = app.embedder.get_text_embedding_batch(["de kat slaapt", "de kat zit"])
+    assert scores == {
+        "false_refusal": 0.0, "hit@5": 1.0, "recall@5": 1.0, "mrr@5": 0.5,
+        "ndcg@5": round((1 / math.log2(3) + 1 / math.log2(4)) / (1 + 1 / math.log2(3)), 4),
+        "citation_precision": 0.5, "citation_recall": 0.5,  # a.pdf p3 right, c.html wrong; b.txt not cited
+        "contains_reference": 0.0, "token_f1": round(2 / 3, 4), "rouge_l": round(2 / 3, 4),
+        "semantic_similarity": round(cosine(*vectors), 4),
+        "faithfulness": round(2 / 3, 4), "generative_answers": 1.0,
+    }
+    same = Answer(case.question, "de kat zit", False, answer.citations, sentences=answer.sentences, mode="extractive")
+    same_scores = score(case, same, case_result(case, same, []), app.embedder, k=5)
+    assert same_scores["semantic_similarity"] == pytest.approx(1.0, abs=1e-3) and same_scores["contains_reference"] == 1.0
+    assert same_scores["generative_answers"] == 0.0 and same_scores["hit@5"] == 0.0  # nothing retrieved
+
+    refused = Answer(case.question, "Dat staat niet in de documenten.", True, [])
+    refused_scores = score(case, refused, case_result(case, refused, []), app.embedder, k=5)
+    assert refused_scores["false_refusal"] == 1.0 and refused_scores["citation_recall"] == 0.0
+    assert "citation_precision" not in refused_scores and "faithfulness" not in refused_scores
+    unanswerable = Case(id="u", question="Wat verdient de burgemeester?", answerable=False)
+    assert score(unanswerable, refused, case_result(unanswerable, refused, []), app.embedder, k=5) == {
+        "correct_refusal": 1.0}
