@@ -11,8 +11,11 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 @dataclass(frozen=True)
 class Page:
+    """A stretch of a document's text: a page, or the part of a page under one heading."""
+
     number: int | None  # 1-based page for paged formats (PDF), None for flowing text
     text: str
+    section: str | None = None  # the heading path it stands under, e.g. "2. Tarieven > 2.1 Zone A"
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,10 @@ class SourceDocument:
     title: str
     pages: list[Page]
     date: str | None = None  # ISO date (YYYY-MM-DD) when the file says it
+    access: tuple[str, ...] = ("public",)  # groups that may see it
+    # Further metadata the file or a manifest gives, stored as filterable payload keys: identifier, creator,
+    # doc_type, openbaarheid, parent (the key of the e-mail an attachment came with), ...
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -41,20 +48,25 @@ class Chunk:
     kind: str = ""  # document type: pdf, docx, html, text
     date: str | None = None  # the document's ISO date, when known
     access: tuple[str, ...] = ("public",)  # groups that may see it
+    section: str | None = None  # the heading path the text stands under
+    metadata: dict[str, str] = field(default_factory=dict)  # the document's further metadata (SourceDocument)
 
     def payload(self) -> dict:
+        """Flat: metadata keys sit beside the fixed fields, so `--filter identifier=...` is a plain payload key."""
         data = asdict(self)
-        del data["id"]
+        del data["id"], data["metadata"]
         data["access"] = list(self.access)
-        return data
+        return {**{k: v for k, v in self.metadata.items() if k not in data}, **data}
 
     @classmethod
     def from_payload(cls, point_id: str, payload: dict) -> Chunk:
         # Keys missing from points written by an older version take the field's default.
-        known = {k: v for k, v in payload.items() if k in cls.__dataclass_fields__ and k != "id"}
+        fields = cls.__dataclass_fields__
+        known = {k: v for k, v in payload.items() if k in fields and k not in ("id", "metadata")}
         if "access" in known:
             known["access"] = tuple(known["access"])
-        return cls(id=str(point_id), **known)
+        metadata = {k: v for k, v in payload.items() if k not in fields}
+        return cls(id=str(point_id), metadata=metadata, **known)
 
 
 @dataclass(frozen=True)

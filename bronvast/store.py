@@ -45,6 +45,12 @@ PAYLOAD_INDEXES: dict[str, IndexKind] = {
     "access": "keyword",
     "date": "datetime",
     "chunk_index": "integer",
+    "section": "keyword",
+    "identifier": "keyword",
+    "creator": "keyword",
+    "doc_type": "keyword",
+    "openbaarheid": "keyword",
+    "parent": "keyword",
 }
 
 Query = Sequence[float] | SparseVector  # a dense query searches "dense", a sparse one "sparse"

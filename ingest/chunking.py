@@ -42,6 +42,9 @@ def chunk_document(document: SourceDocument, collection: str, splitter: Sentence
                     chunk_index=index,
                     kind=document.kind,
                     date=document.date,
+                    access=document.access,
+                    section=page.section,
+                    metadata=document.metadata,
                 )
             )
     return chunks

@@ -7,6 +7,7 @@ import random
 import subprocess
 import sys
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -294,3 +295,15 @@ def test_edge_backend_on_a_qdrant_client_data_dir_says_how_to_go_on(tmp_path):
         make_store(settings)
     (tmp_path / "edge").mkdir()
     make_store(settings).close()  # once an Edge index exists beside it, Edge opens
+
+
+def test_document_metadata_is_stored_flat_and_read_back(store):
+    store.ensure_collection("m", spec(2))
+    written = replace(chunk("/d/a.xml", "a" * 64, 0, "beschrijving"), section="Bouwvergunningen > 1960",
+                      metadata={"identifier": "NL-0587-13", "creator": "Bouw- en Woningtoezicht"})
+    store.upsert("m", [written], [[1, 0]], [SparseVector([1], [1.0])])
+    assert written.payload()["identifier"] == "NL-0587-13" and "metadata" not in written.payload()
+    assert list(store.chunks("m")) == [written]
+    where = SearchFilter(equals=(("identifier", "NL-0587-13"),))
+    assert [h.chunk.id for h in store.search("m", [1, 0], 5, where)] == [written.id]
+    assert store.search("m", [1, 0], 5, SearchFilter(equals=(("identifier", "NL-0587-99"),))) == []
