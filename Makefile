@@ -27,9 +27,9 @@ system-packages:
 		echo "*** OCR niet beschikbaar: installeer $(OCR_PACKAGES) (Debian/Ubuntu: apt-get install," \
 			"als root). Zonder Tesseract worden scans geweigerd en slaan de OCR-tests over. ***" >&2; exit 0; fi; \
 	echo "Installing $(OCR_PACKAGES) (apt-get)"; \
-	export DEBIAN_FRONTEND=noninteractive; \
-	$$SUDO apt-get install -y --no-install-recommends $(OCR_PACKAGES) >/dev/null \
-		|| { $$SUDO apt-get update >/dev/null && $$SUDO apt-get install -y --no-install-recommends $(OCR_PACKAGES) >/dev/null; } \
+	APT="$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get"; \
+	$$APT install -y --no-install-recommends $(OCR_PACKAGES) >/dev/null \
+		|| { $$APT update >/dev/null && $$APT install -y --no-install-recommends $(OCR_PACKAGES) >/dev/null; } \
 		|| echo "*** apt-get kon $(OCR_PACKAGES) niet installeren: OCR niet beschikbaar; scans worden geweigerd. ***" >&2
 
 # torch is pinned in pyproject.toml (an unpinned one pulls a multi-GB CUDA build); requirements.lock holds the

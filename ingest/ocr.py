@@ -116,13 +116,16 @@ def ocr_image(image: Image.Image, options: OcrOptions, dpi: int | None = None) -
 def image_pages(data: bytes, options: OcrOptions) -> list[Page]:
     """An image file's text: one Page per frame of a multi-page TIFF (numbered from 1); a single image is one
     Page without a number."""
+    require(options)
+    texts = []
     try:
         image = Image.open(io.BytesIO(data))
-        frames = [ImageOps.exif_transpose(frame.copy()) for frame in ImageSequence.Iterator(image)]
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        dpi = _image_dpi(image)
+        for frame in ImageSequence.Iterator(image):  # one frame in memory at a time: scans can be long TIFFs
+            frame = ImageOps.exif_transpose(frame.copy())
+            texts.append(ocr_image(frame, options, dpi))
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise OcrFailed("geen geldig of een beschadigd afbeeldingsbestand") from exc
-    dpi = _image_dpi(image)
-    texts = [ocr_image(frame, options, dpi) for frame in frames]
     if len(texts) == 1:
         return [Page(None, texts[0])]
     return [Page(number, text) for number, text in enumerate(texts, start=1)]

@@ -104,33 +104,37 @@ def _read_pdf(data: bytes, path: Path, options: IngestSettings) -> Parsed:
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         # pypdf signals broken files with many exception types; any of them means: not a usable PDF.
         raise UnreadableFile(f"geen geldig of een beschadigd PDF-bestand ({type(exc).__name__})") from exc
-    texts, scanned = _ocr_scanned_pages(data, path, texts, options)
-    pages = [Page(number, text) for number, text in enumerate(drop_running_lines(texts), start=1)]
+    texts, scanned, no_ocr = _ocr_scanned_pages(data, path, texts, options)
+    texts = drop_running_lines(texts)
+    if not any(text.strip() for text in texts):
+        raise UnreadableFile(
+            f"bevat geen leesbare tekst (bijvoorbeeld een scan zonder tekstlaag); {no_ocr}" if no_ocr
+            else "bevat geen leesbare tekst: geen tekstlaag, en ook OCR vond er geen tekst in"
+        )
+    pages = [Page(number, text) for number, text in enumerate(texts, start=1)]
     metadata = {"ocr_pages": ocr.describe_pages(scanned)} if scanned else {}
     return (str(title).strip() if title else ""), pages, _iso_date(created), metadata
 
 
-def _ocr_scanned_pages(data: bytes, path: Path, texts: list[str], options: IngestSettings) -> tuple[list[str], list[int]]:
-    """The page texts with scanned pages (no or almost no text layer) read by OCR, and the numbers of those pages.
-    Without OCR a PDF that is all scan is rejected with the reason; a PDF that is partly text keeps its text."""
+def _ocr_scanned_pages(
+    data: bytes, path: Path, texts: list[str], options: IngestSettings
+) -> tuple[list[str], list[int], str | None]:
+    """The page texts with the scanned pages (no or almost no text layer) read by OCR, the numbers of the pages
+    OCR read, and why OCR could not run when scanned pages were left unread (OCR off, Tesseract missing)."""
     candidates = [number for number, text in enumerate(texts, start=1) if ocr.needs_ocr(text)]
     if not candidates:
-        return texts, []
-    all_scan = not any(text.strip() for text in texts)
-    reason = "OCR staat uit (ingest.ocr)" if not options.ocr else ocr.unavailable_reason(
-        ocr.OcrOptions.from_settings(options)
-    )
+        return texts, [], None
+    settings = ocr.OcrOptions.from_settings(options)
+    reason = ocr.unavailable_reason(settings) if options.ocr else "OCR staat uit (ingest.ocr)"
     if reason:
-        if all_scan:
-            raise UnreadableFile(f"bevat geen leesbare tekst (bijvoorbeeld een scan zonder tekstlaag); {reason}")
         logging.getLogger(__name__).warning("%s: pagina's %s niet gelezen: %s", path.name, candidates, reason)
-        return texts, []
+        return texts, [], reason
     try:
-        read = ocr.ocr_pdf_pages(data, candidates, ocr.OcrOptions.from_settings(options))
+        read = ocr.ocr_pdf_pages(data, candidates, settings)
     except (ocr.OcrUnavailable, ocr.OcrFailed) as exc:
         raise UnreadableFile(str(exc)) from exc
     scanned = [n for n in candidates if ocr.letters(read.get(n, "")) > ocr.letters(texts[n - 1])]
-    return [read[n] if n in scanned else text for n, text in enumerate(texts, start=1)], scanned
+    return [read[n] if n in scanned else text for n, text in enumerate(texts, start=1)], scanned, None
 
 
 def _read_image(data: bytes, path: Path, options: IngestSettings) -> Parsed:
