@@ -113,7 +113,10 @@ class Indexer:
         chunks_per_doc = {d.key: chunk_document(d, self.collection, self.splitter) for d in changed}
         chunks = [chunk for d in changed for chunk in chunks_per_doc[d.key]]
         if chunks:
-            texts = [c.text for c in chunks]
+            # Embedded and BM25-indexed: the document title, then the chunk (stored and cited: the chunk alone).
+            # Running page headers are dropped from PDFs (ingest/pages.py); the title gives every chunk its
+            # document's context back, in one form, for every kind of document.
+            texts = [f"{c.title}\n\n{c.text}" if c.title else c.text for c in chunks]
             dense = self.embedder.get_text_embedding_batch(texts)
             already_there = {c.id for d in changed if d.sha256 in previous[d.key] for c in chunks_per_doc[d.key]}
             self._write(chunks, dense, self.encoder.documents(texts), already_there)
