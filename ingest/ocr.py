@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import io
-import logging
 import os
 import re
 import shutil
@@ -21,8 +20,6 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from bronvast.schema import Page
 from bronvast.settings import IngestSettings
-
-log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = {".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
 # A PDF page whose text layer has fewer letters and digits than this is treated as a scan (a stamped page number
