@@ -86,7 +86,8 @@ def read_document(path: Path, options: IngestSettings | None = None) -> SourceDo
     )
 
 
-Parsed = tuple[str, list[Page], str | None]  # title, pages, ISO date
+# title, pages, ISO date; a reader may add the document's further metadata (the PDF reader: ocr_pages)
+Parsed = tuple[str, list[Page], str | None] | tuple[str, list[Page], str | None, dict[str, str]]
 
 
 def _read_pdf(data: bytes, path: Path, options: IngestSettings) -> Parsed:
@@ -104,12 +105,14 @@ def _read_pdf(data: bytes, path: Path, options: IngestSettings) -> Parsed:
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         # pypdf signals broken files with many exception types; any of them means: not a usable PDF.
         raise UnreadableFile(f"geen geldig of een beschadigd PDF-bestand ({type(exc).__name__})") from exc
+    had_scans = any(ocr.needs_ocr(text) for text in texts)
     texts, scanned, no_ocr = _ocr_scanned_pages(data, path, texts, options)
     texts = drop_running_lines(texts)
     if not any(text.strip() for text in texts):
+        if no_ocr:
+            raise UnreadableFile(f"bevat geen leesbare tekst (bijvoorbeeld een scan zonder tekstlaag); {no_ocr}")
         raise UnreadableFile(
-            f"bevat geen leesbare tekst (bijvoorbeeld een scan zonder tekstlaag); {no_ocr}" if no_ocr
-            else "bevat geen leesbare tekst: geen tekstlaag, en ook OCR vond er geen tekst in"
+            "bevat geen leesbare tekst" + (": geen tekstlaag, en ook OCR vond er geen tekst in" if had_scans else "")
         )
     pages = [Page(number, text) for number, text in enumerate(texts, start=1)]
     metadata = {"ocr_pages": ocr.describe_pages(scanned)} if scanned else {}
