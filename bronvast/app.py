@@ -81,7 +81,8 @@ class Bronvast:
 
     def indexer(self, collection: str | None = None) -> Indexer:
         return Indexer(
-            self.store, self.embedder, self.encoder, self.splitter, collection or self.settings.collection, self.spec
+            self.store, self.embedder, self.encoder, self.splitter, collection or self.settings.collection, self.spec,
+            reading=self.settings.ingest,
         )
 
     def stream(

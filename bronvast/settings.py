@@ -84,6 +84,13 @@ class ChunkingSettings(Section):
     chunk_overlap: int = 30
 
 
+class IngestSettings(Section):
+    # Scans: images, and PDF pages without a text layer, are read with Tesseract OCR (ingest/ocr.py).
+    ocr: bool = True
+    ocr_languages: str = "nld+eng"  # Tesseract language packs, joined with "+"
+    ocr_dpi: int = Field(default=300, ge=72, le=1200)  # PDF pages are rendered at this resolution for OCR
+
+
 class SparseSettings(Section):
     # The analyser's language: Dutch stemming and stop words by default. It is part of the index: a collection
     # must be queried with the language it was indexed with.
@@ -163,6 +170,7 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     embedding: EmbeddingSettings = EmbeddingSettings()
     llm: LLMSettings = LLMSettings()
+    ingest: IngestSettings = IngestSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     sparse: SparseSettings = SparseSettings()
     retrieval: RetrievalSettings = RetrievalSettings()

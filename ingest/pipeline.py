@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from bronvast.schema import Chunk, CollectionSpec, SourceDocument, SparseVector
+from bronvast.settings import IngestSettings
 from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore, check_collection_name
 from ingest.chunking import chunk_document
@@ -74,8 +75,10 @@ class Indexer:
     """Writes whole documents into one collection; holds the stage objects, no other state."""
 
     def __init__(
-        self, store: ChunkStore, embedder, encoder: SparseEncoder, splitter, collection: str, spec: CollectionSpec
+        self, store: ChunkStore, embedder, encoder: SparseEncoder, splitter, collection: str, spec: CollectionSpec,
+        reading: IngestSettings | None = None,  # how files are read (OCR); None: the defaults
     ):
+        self.reading = reading
         self.store = store
         self.spec = spec
         self.embedder = embedder
@@ -89,7 +92,7 @@ class Indexer:
         try:
             if previous and previous == {file_sha256(path)}:
                 return FileOutcome(path, "ongewijzigd")
-            document = read_document(path)
+            document = read_document(path, self.reading)
         except UnreadableFile as exc:
             return FileOutcome(path, "geweigerd", reason=str(exc))
         except Exception as exc:  # a parser library tripping over a malformed file is still just a bad file
@@ -110,7 +113,10 @@ class Indexer:
         chunks_per_doc = {d.key: chunk_document(d, self.collection, self.splitter) for d in changed}
         chunks = [chunk for d in changed for chunk in chunks_per_doc[d.key]]
         if chunks:
-            texts = [c.text for c in chunks]
+            # Embedded and BM25-indexed: the document title, then the chunk (stored and cited: the chunk alone).
+            # Running page headers are dropped from PDFs (ingest/pages.py); the title gives every chunk its
+            # document's context back, in one form, for every kind of document.
+            texts = [f"{c.title}\n\n{c.text}" if c.title else c.text for c in chunks]
             dense = self.embedder.get_text_embedding_batch(texts)
             already_there = {c.id for d in changed if d.sha256 in previous[d.key] for c in chunks_per_doc[d.key]}
             self._write(chunks, dense, self.encoder.documents(texts), already_there)

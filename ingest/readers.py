@@ -20,8 +20,13 @@ from charset_normalizer import from_bytes
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from bronvast.schema import Page, SourceDocument
+from bronvast.settings import IngestSettings
+from ingest import ocr
+from ingest.pages import drop_running_lines
 
 SUPPORTED_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "text", ".md": "text"}
+SUPPORTED_SUFFIXES |= ocr.IMAGE_SUFFIXES  # scans: .png, .jpg/.jpeg, .tif/.tiff, read with OCR
+OCR_KINDS = {"pdf", "image"}  # readers that take the ingest settings (OCR on or off, languages, dpi)
 
 # Elements that hold site chrome rather than the document itself.
 HTML_BOILERPLATE = ["nav", "header", "footer", "aside", "script", "style", "noscript", "form", "template", "svg"]
@@ -49,7 +54,8 @@ def file_sha256(path: Path) -> str:
         raise UnreadableFile(f"kan het bestand niet openen ({exc.strerror})") from exc
 
 
-def read_document(path: Path) -> SourceDocument:
+def read_document(path: Path, options: IngestSettings | None = None) -> SourceDocument:
+    """`options`: the ingest settings (OCR); None means the defaults."""
     kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise UnreadableFile(f"bestandstype '{path.suffix or '(geen)'}' wordt niet ondersteund")
@@ -59,11 +65,15 @@ def read_document(path: Path) -> SourceDocument:
         raise UnreadableFile(f"kan het bestand niet openen ({exc.strerror})") from exc
     if not data.strip():
         raise UnreadableFile("leeg bestand")
-    title, pages, date = READERS[kind](data, path)
+    reader = READERS[kind]
+    parsed = reader(data, path, options or IngestSettings()) if kind in OCR_KINDS else reader(data, path)
+    title, pages, date, *extra = parsed  # a reader may add a fourth value: further metadata (e.g. ocr_pages)
     pages = [Page(p.number, _tidy(p.text)) for p in pages]
     pages = [p for p in pages if p.text]
     if not pages:
-        raise UnreadableFile("bevat geen leesbare tekst (bijvoorbeeld een scan zonder tekstlaag)")
+        raise UnreadableFile(
+            "bevat geen leesbare tekst" + ("" if kind == "image" else " (bijvoorbeeld een scan zonder tekstlaag)")
+        )
     return SourceDocument(
         path=path,
         key=document_key(path),
@@ -72,18 +82,20 @@ def read_document(path: Path) -> SourceDocument:
         title=title or _first_line(pages[0].text) or path.stem,
         pages=pages,
         date=date,
+        metadata=extra[0] if extra else {},
     )
 
 
-Parsed = tuple[str, list[Page], str | None]  # title, pages, ISO date
+# title, pages, ISO date; a reader may add the document's further metadata (the PDF reader: ocr_pages)
+Parsed = tuple[str, list[Page], str | None] | tuple[str, list[Page], str | None, dict[str, str]]
 
 
-def _read_pdf(data: bytes, path: Path) -> Parsed:
+def _read_pdf(data: bytes, path: Path, options: IngestSettings) -> Parsed:
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableFile("PDF is versleuteld met een wachtwoord")
-        pages = [Page(number, page.extract_text() or "") for number, page in enumerate(reader.pages, start=1)]
+        texts = [page.extract_text() or "" for page in reader.pages]
         title = (reader.metadata or {}).get("/Title") if reader.metadata else None
         created = reader.metadata.creation_date if reader.metadata else None
     except UnreadableFile:
@@ -93,7 +105,52 @@ def _read_pdf(data: bytes, path: Path) -> Parsed:
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         # pypdf signals broken files with many exception types; any of them means: not a usable PDF.
         raise UnreadableFile(f"geen geldig of een beschadigd PDF-bestand ({type(exc).__name__})") from exc
-    return (str(title).strip() if title else ""), pages, _iso_date(created)
+    had_scans = any(ocr.needs_ocr(text) for text in texts)
+    texts, scanned, no_ocr = _ocr_scanned_pages(data, path, texts, options)
+    texts = drop_running_lines(texts)
+    if not any(text.strip() for text in texts):
+        if no_ocr:
+            raise UnreadableFile(f"bevat geen leesbare tekst (bijvoorbeeld een scan zonder tekstlaag); {no_ocr}")
+        raise UnreadableFile(
+            "bevat geen leesbare tekst" + (": geen tekstlaag, en ook OCR vond er geen tekst in" if had_scans else "")
+        )
+    pages = [Page(number, text) for number, text in enumerate(texts, start=1)]
+    metadata = {"ocr_pages": ocr.describe_pages(scanned)} if scanned else {}
+    return (str(title).strip() if title else ""), pages, _iso_date(created), metadata
+
+
+def _ocr_scanned_pages(
+    data: bytes, path: Path, texts: list[str], options: IngestSettings
+) -> tuple[list[str], list[int], str | None]:
+    """The page texts with the scanned pages (no or almost no text layer) read by OCR, the numbers of the pages
+    OCR read, and why OCR could not run when scanned pages were left unread (OCR off, Tesseract missing)."""
+    candidates = [number for number, text in enumerate(texts, start=1) if ocr.needs_ocr(text)]
+    if not candidates:
+        return texts, [], None
+    settings = ocr.OcrOptions.from_settings(options)
+    reason = ocr.unavailable_reason(settings) if options.ocr else "OCR staat uit (ingest.ocr)"
+    if reason:
+        logging.getLogger(__name__).warning("%s: pagina's %s niet gelezen: %s", path.name, candidates, reason)
+        return texts, [], reason
+    try:
+        read = ocr.ocr_pdf_pages(data, candidates, settings)
+    except (ocr.OcrUnavailable, ocr.OcrFailed) as exc:
+        raise UnreadableFile(str(exc)) from exc
+    scanned = [n for n in candidates if ocr.letters(read.get(n, "")) > ocr.letters(texts[n - 1])]
+    return [read[n] if n in scanned else text for n, text in enumerate(texts, start=1)], scanned, None
+
+
+def _read_image(data: bytes, path: Path, options: IngestSettings) -> Parsed:
+    if not options.ocr:
+        raise UnreadableFile("afbeeldingen worden alleen met OCR gelezen, en OCR staat uit (ingest.ocr)")
+    settings = ocr.OcrOptions.from_settings(options)
+    try:
+        pages = ocr.image_pages(data, settings)
+    except (ocr.OcrUnavailable, ocr.OcrFailed) as exc:
+        raise UnreadableFile(str(exc)) from exc
+    if len(pages) > 1:
+        pages = [Page(p.number, text) for p, text in zip(pages, drop_running_lines([p.text for p in pages]))]
+    return path.stem, pages, None
 
 
 def _read_docx(data: bytes, path: Path) -> Parsed:
@@ -179,4 +236,4 @@ def _first_line(text: str) -> str:
     return line[:120]
 
 
-READERS = {"pdf": _read_pdf, "docx": _read_docx, "html": _read_html, "text": _read_text}
+READERS = {"pdf": _read_pdf, "docx": _read_docx, "html": _read_html, "text": _read_text, "image": _read_image}
