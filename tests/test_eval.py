@@ -276,6 +276,9 @@ def test_eval_cli_gate_compare_and_bad_input(indexed, tmp_path):
     assert missing.exit_code == 1 and "collectie 'bestaatniet' bestaat niet" in missing.stderr
     gate_typo = runner.invoke(cli, ["eval", "run", str(dataset), "--fail-under", "hit@5"])
     assert gate_typo.exit_code == 1 and "--fail-under verwacht METRIEK=GETAL" in gate_typo.stderr
+    no_collection = runner.invoke(cli, ["eval", "generate", "--collection", "bestaatniet", "--out", str(tmp_path / "g.jsonl")])
+    assert no_collection.exit_code == 1 and "collectie 'bestaatniet' bestaat niet" in no_collection.stderr
+    assert not (tmp_path / "g.jsonl").exists()
 
 
 # --- the judge ----------------------------------------------------------------------------------------------------
