@@ -97,10 +97,10 @@ def collection_name(dataset: BeirDataset, settings: Settings) -> str:
 def documents(dataset: BeirDataset) -> list[SourceDocument]:
     docs = []
     for doc_id, (title, text) in dataset.corpus.items():
-        body = f"{title}\n\n{text}" if title else text
+        # The indexer puts the title in front of every chunk it embeds (ingest/pipeline.py), so the body is the text.
         docs.append(SourceDocument(
-            path=Path(doc_id), key=f"beir:{dataset.name}/{doc_id}", sha256=hashlib.sha256(body.encode()).hexdigest(),
-            kind="text", title=title or doc_id, pages=[Page(None, body)],
+            path=Path(doc_id), key=f"beir:{dataset.name}/{doc_id}",
+            sha256=hashlib.sha256(f"{title}\n\n{text}".encode()).hexdigest(), kind="text", title=title, pages=[Page(None, text)],
         ))
     return docs
 
