@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import zipfile
 from pathlib import Path
 
 import docx
@@ -168,4 +169,81 @@ def make_unreadable(path: Path | str) -> Path:
     """A text file without read permission. Skip tests using it when running as root (root reads anyway)."""
     path = make_text(path, "Deze tekst mag niemand lezen.")
     os.chmod(path, 0)
+    return path
+
+
+ODT_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/"'
+)
+
+
+def make_odt(
+    path: Path | str,
+    blocks: list[tuple],
+    title: str | None = None,
+    created: str | None = None,
+    creator: str | None = None,
+    mimetype: str = "application/vnd.oasis.opendocument.text",
+) -> Path:
+    """An OpenDocument text file as LibreOffice writes it (mimetype first and stored, manifest, content, meta).
+
+    `blocks`, in order: ("h", level, text), ("p", text), ("list", [item, ...]) or ("table", [[cell, ...], ...]).
+    Texts are XML-escaped, except that the markup "<s/>" becomes a text:s space run (two spaces).
+    `title`, `created` (ISO date-time) and `creator` go into meta.xml; all None leaves meta.xml out.
+    """
+    from xml.sax.saxutils import escape
+
+    def inline(text: str) -> str:
+        return escape(text).replace("&lt;s/&gt;", '<text:s text:c="2"/>')
+
+    body = []
+    for block in blocks:
+        if block[0] == "h":
+            body.append(f'<text:h text:style-name="Heading_{block[1]}" text:outline-level="{block[1]}">'
+                        f"{inline(block[2])}</text:h>")
+        elif block[0] == "p":
+            body.append(f'<text:p text:style-name="Standard">{inline(block[1])}</text:p>')
+        elif block[0] == "list":
+            items = "".join(f"<text:list-item><text:p>{inline(item)}</text:p></text:list-item>" for item in block[1])
+            body.append(f"<text:list>{items}</text:list>")
+        elif block[0] == "table":
+            rows = "".join(
+                "<table:table-row>"
+                + "".join(f"<table:table-cell><text:p>{inline(cell)}</text:p></table:table-cell>" for cell in row)
+                + "</table:table-row>"
+                for row in block[1]
+            )
+            columns = max(len(row) for row in block[1])
+            body.append(f'<table:table table:name="Tabel1"><table:table-column table:number-columns-repeated='
+                        f'"{columns}"/>{rows}</table:table>')
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {ODT_NAMESPACES} office:version="1.3">'
+        f"<office:body><office:text><text:sequence-decls/>{''.join(body)}</office:text></office:body>"
+        "</office:document-content>"
+    )
+    path = _target(path)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), mimetype, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+            f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mimetype}"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>"
+        ))
+        archive.writestr("content.xml", content)
+        if title is not None or created is not None or creator is not None:
+            fields = "".join(
+                f"<{tag}>{escape(value)}</{tag}>"
+                for tag, value in (("dc:title", title), ("meta:creation-date", created), ("meta:initial-creator", creator))
+                if value is not None
+            )
+            archive.writestr("meta.xml", (
+                f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {ODT_NAMESPACES} '
+                f'office:version="1.3"><office:meta>{fields}</office:meta></office:document-meta>'
+            ))
     return path
