@@ -247,3 +247,94 @@ def make_odt(
                 f'office:version="1.3"><office:meta>{fields}</office:meta></office:document-meta>'
             ))
     return path
+
+
+def make_mdto(
+    path: Path | str,
+    naam: str = "Bouwdossier Kerkstraat 12, verbouwing tot appartementen",
+    omschrijving: str | None = (
+        "Aanvraag, tekeningen, constructieberekeningen en het verleende besluit voor het verbouwen van het "
+        "voormalige postkantoor aan de Kerkstraat 12 tot zes appartementen."
+    ),
+    kenmerk: str = "NL-0999-10001-BD-2019-0457",
+    bron: str = "Zaaksysteem gemeente Voorbeeld",
+    begin: str | None = "2019-03-01",
+    eind: str | None = "2020-01-15",
+    archiefvormer: str | None = "Gemeente Voorbeeld",
+    beperking: str | None = "Openbaarheidsbeperking",
+    beperking_toelichting: str | None = "Bevat persoonsgegevens van de aanvrager (Archiefwet 1995, art. 15).",
+    beperking_einde: str | None = "2040-01-01",
+) -> Path:
+    """An MDTO 1.0 informatieobject record as a records system exports it (namespace, schemaLocation, begrippen
+    with their lists). None leaves an element out; `beperking` is the beperkingGebruikType label, e.g. "Openbaar"
+    or "Openbaarheidsbeperking", `beperking_einde` the termijnEinddatum of that restriction."""
+    from xml.sax.saxutils import escape as e
+
+    def begrip(element: str, label: str, lijst: str) -> str:
+        return (f"<{element}><begripLabel>{e(label)}</begripLabel><begripBegrippenlijst><verwijzingNaam>{e(lijst)}"
+                f"</verwijzingNaam></begripBegrippenlijst></{element}>")
+
+    parts = [
+        f"<identificatie><identificatieKenmerk>{e(kenmerk)}</identificatieKenmerk>"
+        f"<identificatieBron>{e(bron)}</identificatieBron></identificatie>",
+        f"<naam>{e(naam)}</naam>",
+        begrip("aggregatieniveau", "Dossier", "MDTO Aggregatieniveaus"),
+        begrip("classificatie", "Omgevingsvergunning bouwen", "Selectielijst gemeenten 2020"),
+    ]
+    if omschrijving is not None:
+        parts.append(f"<omschrijving>{e(omschrijving)}</omschrijving>")
+    if begin is not None:
+        parts.append(
+            "<dekkingInTijd>" + begrip("dekkingInTijdType", "Looptijd", "MDTO Dekking in tijd typen")
+            + f"<dekkingInTijdBegindatum>{begin}</dekkingInTijdBegindatum>"
+            + (f"<dekkingInTijdEinddatum>{eind}</dekkingInTijdEinddatum>" if eind else "") + "</dekkingInTijd>"
+        )
+    parts.append(
+        "<event>" + begrip("eventType", "Vaststelling", "MDTO Eventtypen") + "<eventTijd>2019-11-20</eventTijd></event>"
+    )
+    if archiefvormer is not None:
+        parts.append(f"<archiefvormer><verwijzingNaam>{e(archiefvormer)}</verwijzingNaam><verwijzingIdentificatie>"
+                     "<identificatieKenmerk>gm0999</identificatieKenmerk><identificatieBron>Gemeentecodes CBS"
+                     "</identificatieBron></verwijzingIdentificatie></archiefvormer>")
+    if beperking is not None:
+        parts.append(
+            "<beperkingGebruik>" + begrip("beperkingGebruikType", beperking, "Archiefwet 1995 beperkingen")
+            + (f"<beperkingGebruikNadereBeschrijving>{e(beperking_toelichting)}</beperkingGebruikNadereBeschrijving>"
+               if beperking_toelichting else "")
+            + (f"<beperkingGebruikTermijn><termijnEinddatum>{beperking_einde}</termijnEinddatum>"
+               "</beperkingGebruikTermijn>" if beperking_einde else "")
+            + "</beperkingGebruik>"
+        )
+    parts.append(begrip("waardering", "Blijvend te bewaren", "Selectielijst gemeenten 2020"))
+    record = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<MDTO xmlns="https://www.nationaalarchief.nl/mdto" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="https://www.nationaalarchief.nl/mdto https://www.nationaalarchief.nl/mdto/MDTO-XML1.0.1.xsd">\n'
+        "  <informatieobject>\n    " + "\n    ".join(parts) + "\n  </informatieobject>\n</MDTO>\n"
+    )
+    path = _target(path)
+    path.write_text(record, encoding="utf-8")
+    return path
+
+
+def make_topx(path: Path | str, openbaarheid: str = "Openbaar", datum: str | None = None) -> Path:
+    """A TMLO record in ToPX 2.3 form (an aggregatie on dossier level); `openbaarheid` is its
+    omschrijvingBeperkingen, `datum` the date in its openbaarheid's datumOfPeriode."""
+    period = f"<datumOfPeriode><datum>{datum}</datum></datumOfPeriode>" if datum else ""
+    record = f"""<?xml version="1.0" encoding="UTF-8"?>
+<ToPX xmlns="http://www.nationaalarchief.nl/ToPX/v2.3">
+  <aggregatie>
+    <identificatiekenmerk>2016-RV-0031</identificatiekenmerk>
+    <aggregatieniveau>Dossier</aggregatieniveau>
+    <naam>Raadsvoorstel herinrichting Marktplein</naam>
+    <omschrijving>Voorstel aan de raad om het Marktplein autovrij te maken en 40 fietsparkeerplaatsen aan te leggen.</omschrijving>
+    <dekking><inTijd><begin><datum>2016-02-01</datum></begin><eind><datum>2016-06-30</datum></eind></inTijd></dekking>
+    <eventGeschiedenis><datumOfPeriode><datum>2016-06-30</datum></datumOfPeriode><type>Vaststellen</type></eventGeschiedenis>
+    <openbaarheid><omschrijvingBeperkingen>{openbaarheid}</omschrijvingBeperkingen>{period}</openbaarheid>
+    <context><actor><identificatiekenmerk>gm0999</identificatiekenmerk><aggregatieniveau>Organisatie</aggregatieniveau><geautoriseerdeNaam>Gemeenteraad Voorbeeld</geautoriseerdeNaam></actor></context>
+  </aggregatie>
+</ToPX>
+"""
+    path = _target(path)
+    path.write_text(record, encoding="utf-8")
+    return path
