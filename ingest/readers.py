@@ -183,7 +183,7 @@ def html_document(markup: str) -> Parsed:
             blocks.append((int(level), text))
         else:
             blocks.append((None, line))
-    return page_title, sectioned(blocks), date
+    return Parsed(page_title, sectioned(blocks), date)
 
 
 def _read_text(data: bytes, path: Path) -> Parsed:

@@ -338,3 +338,34 @@ def make_topx(path: Path | str, openbaarheid: str = "Openbaar", datum: str | Non
     path = _target(path)
     path.write_text(record, encoding="utf-8")
     return path
+
+
+def make_eml(
+    path: Path | str,
+    subject: str | None = "Aanvraag evenementenvergunning Koningsdag",
+    text: str | None = "Beste afdeling vergunningen,\n\nHierbij stuur ik de aanvraag voor het buurtfeest.\n\nGroet,\nAnna",
+    html: str | None = None,
+    attachments: list[tuple[str, bytes]] | None = None,
+    sender: str = "Anna Jansen <anna.jansen@example.nl>",
+    to: str = "vergunningen@gemeente-voorbeeld.nl",
+    date: str = "Tue, 04 Mar 2025 09:15:00 +0100",
+) -> Path:
+    """An e-mail as a mail client saves it: headers, a text/plain body and/or an HTML body (multipart/alternative
+    when both), then attachments as (file name, bytes) with a MIME type guessed from the name."""
+    import mimetypes
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Date"] = sender, to, date
+    if subject is not None:
+        message["Subject"] = subject
+    if text is not None:
+        message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html") if text is not None else message.set_content(html, subtype="html")
+    for name, data in attachments or []:
+        maintype, subtype = (mimetypes.guess_type(name)[0] or "application/octet-stream").split("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    path = _target(path)
+    path.write_bytes(bytes(message))
+    return path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from files import make_empty, make_mdto, make_odt, make_random_bytes, make_text, make_topx
+from files import make_docx, make_empty, make_eml, make_mdto, make_odt, make_pdf, make_random_bytes, make_text, make_topx
 
 from ingest.readers import UnreadableFile, read_document, read_documents
 
@@ -198,3 +198,129 @@ def test_malformed_xml_names_the_line(tmp_path):
 )
 def test_bad_xml(tmp_path, make, expected):
     assert expected in reason(make(tmp_path / "slecht.xml"))
+
+
+# --- E-mail -----------------------------------------------------------------------------------------------------
+
+
+def office_files(tmp_path) -> list[tuple[str, bytes]]:
+    """One attachment of each kind a mail brings in practice, each holding a fact of its own."""
+    pdf = make_pdf(tmp_path / "src" / "p.pdf", ["Situatieschets.", "Het podium staat op het Kerkplein."])
+    word = make_docx(tmp_path / "src" / "w.docx", "Veiligheidsplan", [("Ontruiming", "Er zijn vier nooduitgangen.")])
+    odt = make_odt(tmp_path / "src" / "o.odt", [("h", 1, "Geluid"), ("p", "De muziek stopt om 23.00 uur.")])
+    return [
+        ("plattegrond.pdf", pdf.read_bytes()),
+        ("veiligheidsplan.docx", word.read_bytes()),
+        ("geluidsplan.odt", odt.read_bytes()),
+        ("deelnemers.txt", "Er komen ongeveer 350 bezoekers.".encode("utf-8")),
+    ]
+
+
+def test_mail_headers_body_and_attachments_as_linked_documents(tmp_path):
+    path = make_eml(tmp_path / "aanvraag.eml", attachments=office_files(tmp_path))
+
+    mail, *attachments = read_documents(path)
+
+    assert (mail.kind, mail.title, mail.date, mail.path) == ("email", "Aanvraag evenementenvergunning Koningsdag",
+                                                             "2025-03-04", path)
+    assert mail.metadata == {
+        "from": "Anna Jansen <anna.jansen@example.nl>",
+        "to": "vergunningen@gemeente-voorbeeld.nl",
+        "doc_type": "e-mail",
+        "attachments": "plattegrond.pdf, veiligheidsplan.docx, geluidsplan.odt, deelnemers.txt",
+    }
+    text = mail.pages[0].text
+    assert text.startswith("Van: Anna Jansen <anna.jansen@example.nl>\nAan: vergunningen@gemeente-voorbeeld.nl")
+    assert "Onderwerp: Aanvraag evenementenvergunning Koningsdag" in text
+    assert "Hierbij stuur ik de aanvraag voor het buurtfeest." in text
+    assert [(a.path.name, a.kind) for a in attachments] == [
+        ("plattegrond.pdf", "pdf"), ("veiligheidsplan.docx", "docx"), ("geluidsplan.odt", "odt"), ("deelnemers.txt", "text"),
+    ]
+    for attachment in attachments:  # the rule: one file, one key and one sha256; linked to the mail by metadata
+        assert (attachment.key, attachment.sha256) == (mail.key, mail.sha256)
+        assert attachment.metadata["parent"] == mail.key and attachment.metadata["parent_source"] == "aanvraag.eml"
+    pdf, word, odt, txt = attachments
+    assert [(p.number, p.text) for p in pdf.pages][1] == (2, "Het podium staat op het Kerkplein.")
+    assert word.title == "Veiligheidsplan" and word.pages[0].section == "Ontruiming"
+    assert odt.pages[0].section == "Geluid"
+    assert txt.date == "2025-03-04"  # no date of its own: the mail's
+    assert read_document(path) == mail
+
+
+def test_html_only_mail_is_cleaned_and_sectioned(tmp_path):
+    html = ("<html><head><style>p {color: red}</style></head><body><h2>Melding</h2><p>De lantaarnpaal bij "
+            "<b>huisnummer 8</b> is kapot.</p><div class='footer'>Verzonden vanaf mijn telefoon</div></body></html>")
+    mail = read_document(make_eml(tmp_path / "melding.eml", subject="Kapotte lantaarn", text=None, html=html))
+
+    assert mail.pages[0].section == "Melding"
+    assert "De lantaarnpaal bij huisnummer 8 is kapot." in mail.pages[0].text
+    assert "color" not in mail.pages[0].text and "Verzonden vanaf" not in mail.pages[0].text
+
+
+def test_plain_text_preferred_over_html(tmp_path):
+    mail = read_document(make_eml(tmp_path / "m.eml", text="Platte tekst.", html="<p>HTML-tekst.</p>"))
+    assert "Platte tekst." in mail.pages[0].text and "HTML-tekst" not in mail.pages[0].text
+
+
+def test_unreadable_attachments_are_skipped_with_reasons(tmp_path):
+    attachments = [
+        ("foto.jpg", b"\xff\xd8\xff\xe0 not really a photo"),
+        ("kapot.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 4),
+        ("../../stiekem.txt", "Een naam met mappen ervoor.".encode()),
+        ("stiekem.txt", "Zelfde naam nog eens.".encode()),
+    ]
+    mail, *readable = read_documents(make_eml(tmp_path / "m.eml", attachments=attachments))
+
+    assert [a.path.name for a in readable] == ["stiekem.txt", "stiekem (2).txt"]
+    skipped = mail.metadata["skipped_attachments"]
+    assert "foto.jpg (bestandstype '.jpg' wordt niet ondersteund)" in skipped
+    assert "kapot.pdf (geen geldig of een beschadigd PDF-bestand" in skipped
+
+
+def test_mail_with_attachments_only(tmp_path):
+    mail, attachment = read_documents(make_eml(tmp_path / "m.eml", text=None, attachments=[("a.txt", b"Inhoud.")]))
+    assert "Bijlagen: a.txt" in mail.pages[0].text and attachment.pages[0].text == "Inhoud."
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda p: make_empty(p), "leeg bestand"),
+        (lambda p: make_random_bytes(p), "geen e-mailbericht"),
+        (lambda p: make_text(p, "Gewoon een tekst zonder kopregels.\nTweede regel."), "geen e-mailbericht"),
+        (lambda p: make_eml(p, text=None), "e-mail zonder tekst en zonder bijlagen"),
+        (lambda p: make_eml(p, text="   \n  "), "e-mail zonder tekst en zonder bijlagen"),
+    ],
+    ids=["empty", "random", "text", "no-body", "blank-body"],
+)
+def test_bad_mail(tmp_path, make, expected):
+    assert expected in reason(make(tmp_path / "slecht.eml"))
+
+
+def test_mail_and_attachments_indexed_together_and_a_fact_in_an_attachment_is_found(app, tmp_path):
+    collection = "mail_formats"
+    path = make_eml(tmp_path / "aanvraag.eml",
+                    attachments=office_files(tmp_path) + [("kapot.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 4)])
+
+    outcome = app.ingest([path], collection).outcomes[0]
+
+    assert outcome.status == "nieuw" and outcome.chunks >= 5
+    assert outcome.reason.startswith("bijlagen overgeslagen: kapot.pdf (")
+    chunks = [chunk for chunk in app.store.chunks(collection)]
+    assert {c.source for c in chunks} == {"aanvraag.eml", "plattegrond.pdf", "veiligheidsplan.docx",
+                                          "geluidsplan.odt", "deelnemers.txt"}
+    assert {c.path for c in chunks} == {str(path.resolve())}
+    assert sorted(c.chunk_index for c in chunks) == list(range(len(chunks)))  # one running number per file
+    podium = next(c for c in chunks if "Kerkplein" in c.text)
+    assert (podium.page, podium.metadata["parent_source"], podium.metadata["parent"]) == (2, "aanvraag.eml", str(path.resolve()))
+
+    hits = app.retriever.retrieve("Hoeveel nooduitgangen zijn er?", collection)
+    assert hits and hits[0].chunk.source == "veiligheidsplan.docx" and "vier nooduitgangen" in hits[0].chunk.text
+    assert "podium" not in hits[0].chunk.text  # widening stays within the attachment
+
+    assert app.ingest([path], collection).outcomes[0].status == "ongewijzigd"
+    make_eml(path, attachments=[("deelnemers.txt", "Er komen ongeveer 500 bezoekers.".encode())])
+    assert app.ingest([path], collection).outcomes[0].status == "vervangen"
+    after = list(app.store.chunks(collection))
+    assert {c.source for c in after} == {"aanvraag.eml", "deelnemers.txt"}  # the dropped attachments went too
+    assert any("500 bezoekers" in c.text for c in after) and not any("350" in c.text for c in after)
