@@ -115,12 +115,13 @@ def _restriction(record: ET.Element, element: str, labels: tuple[str, ...]) -> d
     candidates = [el for el in record if _local(el) == element]
     if not candidates:
         return {"restriction_label": None, "restriction_end": None}
-    chosen = next((el for el in candidates if "openba" in " ".join(filter(None, (_text(el, lb) for lb in labels))).lower()),
-                  candidates[0])
+    about_openness = [el for el in candidates if "openba" in " ".join(_text(el, lb) or "" for lb in labels).lower()]
+    chosen = (about_openness or candidates)[0]
     label = _text(chosen, labels[0]) or _text(chosen, labels[1])
     end = (
         _first_date(chosen, ("termijneinddatum", "einddatum", "eind/datum", "datumofperiode/eind/datum"))
-        or _after(_first_date(chosen, ("termijnstartdatumlooptijd",)), _text(chosen, "beperkinggebruiktermijn/termijnlooptijd"))
+        or _after(_first_date(chosen, ("termijnstartdatumlooptijd",)),
+                  _text(chosen, "beperkinggebruiktermijn/termijnlooptijd"))
         or _first_date(chosen, ("datumofperiode/datum", "datum", "termijn"))
     )
     return {"restriction_label": label, "restriction_end": end}
@@ -166,7 +167,7 @@ def _first_date(element: ET.Element, paths: tuple[str, ...]) -> str | None:
 
 
 def _text(element: ET.Element, path: str) -> str | None:
-    """The whitespace-normalised text of the first element at `path` (lower-case local names, "/" = child), else None."""
+    """The whitespace-normalised text of the first element at `path` (lower-case local names, "/" = child)."""
     steps = path.split("/")
     current = [element]
     for step in steps[:-1]:

@@ -69,7 +69,10 @@ def read_mail(data: bytes, path: Path, key: str, sha256: str, depth: int = 0) ->
     heading = "\n".join(line for line in lines if line)
     pages = [Page(p.number, _tidy(p.text), p.section) for p in body]
     pages = [p for p in pages if p.text]
-    pages = [Page(None, heading + "\n\n" + pages[0].text, pages[0].section)] + pages[1:] if pages else [Page(None, heading)]
+    if pages:  # the headers open the text, so "who wrote about ..." finds them
+        pages[0] = Page(pages[0].number, heading + "\n\n" + pages[0].text, pages[0].section)
+    else:
+        pages = [Page(None, heading)]
     metadata = {name: headers[name] for name in ADDRESS_HEADERS if headers[name]}
     metadata["doc_type"] = "e-mail"
     if names:

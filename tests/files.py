@@ -239,7 +239,9 @@ def make_odt(
         if title is not None or created is not None or creator is not None:
             fields = "".join(
                 f"<{tag}>{escape(value)}</{tag}>"
-                for tag, value in (("dc:title", title), ("meta:creation-date", created), ("meta:initial-creator", creator))
+                for tag, value in (
+                    ("dc:title", title), ("meta:creation-date", created), ("meta:initial-creator", creator)
+                )
                 if value is not None
             )
             archive.writestr("meta.xml", (
@@ -309,7 +311,8 @@ def make_mdto(
     record = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<MDTO xmlns="https://www.nationaalarchief.nl/mdto" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        'xsi:schemaLocation="https://www.nationaalarchief.nl/mdto https://www.nationaalarchief.nl/mdto/MDTO-XML1.0.1.xsd">\n'
+        'xsi:schemaLocation="https://www.nationaalarchief.nl/mdto '
+        'https://www.nationaalarchief.nl/mdto/MDTO-XML1.0.1.xsd">\n'
         "  <informatieobject>\n    " + "\n    ".join(parts) + "\n  </informatieobject>\n</MDTO>\n"
     )
     path = _target(path)
@@ -327,11 +330,17 @@ def make_topx(path: Path | str, openbaarheid: str = "Openbaar", datum: str | Non
     <identificatiekenmerk>2016-RV-0031</identificatiekenmerk>
     <aggregatieniveau>Dossier</aggregatieniveau>
     <naam>Raadsvoorstel herinrichting Marktplein</naam>
-    <omschrijving>Voorstel aan de raad om het Marktplein autovrij te maken en 40 fietsparkeerplaatsen aan te leggen.</omschrijving>
+    <omschrijving>Voorstel aan de raad om het Marktplein autovrij te maken
+      en 40 fietsparkeerplaatsen aan te leggen.</omschrijving>
     <dekking><inTijd><begin><datum>2016-02-01</datum></begin><eind><datum>2016-06-30</datum></eind></inTijd></dekking>
-    <eventGeschiedenis><datumOfPeriode><datum>2016-06-30</datum></datumOfPeriode><type>Vaststellen</type></eventGeschiedenis>
+    <eventGeschiedenis>
+      <datumOfPeriode><datum>2016-06-30</datum></datumOfPeriode><type>Vaststellen</type>
+    </eventGeschiedenis>
     <openbaarheid><omschrijvingBeperkingen>{openbaarheid}</omschrijvingBeperkingen>{period}</openbaarheid>
-    <context><actor><identificatiekenmerk>gm0999</identificatiekenmerk><aggregatieniveau>Organisatie</aggregatieniveau><geautoriseerdeNaam>Gemeenteraad Voorbeeld</geautoriseerdeNaam></actor></context>
+    <context><actor>
+      <identificatiekenmerk>gm0999</identificatiekenmerk><aggregatieniveau>Organisatie</aggregatieniveau>
+      <geautoriseerdeNaam>Gemeenteraad Voorbeeld</geautoriseerdeNaam>
+    </actor></context>
   </aggregatie>
 </ToPX>
 """
@@ -343,7 +352,9 @@ def make_topx(path: Path | str, openbaarheid: str = "Openbaar", datum: str | Non
 def make_eml(
     path: Path | str,
     subject: str | None = "Aanvraag evenementenvergunning Koningsdag",
-    text: str | None = "Beste afdeling vergunningen,\n\nHierbij stuur ik de aanvraag voor het buurtfeest.\n\nGroet,\nAnna",
+    text: str | None = (
+        "Beste afdeling vergunningen,\n\nHierbij stuur ik de aanvraag voor het buurtfeest.\n\nGroet,\nAnna"
+    ),
     html: str | None = None,
     attachments: list[tuple[str, bytes]] | None = None,
     sender: str = "Anna Jansen <anna.jansen@example.nl>",

@@ -5,7 +5,17 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from files import make_docx, make_empty, make_eml, make_mdto, make_odt, make_pdf, make_random_bytes, make_text, make_topx
+from files import (
+    make_docx,
+    make_empty,
+    make_eml,
+    make_mdto,
+    make_odt,
+    make_pdf,
+    make_random_bytes,
+    make_text,
+    make_topx,
+)
 
 from ingest.readers import UnreadableFile, read_document, read_documents
 
@@ -169,7 +179,8 @@ def test_tmlo_like_record_without_namespace(tmp_path):
 
     doc = read_document(path)
 
-    assert (doc.title, doc.date, doc.metadata["creator"]) == ("Notulen raadsvergadering", "1998-04-02", "Gemeente Oudstad")
+    assert (doc.title, doc.date) == ("Notulen raadsvergadering", "1998-04-02")
+    assert doc.metadata["creator"] == "Gemeente Oudstad"
     assert "reünie" in doc.pages[0].text and doc.metadata["openbaarheid"] == "openbaar"
 
 
@@ -234,7 +245,8 @@ def test_mail_headers_body_and_attachments_as_linked_documents(tmp_path):
     assert "Onderwerp: Aanvraag evenementenvergunning Koningsdag" in text
     assert "Hierbij stuur ik de aanvraag voor het buurtfeest." in text
     assert [(a.path.name, a.kind) for a in attachments] == [
-        ("plattegrond.pdf", "pdf"), ("veiligheidsplan.docx", "docx"), ("geluidsplan.odt", "odt"), ("deelnemers.txt", "text"),
+        ("plattegrond.pdf", "pdf"), ("veiligheidsplan.docx", "docx"), ("geluidsplan.odt", "odt"),
+        ("deelnemers.txt", "text"),
     ]
     for attachment in attachments:  # the rule: one file, one key and one sha256; linked to the mail by metadata
         assert (attachment.key, attachment.sha256) == (mail.key, mail.sha256)
@@ -312,7 +324,8 @@ def test_mail_and_attachments_indexed_together_and_a_fact_in_an_attachment_is_fo
     assert {c.path for c in chunks} == {str(path.resolve())}
     assert sorted(c.chunk_index for c in chunks) == list(range(len(chunks)))  # one running number per file
     podium = next(c for c in chunks if "Kerkplein" in c.text)
-    assert (podium.page, podium.metadata["parent_source"], podium.metadata["parent"]) == (2, "aanvraag.eml", str(path.resolve()))
+    assert (podium.page, podium.metadata["parent_source"]) == (2, "aanvraag.eml")
+    assert podium.metadata["parent"] == str(path.resolve())
 
     hits = app.retriever.retrieve("Hoeveel nooduitgangen zijn er?", collection)
     assert hits and hits[0].chunk.source == "veiligheidsplan.docx" and "vier nooduitgangen" in hits[0].chunk.text
