@@ -330,6 +330,8 @@ def test_mail_and_attachments_indexed_together_and_a_fact_in_an_attachment_is_fo
     hits = app.retriever.retrieve("Hoeveel nooduitgangen zijn er?", collection)
     assert hits and hits[0].chunk.source == "veiligheidsplan.docx" and "vier nooduitgangen" in hits[0].chunk.text
     assert "podium" not in hits[0].chunk.text  # widening stays within the attachment
+    assert hits[0].chunk.section == "Ontruiming" and hits[0].chunk.metadata["parent_source"] == "aanvraag.eml"
+    assert next(c for c in chunks if c.source == "aanvraag.eml").metadata["doc_type"] == "e-mail"
 
     assert app.ingest([path], collection).outcomes[0].status == "ongewijzigd"
     make_eml(path, attachments=[("deelnemers.txt", "Er komen ongeveer 500 bezoekers.".encode())])
