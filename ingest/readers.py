@@ -1,4 +1,7 @@
-"""Stage 1, documents: a file on disk -> a SourceDocument with its text per page.
+"""Stage 1, documents: a file on disk -> SourceDocuments with their text per page (or per heading: `section`).
+
+One document per file, except an e-mail: the mail and its attachments (ingest/mail.py). ODT (ingest/odt.py) and
+archive records in XML (ingest/archive_xml.py) have their own modules too.
 
 Own readers on pypdf / python-docx / BeautifulSoup rather than llama-index's file readers, because users need a
 plain Dutch reason per rejected file and PDF page numbers on every chunk, and the HTML readers keep navigation.
@@ -12,14 +15,13 @@ import logging
 import re
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
 import docx
 import pypdf
 from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
 from pypdf.errors import FileNotDecryptedError, PdfReadError
-
-from typing import NamedTuple
 
 from bronvast.schema import Page, SourceDocument
 
