@@ -339,3 +339,27 @@ def test_mail_and_attachments_indexed_together_and_a_fact_in_an_attachment_is_fo
     after = list(app.store.chunks(collection))
     assert {c.source for c in after} == {"aanvraag.eml", "deelnemers.txt"}  # the dropped attachments went too
     assert any("500 bezoekers" in c.text for c in after) and not any("350" in c.text for c in after)
+
+
+def test_forwarded_mail_is_read_with_its_own_attachments(tmp_path):
+    from email import policy
+    from email.parser import BytesParser
+
+    def parse(path):
+        return BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+
+    inner = make_eml(tmp_path / "in.eml", subject="Oorspronkelijk bericht", text="De boom valt om.",
+                     attachments=[("uitleg.txt", b"Uitleg bij de foto.")])
+    outer = parse(make_eml(tmp_path / "uit.eml", subject="Fwd: boom", text="Zie onder."))
+    outer.add_attachment(parse(inner))
+    path = tmp_path / "doorgestuurd.eml"
+    path.write_bytes(bytes(outer))
+
+    mail, forwarded, note = read_documents(path)
+
+    assert mail.metadata["attachments"] == "doorgestuurd-bericht.eml"
+    assert (forwarded.kind, forwarded.title, forwarded.metadata["parent_source"]) == (
+        "email", "Oorspronkelijk bericht", "doorgestuurd.eml")
+    assert "De boom valt om." in forwarded.pages[0].text
+    assert (note.path.name, note.key) == ("uitleg.txt", mail.key)
+    assert note.metadata["parent_source"] == "doorgestuurd-bericht.eml"
