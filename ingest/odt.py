@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def read_odt(data: bytes, path: Path) -> Parsed:
                 raise UnreadableFile("geen geldig of een beschadigd ODT-bestand (content.xml ontbreekt)")
             content = _member(archive, "content.xml")
             meta = _member(archive, "meta.xml") if "meta.xml" in names else None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, OSError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
         raise UnreadableFile("geen geldig of een beschadigd ODT-bestand") from exc
     body = parse_xml(content, "content.xml van het ODT-bestand").find(f"{OFFICE}body/{OFFICE}text")
     if body is None:

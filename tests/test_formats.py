@@ -96,6 +96,20 @@ def test_odt_zip_without_content_or_with_broken_xml(tmp_path):
     assert "content.xml" in text and "geen geldige XML" in text and "regel 3" in text
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_odt_with_damaged_bytes(tmp_path, seed):
+    import random
+
+    data = bytearray(make_odt(tmp_path / "goed.odt", [("p", "Tekst van de nota. " * 500)], title="Nota").read_bytes())
+    rng = random.Random(seed)
+    for _ in range(20):
+        data[rng.randrange(100, len(data) - 200)] = rng.randrange(256)
+    (tmp_path / "kapot.odt").write_bytes(bytes(data))
+    assert "beschadigd ODT-bestand" in reason(tmp_path / "kapot.odt")
+    (tmp_path / "half.odt").write_bytes(bytes(data[: len(data) // 2]))
+    assert "beschadigd ODT-bestand" in reason(tmp_path / "half.odt")
+
+
 def test_odt_with_entity_declarations_is_refused(tmp_path):
     bomb = tmp_path / "bom.odt"
     with zipfile.ZipFile(bomb, "w") as archive:
