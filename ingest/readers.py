@@ -14,6 +14,7 @@ import io
 import logging
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -198,9 +199,13 @@ def _read_text(data: bytes, path: Path) -> Parsed:
         if line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
         heading = None if fenced else MARKDOWN_HEADING.match(line)
-        blocks.append((len(heading.group(1)), heading.group(2).strip()) if heading else (None, line))
-    title = next((text for level, text in blocks if level == 1), "")
-    return title, sectioned(blocks), None
+        blocks.append((len(heading.group(1)), line) if heading else (None, line))  # the text keeps its "#"
+
+    def label(line: str) -> str:
+        return MARKDOWN_HEADING.match(line).group(2).strip()
+
+    title = next((label(text) for level, text in blocks if level == 1), "")
+    return title, sectioned(blocks, label), None
 
 
 Block = tuple[int | None, str]  # (heading level, text) or (None, a line of body text)
@@ -209,10 +214,10 @@ MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 HEADING_MARK = "\ue000"  # a private-use character: cannot occur in the HTML's own text
 
 
-def sectioned(blocks: list[Block]) -> list[Page]:
+def sectioned(blocks: list[Block], label: Callable[[str], str] = lambda heading: heading) -> list[Page]:
     """Text split at its headings: one Page per heading, its section the path of headings above it and its own
     ("2. Tarieven > 2.1 Zone A"); the heading line starts the piece's text. Text before the first heading, and a
-    document without headings, has section None."""
+    document without headings, has section None. `label`: a heading line's name in the path (Markdown: no "#")."""
     pages: list[Page] = []
     path: list[tuple[int, str]] = []
     lines: list[str] = []
@@ -228,7 +233,7 @@ def sectioned(blocks: list[Block]) -> list[Page]:
             lines.append(text)
             continue
         close()
-        path = [(lvl, title) for lvl, title in path if lvl < level] + [(level, " ".join(text.split()))]
+        path = [(lvl, title) for lvl, title in path if lvl < level] + [(level, " ".join(label(text).split()))]
         lines.append(text)
     close()
     return pages or [Page(None, "")]

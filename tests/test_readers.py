@@ -223,7 +223,7 @@ def test_markdown_headings_become_section_paths(tmp_path):
         ("Tarieven > 2.2 Zone B", "Zone B kost 2,10 euro."),
         ("Bezwaar", "Binnen zes weken."),
     ]
-    assert doc.pages[2].text.startswith("2.1 Zone A\n\nZone A kost 3,20 euro.")  # the heading starts its piece
+    assert doc.pages[2].text.startswith("## 2.1 Zone A\n\nZone A kost 3,20 euro.")  # the heading starts its piece
     assert "# geen kop in code" in doc.pages[2].text
 
 
