@@ -108,7 +108,8 @@ class Retriever:
             chunk = hit.chunk
             around = range(chunk.chunk_index - self.config.neighbours, chunk.chunk_index + self.config.neighbours + 1)
             parts = self.store.neighbours(collection, chunk.path, chunk.sha256, [i for i in around if i >= 0])
-            same_page = [part.text for part in parts if part.page == chunk.page] or [chunk.text]
+            # same source too: an e-mail's attachments share its path and sha256 (see ingest.readers.read_documents)
+            same_page = [p.text for p in parts if p.page == chunk.page and p.source == chunk.source] or [chunk.text]
             widened.append(replace(hit, chunk=replace(chunk, text="\n".join(same_page))))
         return widened
 

@@ -117,7 +117,11 @@ def build_ui(app: Bronvast) -> gr.Blocks:
                 api_name="vraag",
             )
         with gr.Tab("Documenten toevoegen"):
-            files = gr.File(label="Bestanden (PDF, DOCX, HTML, TXT, Markdown)", file_count="multiple", type="filepath")
+            files = gr.File(
+                label="Bestanden (PDF, DOCX, ODT, HTML, TXT, Markdown, e-mail, MDTO/TMLO-XML)",
+                file_count="multiple",
+                type="filepath",
+            )
             button = gr.Button("Indexeren", variant="primary")
             result = gr.Markdown()
             button.click(upload, [collection, files], result, api_name="documenten_toevoegen")

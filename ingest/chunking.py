@@ -21,13 +21,17 @@ def make_splitter(config: ChunkingSettings, tokenize: Callable[[str], list]) -> 
     )
 
 
-def chunk_document(document: SourceDocument, collection: str, splitter: SentenceSplitter) -> list[Chunk]:
+def chunk_document(
+    document: SourceDocument, collection: str, splitter: SentenceSplitter, first_index: int = 0
+) -> list[Chunk]:
+    """`first_index`: where chunk_index starts; the documents of one file (an e-mail and its attachments) share
+    its path and sha256 and number their chunks on from each other, so point ids and neighbours stay unique."""
     ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     path = document.key
     chunks: list[Chunk] = []
     for page in document.pages:
         for text in splitter.split_text(page.text):
-            index = len(chunks)
+            index = first_index + len(chunks)
             chunks.append(
                 Chunk(
                     id=point_id(path, document.sha256, index),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -18,7 +18,7 @@ from bronvast.settings import IngestSettings
 from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore, check_collection_name
 from ingest.chunking import chunk_document
-from ingest.readers import UnreadableFile, document_key, file_sha256, read_document
+from ingest.readers import UnreadableFile, document_key, file_sha256, read_documents
 
 Status = Literal["nieuw", "vervangen", "ongewijzigd", "geweigerd"]
 
@@ -92,37 +92,50 @@ class Indexer:
         try:
             if previous and previous == {file_sha256(path)}:
                 return FileOutcome(path, "ongewijzigd")
-            document = read_document(path, self.reading)
+            documents = read_documents(path, self.reading)  # an e-mail gives the mail and its attachments, all under `key`
         except UnreadableFile as exc:
             return FileOutcome(path, "geweigerd", reason=str(exc))
         except Exception as exc:  # a parser library tripping over a malformed file is still just a bad file
             return FileOutcome(path, "geweigerd", reason=f"kon niet gelezen worden ({type(exc).__name__}: {exc})")
-        return self.index_documents([document], known={key: previous})[0]
+        outcome = self.index_documents(documents, known={key: previous})[0]
+        skipped = documents[0].metadata.get("skipped_attachments")  # attachments that could not be read
+        return replace(outcome, reason=f"bijlagen overgeslagen: {skipped}") if skipped else outcome
 
     def index_documents(
         self, documents: list[SourceDocument], known: dict[str, set[str]] | None = None
     ) -> list[FileOutcome]:
-        """Indexes documents together (one embedding batch, one write) and reports an outcome per document.
+        """Indexes documents together (one embedding batch, one write) and reports an outcome per document key.
 
-        `known`: the hashes already indexed per document key, where the caller has looked them up.
+        Documents that share a key came from one file (an e-mail and its attachments, see read_documents): they
+        share its sha256, are chunked with one running chunk_index, replaced together and get one outcome, for
+        the first of them. `known`: the hashes already indexed per document key, where the caller has looked them up.
         """
         known = known or {}
-        previous = {d.key: known[d.key] if d.key in known else self.store.indexed_sha(self.collection, d.key)
-                    for d in documents}
-        changed = [d for d in documents if previous[d.key] != {d.sha256}]
-        chunks_per_doc = {d.key: chunk_document(d, self.collection, self.splitter) for d in changed}
-        chunks = [chunk for d in changed for chunk in chunks_per_doc[d.key]]
+        files: dict[str, list[SourceDocument]] = {}
+        for document in documents:
+            files.setdefault(document.key, []).append(document)
+        previous = {key: known[key] if key in known else self.store.indexed_sha(self.collection, key) for key in files}
+        sha = {key: docs[0].sha256 for key, docs in files.items()}
+        changed = [key for key in files if previous[key] != {sha[key]}]
+        chunks_per_file: dict[str, list[Chunk]] = {}
+        for key in changed:
+            chunks_per_file[key] = []
+            for document in files[key]:
+                chunks_per_file[key] += chunk_document(
+                    document, self.collection, self.splitter, first_index=len(chunks_per_file[key])
+                )
+        chunks = [chunk for key in changed for chunk in chunks_per_file[key]]
         if chunks:
             # Embedded and BM25-indexed: the document title, then the chunk (stored and cited: the chunk alone).
             # Running page headers are dropped from PDFs (ingest/pages.py); the title gives every chunk its
             # document's context back, in one form, for every kind of document.
             texts = [f"{c.title}\n\n{c.text}" if c.title else c.text for c in chunks]
             dense = self.embedder.get_text_embedding_batch(texts)
-            already_there = {c.id for d in changed if d.sha256 in previous[d.key] for c in chunks_per_doc[d.key]}
+            already_there = {c.id for key in changed if sha[key] in previous[key] for c in chunks_per_file[key]}
             self._write(chunks, dense, self.encoder.documents(texts), already_there)
-        for document in changed:
-            self.store.delete_document(self.collection, document.key, keep_sha=document.sha256)
-        return [self._outcome(d, previous[d.key], len(chunks_per_doc.get(d.key, []))) for d in documents]
+        for key in changed:
+            self.store.delete_document(self.collection, key, keep_sha=sha[key])
+        return [self._outcome(docs[0], previous[key], len(chunks_per_file.get(key, []))) for key, docs in files.items()]
 
     @staticmethod
     def _outcome(document: SourceDocument, previous: set[str], chunks: int) -> FileOutcome:

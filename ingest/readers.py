@@ -1,4 +1,7 @@
-"""Stage 1, documents: a file on disk -> a SourceDocument with its text per page.
+"""Stage 1, documents: a file on disk -> SourceDocuments with their text per page (or per heading: `section`).
+
+One document per file, except an e-mail: the mail and its attachments (ingest/mail.py). ODT (ingest/odt.py) and
+archive records in XML (ingest/archive_xml.py) have their own modules too.
 
 Own readers on pypdf / python-docx / BeautifulSoup rather than llama-index's file readers, because users need a
 plain Dutch reason per rejected file and PDF page numbers on every chunk, and the HTML readers keep navigation.
@@ -11,7 +14,9 @@ import io
 import logging
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import docx
 import pypdf
@@ -24,7 +29,10 @@ from bronvast.settings import IngestSettings
 from ingest import ocr
 from ingest.pages import drop_running_lines
 
-SUPPORTED_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "text", ".md": "text"}
+SUPPORTED_SUFFIXES = {
+    ".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "text", ".md": "text",
+    ".odt": "odt", ".xml": "xml", ".eml": "email",
+}
 SUPPORTED_SUFFIXES |= ocr.IMAGE_SUFFIXES  # scans: .png, .jpg/.jpeg, .tif/.tiff, read with OCR
 OCR_KINDS = {"pdf", "image"}  # readers that take the ingest settings (OCR on or off, languages, dpi)
 
@@ -54,8 +62,13 @@ def file_sha256(path: Path) -> str:
         raise UnreadableFile(f"kan het bestand niet openen ({exc.strerror})") from exc
 
 
-def read_document(path: Path, options: IngestSettings | None = None) -> SourceDocument:
-    """`options`: the ingest settings (OCR); None means the defaults."""
+def read_documents(path: Path, options: IngestSettings | None = None) -> list[SourceDocument]:
+    """The documents a file holds: one for most formats; for an e-mail the mail first, then its attachments.
+
+    All documents read from one file share its `key` and `sha256` (see ingest/mail.py): the store keeps them under
+    the file's path, so re-ingesting, replacing or deleting the file covers the attachments too. `options`: the
+    ingest settings (OCR); None means the defaults.
+    """
     kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise UnreadableFile(f"bestandstype '{path.suffix or '(geen)'}' wordt niet ondersteund")
@@ -65,10 +78,26 @@ def read_document(path: Path, options: IngestSettings | None = None) -> SourceDo
         raise UnreadableFile(f"kan het bestand niet openen ({exc.strerror})") from exc
     if not data.strip():
         raise UnreadableFile("leeg bestand")
+    sha256 = hashlib.sha256(data).hexdigest()
+    if kind == "email":
+        from ingest.mail import read_mail  # its own module; it reads attachments with document_from_bytes below
+
+        return read_mail(data, path, document_key(path), sha256, options)
+    return [document_from_bytes(data, path, kind, document_key(path), sha256, options)]
+
+
+def read_document(path: Path, options: IngestSettings | None = None) -> SourceDocument:
+    """The file's (first) document: for an e-mail the mail itself, without its attachments."""
+    return read_documents(path, options)[0]
+
+
+def document_from_bytes(
+    data: bytes, path: Path, kind: str, key: str, sha256: str, options: IngestSettings | None = None
+) -> SourceDocument:
+    """One document out of a file's bytes (or an attachment's: `path` then names it, `key` is the mail's)."""
     reader = READERS[kind]
-    parsed = reader(data, path, options or IngestSettings()) if kind in OCR_KINDS else reader(data, path)
-    title, pages, date, *extra = parsed  # a reader may add a fourth value: further metadata (e.g. ocr_pages)
-    pages = [Page(p.number, _tidy(p.text)) for p in pages]
+    parsed = Parsed(*(reader(data, path, options or IngestSettings()) if kind in OCR_KINDS else reader(data, path)))
+    pages = [Page(p.number, _tidy(p.text), p.section) for p in parsed.pages]
     pages = [p for p in pages if p.text]
     if not pages:
         raise UnreadableFile(
@@ -76,18 +105,25 @@ def read_document(path: Path, options: IngestSettings | None = None) -> SourceDo
         )
     return SourceDocument(
         path=path,
-        key=document_key(path),
-        sha256=hashlib.sha256(data).hexdigest(),
+        key=key,
+        sha256=sha256,
         kind=kind,
-        title=title or _first_line(pages[0].text) or path.stem,
+        title=parsed.title or _first_line(pages[0].text) or path.stem,
         pages=pages,
-        date=date,
-        metadata=extra[0] if extra else {},
+        date=parsed.date,
+        access=parsed.access,
+        metadata=dict(parsed.metadata),
     )
 
 
-# title, pages, ISO date; a reader may add the document's further metadata (the PDF reader: ocr_pages)
-Parsed = tuple[str, list[Page], str | None] | tuple[str, list[Page], str | None, dict[str, str]]
+class Parsed(NamedTuple):
+    """What a format reader returns; the first three are all most formats know."""
+
+    title: str
+    pages: list[Page]
+    date: str | None = None  # ISO date
+    metadata: dict[str, str] = {}
+    access: tuple[str, ...] = ("public",)
 
 
 def _read_pdf(data: bytes, path: Path, options: IngestSettings) -> Parsed:
@@ -158,17 +194,26 @@ def _read_docx(data: bytes, path: Path) -> Parsed:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UnreadableFile("geen geldig of een beschadigd DOCX-bestand") from exc
-    paragraphs = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        paragraphs.extend(" | ".join(cell.text for cell in row.cells) for row in table.rows)
+    blocks: list[Block] = []
+    for item in document.iter_inner_content():  # paragraphs and tables in document order
+        if isinstance(item, docx.table.Table):
+            blocks.extend((None, " | ".join(cell.text for cell in row.cells)) for row in item.rows)
+            continue
+        heading = DOCX_HEADING.match(item.style.name if item.style is not None else "")
+        blocks.append((int(heading.group(1)) if heading and item.text.strip() else None, item.text))
     title = document.core_properties.title or next(
         (p.text for p in document.paragraphs if p.style.name.startswith(("Title", "Heading")) and p.text.strip()), ""
     )
-    return title, [Page(None, "\n".join(paragraphs))], _iso_date(document.core_properties.created)
+    return title, sectioned(blocks), _iso_date(document.core_properties.created)
 
 
 def _read_html(data: bytes, path: Path) -> Parsed:
-    soup = BeautifulSoup(_decode(data), "html.parser")
+    return html_document(_decode(data))
+
+
+def html_document(markup: str) -> Parsed:
+    """A web page's (or an HTML e-mail's) main text, split at its h1-h6 headings; site chrome dropped."""
+    soup = BeautifulSoup(markup, "html.parser")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     dated = soup.find("meta", attrs={"name": re.compile(r"^(date|dcterms\.(date|issued|created)|dc\.date)$", re.I)})
     date = _iso_date(dated.get("content")) if dated else None
@@ -182,16 +227,72 @@ def _read_html(data: bytes, path: Path) -> Parsed:
     ):
         tag.decompose()
     main = soup.find("main") or soup.find("article") or soup.body or soup
+    heading = main.find("h1")
+    page_title = heading.get_text(" ", strip=True) if heading else title
     for block in main.find_all(HTML_BLOCKS):
         block.append("\n")  # keep paragraphs apart without splitting sentences at inline tags
-    heading = main.find("h1")
-    return (heading.get_text(" ", strip=True) if heading else title), [Page(None, main.get_text())], date
+    for tag in main.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        text = " ".join(tag.get_text(" ").split())
+        if text:  # a marked line, so the heading survives get_text() and the text can be split there
+            tag.replace_with(f"\n{HEADING_MARK}{tag.name[1]}{HEADING_MARK}{text}\n")
+    blocks: list[Block] = []
+    for line in main.get_text().split("\n"):
+        if line.startswith(HEADING_MARK):
+            _, level, text = line.split(HEADING_MARK, 2)
+            blocks.append((int(level), text))
+        else:
+            blocks.append((None, line))
+    return Parsed(page_title, sectioned(blocks), date)
 
 
 def _read_text(data: bytes, path: Path) -> Parsed:
     text = _decode(data)
-    heading = re.search(r"^#\s+(.+)$", text, re.MULTILINE) if path.suffix.lower() == ".md" else None
-    return (heading.group(1).strip() if heading else ""), [Page(None, text)], None
+    if path.suffix.lower() != ".md":
+        return "", [Page(None, text)], None
+    blocks: list[Block] = []
+    fenced = False
+    for line in text.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        heading = None if fenced else MARKDOWN_HEADING.match(line)
+        blocks.append((len(heading.group(1)), line) if heading else (None, line))  # the text keeps its "#"
+
+    def label(line: str) -> str:
+        return MARKDOWN_HEADING.match(line).group(2).strip()
+
+    title = next((label(text) for level, text in blocks if level == 1), "")
+    return title, sectioned(blocks, label), None
+
+
+Block = tuple[int | None, str]  # (heading level, text) or (None, a line of body text)
+DOCX_HEADING = re.compile(r"^(?:heading|kop)\s*([1-9])$", re.IGNORECASE)  # Word's styles; "Kop 1" in Dutch Word
+MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+HEADING_MARK = "\ue000"  # a private-use character: cannot occur in the HTML's own text
+
+
+def sectioned(blocks: list[Block], label: Callable[[str], str] = lambda heading: heading) -> list[Page]:
+    """Text split at its headings: one Page per heading, its section the path of headings above it and its own
+    ("2. Tarieven > 2.1 Zone A"); the heading line starts the piece's text. Text before the first heading, and a
+    document without headings, has section None. `label`: a heading line's name in the path (Markdown: no "#")."""
+    pages: list[Page] = []
+    path: list[tuple[int, str]] = []
+    lines: list[str] = []
+
+    def close() -> None:
+        text = "\n".join(lines).strip()
+        if text:
+            pages.append(Page(None, text, " > ".join(title for _, title in path) or None))
+        lines.clear()
+
+    for level, text in blocks:
+        if level is None:
+            lines.append(text)
+            continue
+        close()
+        path = [(lvl, title) for lvl, title in path if lvl < level] + [(level, " ".join(label(text).split()))]
+        lines.append(text)
+    close()
+    return pages or [Page(None, "")]
 
 
 def _decode(data: bytes) -> str:
@@ -236,4 +337,19 @@ def _first_line(text: str) -> str:
     return line[:120]
 
 
-READERS = {"pdf": _read_pdf, "docx": _read_docx, "html": _read_html, "text": _read_text, "image": _read_image}
+def _read_odt(data: bytes, path: Path) -> Parsed:
+    from ingest.odt import read_odt  # own module; it uses this module's UnreadableFile and sectioned()
+
+    return read_odt(data, path)
+
+
+def _read_xml(data: bytes, path: Path) -> Parsed:
+    from ingest.archive_xml import read_archive_record
+
+    return read_archive_record(data, path)
+
+
+READERS = {
+    "pdf": _read_pdf, "docx": _read_docx, "html": _read_html, "text": _read_text, "odt": _read_odt, "xml": _read_xml,
+    "image": _read_image,
+}

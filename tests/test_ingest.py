@@ -132,5 +132,5 @@ def test_an_unchanged_file_costs_only_a_hash_check(app, tmp_path, monkeypatch):
     def must_not_parse(path):
         raise AssertionError(f"{path} was parsed again")
 
-    monkeypatch.setattr("ingest.pipeline.read_document", must_not_parse)
+    monkeypatch.setattr("ingest.pipeline.read_documents", must_not_parse)
     assert [o.status for o in app.ingest([tmp_path], "hashonly").outcomes] == ["ongewijzigd"]

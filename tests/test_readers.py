@@ -89,8 +89,8 @@ def test_docx_paragraphs_tables_and_core_title(tmp_path):
 
     assert doc.kind == "docx"
     assert doc.title == "Notitie hondenbelasting"
-    assert len(doc.pages) == 1 and doc.pages[0].number is None
-    text = doc.pages[0].text
+    assert [(p.number, p.section) for p in doc.pages] == [(None, "Aanleiding"), (None, "Voorstel")]
+    text = "\n".join(p.text for p in doc.pages)
     assert "De raad vroeg om een evaluatie van de hondenbelasting." in text
     assert "Wij stellen voor de belasting af te schaffen." in text
     assert "Aanleiding" in text
@@ -198,12 +198,89 @@ def test_markdown_title_from_hash_heading(tmp_path):
     doc = read_document(path)
 
     assert doc.title == "Handboek vergunningen"
-    assert "Dien de aanvraag digitaal in." in doc.pages[0].text
+    assert "Dien de aanvraag digitaal in." in doc.pages[-1].text
 
 
 def test_txt_title_is_first_line(tmp_path):
     path = make_text(tmp_path / "memo.txt", "\n\nMemo over snoeiafval\nDe tekst.")
     assert read_document(path).title == "Memo over snoeiafval"
+
+
+# --- Headings -> section ---------------------------------------------------------------------------------------
+
+
+def test_markdown_headings_become_section_paths(tmp_path):
+    text = (
+        "Voorwoord zonder kop.\n\n# Tarieven\n\nAlgemene regels.\n\n## 2.1 Zone A\n\nZone A kost 3,20 euro.\n\n"
+        "```\n# geen kop in code\n```\n\n## 2.2 Zone B\n\nZone B kost 2,10 euro.\n\n# Bezwaar\n\nBinnen zes weken.\n"
+    )
+    doc = read_document(make_text(tmp_path / "tarieven.md", text))
+
+    assert [(p.section, p.text.splitlines()[-1]) for p in doc.pages] == [
+        (None, "Voorwoord zonder kop."),
+        ("Tarieven", "Algemene regels."),
+        ("Tarieven > 2.1 Zone A", "```"),
+        ("Tarieven > 2.2 Zone B", "Zone B kost 2,10 euro."),
+        ("Bezwaar", "Binnen zes weken."),
+    ]
+    assert doc.pages[2].text.startswith("## 2.1 Zone A\n\nZone A kost 3,20 euro.")  # the heading starts its piece
+    assert "# geen kop in code" in doc.pages[2].text
+
+
+def test_html_headings_become_section_paths(tmp_path):
+    main = (
+        "<h1>Parkeren</h1><p>Inleiding.</p><h2>Tarieven</h2><h3>Zone <b>A</b></h3><p>3,20 euro per uur.</p>"
+        "<h2>Vergunningen</h2><p>Aanvragen via het loket.</p>"
+    )
+    doc = read_document(make_html(tmp_path / "parkeren.html", main))
+
+    assert [p.section for p in doc.pages] == [
+        "Parkeren", "Parkeren > Tarieven", "Parkeren > Tarieven > Zone A", "Parkeren > Vergunningen",
+    ]
+    assert doc.pages[2].text == "Zone A\n3,20 euro per uur."
+    assert doc.title == "Parkeren"
+
+
+def test_docx_heading_levels_become_section_paths(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Kenmerk 2025/123")
+    document.add_heading("1. Aanleiding", level=1)
+    document.add_paragraph("De raad vroeg om een evaluatie.")
+    document.add_heading("1.1 Cijfers", level=2)
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "2023", "€ 120.000"
+    document.add_heading("2. Voorstel", level=1)
+    document.add_paragraph("Afschaffen.")
+    path = tmp_path / "nota.docx"
+    document.save(str(path))
+
+    doc = read_document(path)
+
+    assert [(p.section, p.text) for p in doc.pages] == [
+        (None, "Kenmerk 2025/123"),
+        ("1. Aanleiding", "1. Aanleiding\nDe raad vroeg om een evaluatie."),
+        ("1. Aanleiding > 1.1 Cijfers", "1.1 Cijfers\n2023 | € 120.000"),  # the table stays where it stood
+        ("2. Voorstel", "2. Voorstel\nAfschaffen."),
+    ]
+
+
+def test_documents_without_headings_keep_section_none(tmp_path):
+    for path in [
+        make_text(tmp_path / "a.md", "Gewoon een alinea.\n\nEn nog een."),
+        make_text(tmp_path / "a.txt", "# geen markdown in een txt\nTekst."),
+        make_html(tmp_path / "a.html", "<p>Alleen een alinea.</p>"),
+        make_docx(tmp_path / "a.docx", "Titel", []),
+    ]:
+        if path.suffix == ".docx":
+            import docx
+
+            document = docx.Document(str(path))
+            document.add_paragraph("Alleen tekst.")
+            document.save(str(path))
+        doc = read_document(path)
+        assert len(doc.pages) == 1 and doc.pages[0].section is None, path.name
 
 
 # --- sha256 -----------------------------------------------------------------------------------------------------
