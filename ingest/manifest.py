@@ -198,10 +198,11 @@ def _csv_rows(text: str) -> list[tuple[int, dict]]:
 
 
 def _yaml_rows(text: str) -> list[tuple[int, dict]]:
-    """A YAML manifest is a list of mappings, each with `file`."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    data = yaml.safe_load(text)
-    if data is None:
+    """A YAML manifest is a list of mappings, each with `file`. Every value is read as text (BaseLoader): a date
+    stays as written, and a bad one is reported as such."""
+    node = yaml.compose(text, Loader=yaml.BaseLoader)
+    data = yaml.load(text, Loader=yaml.BaseLoader)
+    if data is None or data == "":
         return []
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise ManifestError("verwacht een lijst van items met elk 'file:'")

@@ -25,7 +25,7 @@ from typing import Literal
 
 from bronvast.schema import Chunk, CollectionSpec, SourceDocument, SparseVector
 from bronvast.sparse import SparseEncoder
-from bronvast.store import ChunkStore, StoreError, Version, check_collection_name
+from bronvast.store import ChunkStore, StoreError, Version, check_collection_name, missing_collection
 from ingest.chunking import chunk_document
 from ingest.manifest import MANIFEST_NAMES, ManifestError, Manifests, apply, identity_sha
 from ingest.readers import UnreadableFile, document_key, file_sha256, read_document
@@ -286,6 +286,50 @@ class Indexer:
             # Leave no partial copy of a new version behind (a version that was complete before stays).
             self.store.delete_points(self.collection, [c.id for c in chunks if c.id not in already_there])
             raise
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """One file as the collection holds it; a file stored once for several names is listed under each."""
+
+    file: str
+    path: str
+    kind: str
+    chunks: int
+    date: str | None
+    access: list[str]
+    indexed_at: str
+    same_as: list[str]  # the other names of the same stored content (dedup)
+
+
+def list_documents(indexer: Indexer) -> list[DocumentInfo]:
+    if indexer.collection not in indexer.store.collections():
+        raise missing_collection(indexer.collection)
+    indexer.recover()
+    rows = [
+        DocumentInfo(Path(name).name, name, v.kind, v.points, v.date, list(v.access), v.ingested_at,
+                     [other for other in v.names if other != name])
+        for v in indexer.catalog.versions for name in v.names
+    ]
+    return sorted(rows, key=lambda row: row.path)
+
+
+def delete_document(indexer: Indexer, target: str) -> list[str]:
+    """Removes the document named by path (absolute or relative to the working directory) or by file name."""
+    indexer.recover()
+    names = indexer.catalog.names()
+    exact = [name for name in (target, str(Path(target).expanduser().resolve())) if name in names]
+    matches = exact[:1] or [name for name in names if Path(name).name == target]
+    if not matches:
+        raise DocumentNotFound(f"geen document '{target}' in collectie '{indexer.collection}'")
+    if len(matches) > 1:
+        listed = "\n".join(f"  {name}" for name in sorted(matches))
+        raise DocumentNotFound(
+            f"'{target}' past op {len(matches)} documenten in collectie '{indexer.collection}'; "
+            f"geef het pad:\n{listed}"
+        )
+    indexer.remove(matches[0])
+    return matches
 
 
 def _also_payload(version: Version) -> dict:
