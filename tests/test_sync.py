@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -13,9 +18,12 @@ from typer.testing import CliRunner
 
 from assistant.cli import cli
 from bronvast.edge_store import EdgeStore
+from bronvast.factories import make_tokenizer
 from bronvast.schema import Chunk, CollectionSpec, SparseVector
+from bronvast.settings import PROJECT_ROOT, ChunkingSettings
 from bronvast.store import QdrantStore, point_id
-from ingest.pipeline import DocumentNotFound, Indexer
+from ingest.chunking import make_splitter
+from ingest.pipeline import DocumentNotFound, Indexer, ingest_paths
 
 runner = CliRunner()
 
@@ -270,3 +278,100 @@ def test_a_chunk_payload_round_trips_the_new_fields():
     payload = chunk.payload()
     assert payload["chunks_total"] == 1 and payload["also_sources"] == ["b.txt"]
     assert Chunk.from_payload(chunk.id, payload) == chunk
+
+
+# A real kill -9 in the middle of an ingest
+
+
+SMALL_CHUNKS = ChunkingSettings(chunk_size=24, chunk_overlap=0)
+KILL_FILES = 40
+
+
+def kill_corpus(folder: Path, version: int) -> None:
+    """Files of a few short chunks each; every tenth file a copy of the one before (dedup)."""
+    words = "gemeente raad besluit brug haven park plein markt zwembad station begroting tarief vergunning".split()
+    for i in range(KILL_FILES):
+        n = i - 1 if i % 10 == 9 else i
+        text = "\n\n".join(
+            f"Document {n} versie {version} alinea {p}: " + " ".join(words[(n * 7 + p * 3 + k) % len(words)]
+                                                                     for k in range(12)) + "."
+            for p in range(2)
+        )
+        write(folder / f"doc{i:03}.txt", text)
+
+
+def small_indexer(app, store, name: str) -> Indexer:
+    splitter = make_splitter(SMALL_CHUNKS, make_tokenizer(app.settings).tokenize)
+    return Indexer(store, app.embedder, app.encoder, splitter, name, app.spec)
+
+
+def snapshot(store, name: str) -> set[tuple]:
+    """What a collection holds, without times: per version its names, hash, and chunk texts."""
+    chunks: dict[tuple, list] = {}
+    for chunk in store.chunks(name):
+        key = (frozenset((chunk.path, *chunk.also_paths)), chunk.sha256, chunk.chunks_total)
+        chunks.setdefault(key, []).append((chunk.chunk_index, chunk.text, chunk.source))
+    return {(*key, tuple(sorted(texts))) for key, texts in chunks.items()}
+
+
+@pytest.mark.slow
+def test_an_ingest_killed_with_sigkill_is_made_whole_by_the_next_run(app, tmp_path):
+    folder, data = tmp_path / "docs", tmp_path / "data"
+    kill_corpus(folder, version=1)
+    store = EdgeStore.open(data / "edge")
+    old = sorted(folder.iterdir())[: KILL_FILES // 4]
+    ingest_paths(old, small_indexer(app, store, "k"))  # some files exist in an older version
+    old_time = max(v.ingested_at for v in store.versions("k"))
+    store.close()
+    time.sleep(1)  # ingested_at counts seconds
+    kill_corpus(folder, version=2)
+
+    env = {**os.environ, "BRONVAST_DATA_DIR": str(data), "PYTHONPATH": str(PROJECT_ROOT)}
+    command = [sys.executable, "-m", "assistant.cli", "ingest", str(folder), "-c", "k", "--set", "store.upsert_batch=1",
+               "--set", f"chunking.chunk_size={SMALL_CHUNKS.chunk_size}", "--set", "chunking.chunk_overlap=0"]
+    launched = time.time()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        # The ingest holds the store's lock: watch the shard's write-ahead log being written instead of reading points.
+        wal = data / "edge" / "k" / "wal"
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and process.poll() is None:
+            if any(f.stat().st_mtime > launched for f in wal.iterdir()):
+                break
+            time.sleep(0.1)
+        time.sleep(3)
+        assert process.poll() is None, "the ingest finished before it could be killed; make the corpus bigger"
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+    store = EdgeStore.open(data / "edge")  # Edge itself survives the kill: the shard opens
+    try:
+        killed = store.versions("k")
+        assert any(v.ingested_at > old_time for v in killed), "nothing was written before the kill"
+        by_path = [v.path for v in killed]
+        print(f"after the kill: {len(killed)} versions, {sum(not v.complete for v in killed)} partial, "
+              f"{len(by_path) - len(set(by_path))} paths with two versions")
+        indexer = small_indexer(app, store, "k")
+        report = ingest_paths([folder], indexer)
+        assert report.exit_code == 0
+        versions = store.versions("k")
+        names = [name for v in versions for name in v.names]
+        assert sorted(names) == sorted(str(p.resolve()) for p in folder.iterdir())  # every file, exactly once
+        assert all(v.points == v.chunks_total > 0 for v in versions)
+        assert len({v.path for v in versions}) == len(versions)  # one version (one sha) per path
+        chunks = list(store.chunks("k"))
+        assert len({c.id for c in chunks}) == len(chunks) == sum(v.chunks_total for v in versions)
+        assert not any("versie 1" in c.text for c in chunks)
+        result = snapshot(store, "k")
+    finally:
+        store.close()
+
+    clean = EdgeStore.open(tmp_path / "clean")
+    try:
+        ingest_paths([folder], small_indexer(app, clean, "k"))
+        assert snapshot(clean, "k") == result
+    finally:
+        clean.close()
