@@ -375,3 +375,31 @@ def test_an_ingest_killed_with_sigkill_is_made_whole_by_the_next_run(app, tmp_pa
         assert snapshot(clean, "k") == result
     finally:
         clean.close()
+
+
+def test_documents_through_the_rest_api_and_the_remote_app(app, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from assistant.api import ServerInfo, build_api
+    from bronvast.remote import RemoteBronvast
+
+    name = collection()
+    write(tmp_path / "een" / "nota.txt", "De raad besluit over de begroting.")
+    write(tmp_path / "twee" / "nota.txt", "De raad besluit over de haven.")
+    api = TestClient(build_api(app, "geheim"), headers={"Authorization": "Bearer geheim"})
+    remote = RemoteBronvast(app.settings, ServerInfo("http://testserver", "geheim"))
+    remote.client = api
+    report = remote.ingest([tmp_path], name, sync=True)
+    assert report.exit_code == 0 and len(report.outcomes) == 2
+
+    listed = remote.documents(name)
+    assert [d.path for d in listed] == [str((tmp_path / d / "nota.txt").resolve()) for d in ("een", "twee")]
+    assert api.get("/api/documents", params={"collection": name}).json()[0]["file"] == "nota.txt"
+    assert api.get("/api/documents").status_code in (200, 400)
+    assert TestClient(build_api(app, "geheim")).get("/api/documents").status_code == 401
+
+    with pytest.raises(DocumentNotFound, match="geef het pad"):
+        remote.delete_document("nota.txt", name)
+    assert api.delete("/api/documents", params={"target": "weg.txt", "collection": name}).status_code == 404
+    assert remote.delete_document(str(tmp_path / "twee" / "nota.txt"), name) == [str(tmp_path / "twee" / "nota.txt")]
+    assert [d.file for d in remote.documents(name)] == ["nota.txt"]
