@@ -18,7 +18,9 @@ from bronvast.sparse import SparseEncoder
 from bronvast.settings import RetrievalSettings, Settings
 from bronvast.store import ChunkStore
 from ingest.chunking import make_splitter
-from ingest.pipeline import DocumentInfo, FileOutcome, Indexer, IngestReport, delete_document, ingest_paths, list_documents
+from ingest.pipeline import (
+    DocumentInfo, FileOutcome, Indexer, IngestReport, delete_document, ingest_paths, list_documents,
+)
 
 
 class Bronvast:

@@ -178,7 +178,9 @@ class EdgeStore(CollectionSchema):
         return self._shard(collection).info().points_count
 
     def stats(self, collection: str) -> CollectionStats:
-        paths = {record.payload["path"] for record in self._scroll(collection, None, ["path"])}
+        # Every name counts, also those of identical copies stored once (dedup).
+        paths = {name for record in self._scroll(collection, None, ["path", "also_paths"])
+                 for name in (record.payload["path"], *(record.payload.get("also_paths") or ()))}
         return CollectionStats(collection, len(paths), self.chunk_count(collection))
 
     def close(self) -> None:

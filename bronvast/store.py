@@ -375,7 +375,9 @@ class QdrantStore(CollectionSchema):
         return self.client.count(collection, exact=True).count
 
     def stats(self, collection: str) -> CollectionStats:
-        paths = {p.payload["path"] for p in self._scroll(collection, None, ["path"])}
+        # Every name counts, also those of identical copies stored once (dedup).
+        paths = {name for p in self._scroll(collection, None, ["path", "also_paths"])
+                 for name in (p.payload["path"], *(p.payload.get("also_paths") or ()))}
         return CollectionStats(collection, len(paths), self.chunk_count(collection))
 
     def export(

@@ -180,25 +180,30 @@ class Indexer:
         try:
             values = manifests.values_for(path) if manifests else {}
             sha = identity_sha(file_sha256(path), values)
-            held = self.catalog.named(key)
-            if any(v.sha256 == sha for v in held):
-                self._forget(key, keep_sha=sha)  # after a crash a name may linger elsewhere
-                return FileOutcome(path, "ongewijzigd")
-            status: Status = "vervangen" if held else "nieuw"
-            twins = [v for v in self.catalog.with_sha(sha) if v.complete]
-            if twins:
-                return self._add_name(path, key, twins[0], status)
-            document = read_document(path)
         except (UnreadableFile, ManifestError) as exc:
+            return FileOutcome(path, "geweigerd", reason=str(exc))
+        held = self.catalog.named(key)
+        if any(v.sha256 == sha for v in held):
+            self._forget(key, keep_sha=sha)  # after a crash a name may linger elsewhere
+            return FileOutcome(path, "ongewijzigd")
+        status: Status = "vervangen" if held else "nieuw"
+        twins = [v for v in self.catalog.with_sha(sha) if v.complete]
+        if twins:
+            return self._add_name(path, key, twins[0], status)
+        try:
+            document = read_document(path)
+        except UnreadableFile as exc:
             return FileOutcome(path, "geweigerd", reason=str(exc))
         except Exception as exc:  # a parser library tripping over a malformed file is still just a bad file
             return FileOutcome(path, "geweigerd", reason=f"kon niet gelezen worden ({type(exc).__name__}: {exc})")
         document = apply(document, values, sha)
         chunks = self._chunks(document)
+        if not chunks:
+            return FileOutcome(path, "geweigerd", reason="bevat geen tekst om te indexeren")
         self._embed_and_write(chunks, already_there=set())
         self.catalog.add(Version(
             path=key, sha256=sha, source=document.path.name, kind=document.kind, date=document.date,
-            access=document.access, ingested_at=chunks[0].ingested_at if chunks else "", chunks_total=len(chunks),
+            access=document.access, ingested_at=chunks[0].ingested_at, chunks_total=len(chunks),
             points=len(chunks),
         ))
         self._forget(key, keep_sha=sha)
