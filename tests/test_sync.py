@@ -315,48 +315,89 @@ def snapshot(store, name: str) -> set[tuple]:
     return {(*key, tuple(sorted(texts))) for key, texts in chunks.items()}
 
 
+KILLER = """
+import os, signal, sys
+from bronvast.edge_store import EdgeStore
+from ingest.pipeline import Indexer
+
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+if os.environ["KILL_AT"] == "mid-write":  # one point of a new version written, the rest not
+    upsert = EdgeStore.upsert
+    def partial_upsert(self, collection, chunks, dense, sparse=None):
+        upsert(self, collection, chunks[:1], dense[:1], sparse[:1] if sparse else None)
+        die()
+    EdgeStore.upsert = partial_upsert
+elif os.environ["KILL_AT"] == "before-delete":  # a changed file's new version written, the old one not yet gone
+    forget = Indexer._forget
+    def forget_then_die(self, name, keep_sha):
+        if any(v.sha256 != keep_sha for v in self.catalog.named(name)):
+            die()
+        forget(self, name, keep_sha)
+    Indexer._forget = forget_then_die
+
+from assistant.cli import main
+sys.argv[0] = "bronvast"
+main()
+"""
+
+
 @pytest.mark.slow
 def test_an_ingest_killed_with_sigkill_is_made_whole_by_the_next_run(app, tmp_path):
     folder, data = tmp_path / "docs", tmp_path / "data"
     kill_corpus(folder, version=1)
     store = EdgeStore.open(data / "edge")
-    old = sorted(folder.iterdir())[: KILL_FILES // 4]
-    ingest_paths(old, small_indexer(app, store, "k"))  # some files exist in an older version
+    old = sorted(folder.iterdir())[-KILL_FILES // 4 :]
+    ingest_paths(old, small_indexer(app, store, "k"))  # the last files exist in an older version
     old_time = max(v.ingested_at for v in store.versions("k"))
     store.close()
     time.sleep(1)  # ingested_at counts seconds
     kill_corpus(folder, version=2)
+    (tmp_path / "killer.py").write_text(KILLER, encoding="utf-8")
+    command = [sys.executable, str(tmp_path / "killer.py"), "ingest", str(folder), "-c", "k",
+               "--set", "store.upsert_batch=1", "--set", f"chunking.chunk_size={SMALL_CHUNKS.chunk_size}",
+               "--set", "chunking.chunk_overlap=0"]
 
-    env = {**os.environ, "BRONVAST_DATA_DIR": str(data), "PYTHONPATH": str(PROJECT_ROOT)}
-    command = [sys.executable, "-m", "assistant.cli", "ingest", str(folder), "-c", "k", "--set", "store.upsert_batch=1",
-               "--set", f"chunking.chunk_size={SMALL_CHUNKS.chunk_size}", "--set", "chunking.chunk_overlap=0"]
-    launched = time.time()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        # The ingest holds the store's lock: watch the shard's write-ahead log being written instead of reading points.
-        wal = data / "edge" / "k" / "wal"
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and process.poll() is None:
-            if any(f.stat().st_mtime > launched for f in wal.iterdir()):
-                break
-            time.sleep(0.1)
-        time.sleep(3)
-        assert process.poll() is None, "the ingest finished before it could be killed; make the corpus bigger"
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.kill()
-        process.wait()
-    assert process.returncode == -signal.SIGKILL
+    def run_and_kill(kill_at: str) -> list:
+        env = {**os.environ, "BRONVAST_DATA_DIR": str(data), "PYTHONPATH": str(PROJECT_ROOT), "KILL_AT": kill_at}
+        launched = time.time()
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            if kill_at == "timer":
+                # The ingest holds the store's lock: watch its write-ahead log being written instead of the points.
+                wal = data / "edge" / "k" / "wal"
+                deadline = time.monotonic() + 300
+                while time.monotonic() < deadline and process.poll() is None:
+                    if any(f.stat().st_mtime > launched for f in wal.iterdir()):
+                        break
+                    time.sleep(0.1)
+                time.sleep(3)
+                assert process.poll() is None, "the ingest finished before it could be killed"
+                os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=600)
+        finally:
+            process.kill()
+            process.wait()
+        assert process.returncode == -signal.SIGKILL
+        store = EdgeStore.open(data / "edge")  # Edge itself survives the kill: the shard opens
+        try:
+            return store.versions("k")
+        finally:
+            store.close()
 
-    store = EdgeStore.open(data / "edge")  # Edge itself survives the kill: the shard opens
+    # A kill at some moment; then one cutting a new version off mid-write; then one between writing a changed
+    # file's new version and deleting its old one. Each run starts by repairing what the kill before left.
+    killed = run_and_kill("timer")
+    assert any(v.ingested_at > old_time for v in killed), "nothing was written before the kill"
+    assert sum(not v.complete for v in run_and_kill("mid-write")) == 1
+    killed = run_and_kill("before-delete")
+    paths = [v.path for v in killed if v.complete]
+    assert len(paths) - len(set(paths)) == 1 and all(v.complete for v in killed)
+
+    store = EdgeStore.open(data / "edge")
     try:
-        killed = store.versions("k")
-        assert any(v.ingested_at > old_time for v in killed), "nothing was written before the kill"
-        by_path = [v.path for v in killed]
-        print(f"after the kill: {len(killed)} versions, {sum(not v.complete for v in killed)} partial, "
-              f"{len(by_path) - len(set(by_path))} paths with two versions")
-        indexer = small_indexer(app, store, "k")
-        report = ingest_paths([folder], indexer)
+        report = ingest_paths([folder], small_indexer(app, store, "k"))
         assert report.exit_code == 0
         versions = store.versions("k")
         names = [name for v in versions for name in v.names]
