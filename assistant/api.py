@@ -21,7 +21,7 @@ from pydantic import BaseModel, TypeAdapter
 from bronvast.app import Bronvast
 from bronvast.schema import Answer, CollectionStats, SearchFilter, Turn
 from bronvast.store import StoreError
-from ingest.pipeline import IngestReport
+from ingest.pipeline import DocumentInfo, DocumentNotFound, IngestReport
 
 SERVER_FILE = "serve.json"
 REPORT = TypeAdapter(IngestReport)
@@ -29,6 +29,7 @@ ANSWER = TypeAdapter(Answer)
 STATS = TypeAdapter(list[CollectionStats])
 FILTER = TypeAdapter(SearchFilter | None)
 HISTORY = TypeAdapter(list[Turn])
+DOCUMENTS = TypeAdapter(list[DocumentInfo])
 
 
 class AskRequest(BaseModel):
@@ -41,6 +42,7 @@ class AskRequest(BaseModel):
 class IngestRequest(BaseModel):
     paths: list[str]
     collection: str | None = None
+    sync: bool = False  # remove documents under the folders named whose file is gone
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,19 @@ def build_api(app: Bronvast, token: str) -> FastAPI:
     @router.post("/ingest")
     def ingest(request: IngestRequest) -> dict:
         with plain_errors():
-            report = app.ingest([Path(p) for p in request.paths], request.collection)
+            report = app.ingest([Path(p) for p in request.paths], request.collection, sync=request.sync)
         return REPORT.dump_python(report, mode="json")
+
+    @router.get("/documents")
+    def documents(collection: str | None = None) -> list:
+        with plain_errors():
+            return DOCUMENTS.dump_python(app.documents(collection), mode="json")
+
+    @router.delete("/documents")
+    def delete_document(target: str, collection: str | None = None) -> dict:
+        """`target`: the document's path or file name; 404 when nothing or several documents match."""
+        with plain_errors():
+            return {"removed": app.delete_document(target, collection)}
 
     @router.get("/status")
     def status() -> list:
@@ -104,5 +117,7 @@ def build_api(app: Bronvast, token: str) -> FastAPI:
 def plain_errors():
     try:
         yield
+    except DocumentNotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
     except StoreError as exc:
         raise HTTPException(400, str(exc)) from exc

@@ -100,6 +100,9 @@ def open_application(settings: Settings) -> Bronvast | RemoteBronvast:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Bestanden en mappen om te indexeren")],
     collection: CollectionOption = None,
+    sync: Annotated[bool, typer.Option(
+        "--sync", help="Laat de collectie de mappen volgen: documenten waarvan het bestand weg is worden verwijderd"
+    )] = False,
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:
@@ -115,6 +118,7 @@ def ingest(
                 collection,
                 on_start=lambda total: progress.update(task, total=total),
                 on_file=lambda outcome: progress.update(task, advance=1, description=outcome.path.name),
+                sync=sync,
             )
     table = Table(title=f"Collectie '{report.collection}' — {report.seconds:.1f} s")
     for column in ("Bestand", "Status", "Chunks", "Reden"):
@@ -126,6 +130,48 @@ def ingest(
     if report.rejected:
         errors.print(f"[red]{len(report.rejected)} bestand(en) geweigerd[/]; de overige zijn geïndexeerd.")
     raise typer.Exit(report.exit_code)
+
+
+documents_cli = typer.Typer(help="De documenten van een collectie: bekijken en verwijderen.", no_args_is_help=True)
+cli.add_typer(documents_cli, name="documents")
+
+
+@documents_cli.command("list")
+def documents_list(
+    collection: CollectionOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON als uitvoer")] = False,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Elk document van een collectie: bestand, pad, soort, chunks, datum, toegang, geïndexeerd op."""
+    with application(config, set_) as app:
+        documents = app.documents(collection)
+        name = collection or app.settings.collection
+    if as_json:
+        print(json.dumps([vars(d) for d in documents], ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"Collectie '{name}' — {len(documents)} documenten")
+    for column in ("Bestand", "Pad", "Soort", "Chunks", "Datum", "Toegang", "Geïndexeerd"):
+        table.add_column(column, overflow="fold")
+    for d in documents:
+        same = f" (zelfde inhoud als {', '.join(Path(p).name for p in d.same_as)})" if d.same_as else ""
+        table.add_row(d.file + same, shown(Path(d.path)), d.kind, str(d.chunks), d.date or "",
+                      ", ".join(d.access), d.indexed_at)
+    console.print(table)
+
+
+@documents_cli.command("delete")
+def documents_delete(
+    target: Annotated[str, typer.Argument(help="Pad of bestandsnaam van het document")],
+    collection: CollectionOption = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Verwijder een document uit de collectie (op pad of bestandsnaam). Exitcode 1: niet gevonden of niet eenduidig."""
+    with application(config, set_) as app:
+        removed = app.delete_document(target, collection)
+    for path in removed:
+        console.print(f"Verwijderd: {shown(Path(path))}", highlight=False)
 
 
 @cli.command()

@@ -18,7 +18,9 @@ from bronvast.sparse import SparseEncoder
 from bronvast.settings import RetrievalSettings, Settings
 from bronvast.store import ChunkStore
 from ingest.chunking import make_splitter
-from ingest.pipeline import FileOutcome, Indexer, IngestReport, ingest_paths
+from ingest.pipeline import (
+    DocumentInfo, FileOutcome, Indexer, IngestReport, delete_document, ingest_paths, list_documents,
+)
 
 
 class Bronvast:
@@ -74,10 +76,25 @@ class Bronvast:
         collection: str | None = None,
         on_start: Callable[[int], None] | None = None,
         on_file: Callable[[FileOutcome], None] | None = None,
+        sync: bool = False,
     ) -> IngestReport:
+        """With `sync`, each folder named is mirrored: documents under it whose file is gone are removed."""
         indexer = self.indexer(collection)
         with self._busy:
-            return ingest_paths(paths, indexer, on_file=on_file, on_start=on_start, exclude=self.settings.data_dir)
+            return ingest_paths(
+                paths, indexer, on_file=on_file, on_start=on_start, exclude=self.settings.data_dir, sync=sync
+            )
+
+    def documents(self, collection: str | None = None) -> list[DocumentInfo]:
+        """The collection's documents, one per file name (after repairing what a crash may have left)."""
+        with self._busy:
+            return list_documents(self.indexer(collection))
+
+    def delete_document(self, target: str, collection: str | None = None) -> list[str]:
+        """Removes a document by path or file name; returns the paths removed. Raises DocumentNotFound (a
+        StoreError) when nothing matches or a file name is ambiguous."""
+        with self._busy:
+            return delete_document(self.indexer(collection), target)
 
     def indexer(self, collection: str | None = None) -> Indexer:
         return Indexer(

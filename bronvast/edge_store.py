@@ -55,8 +55,11 @@ from bronvast.store import (
     CollectionSchema,
     Condition,
     Query,
+    VERSION_FIELDS,
     StoreError,
+    Version,
     by_chunk_index,
+    collect_versions,
     document_conditions,
     filter_conditions,
     locked,
@@ -137,6 +140,18 @@ class EdgeStore(CollectionSchema):
     def delete_points(self, collection: str, ids: Sequence[str]) -> None:
         self._write(collection, UpdateOperation.delete_points(list(ids)))
 
+    def delete_version(self, collection: str, path: str, sha256: str) -> None:
+        if self._exists(collection):
+            self._write(collection, UpdateOperation.delete_points_by_filter(_version_filter(path, sha256)))
+
+    def set_version_payload(self, collection: str, path: str, sha256: str, payload: dict) -> None:
+        self._write(collection, UpdateOperation.set_payload_by_filter(_version_filter(path, sha256), payload))
+
+    def versions(self, collection: str) -> list[Version]:
+        if not self._exists(collection):
+            return []
+        return collect_versions(record.payload for record in self._scroll(collection, None, VERSION_FIELDS))
+
     def search(self, collection: str, query: Query, top_k: int, where: SearchFilter | None = None) -> list[Hit]:
         shard = self._shard(collection)
         sparse = isinstance(query, SparseVector)
@@ -163,7 +178,9 @@ class EdgeStore(CollectionSchema):
         return self._shard(collection).info().points_count
 
     def stats(self, collection: str) -> CollectionStats:
-        paths = {record.payload["path"] for record in self._scroll(collection, None, ["path"])}
+        # Every name counts, also those of identical copies stored once (dedup).
+        paths = {name for record in self._scroll(collection, None, ["path", "also_paths"])
+                 for name in (record.payload["path"], *(record.payload.get("also_paths") or ()))}
         return CollectionStats(collection, len(paths), self.chunk_count(collection))
 
     def close(self) -> None:
@@ -237,6 +254,10 @@ class EdgeStore(CollectionSchema):
             return shard.scroll(ScrollRequest(offset=offset, limit=1024, filter=scroll_filter, with_payload=fields))
 
         return paginate(page)
+
+
+def _version_filter(path: str, sha256: str) -> Filter:
+    return _filter([Condition("path", (path,)), Condition("sha256", (sha256,))])
 
 
 def _sparse(vector: SparseVector) -> EdgeSparseVector:

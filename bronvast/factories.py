@@ -64,7 +64,9 @@ def make_store(settings: Settings) -> ChunkStore:
                 "de ingebouwde index van eerdere versies. Zet die over naar Qdrant Edge met `bronvast migrate` "
                 "(niets wordt opnieuw berekend), of blijf hem gebruiken met --set store.backend=qdrant-local."
             )
-        return EdgeStore.open(settings.edge_path, hnsw_ef=store.hnsw_ef, exact_below=store.exact_below)
+        return EdgeStore.open(
+            settings.edge_path, hnsw_ef=store.hnsw_ef, exact_below=store.exact_below, upsert_batch=store.upsert_batch
+        )
     return QdrantStore.local(settings.qdrant_path, store.upsert_batch)
 
 

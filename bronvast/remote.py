@@ -11,11 +11,11 @@ from pathlib import Path
 
 import httpx
 
-from assistant.api import ANSWER, FILTER, HISTORY, REPORT, STATS, ServerInfo
+from assistant.api import ANSWER, DOCUMENTS, FILTER, HISTORY, REPORT, STATS, ServerInfo
 from bronvast.schema import Answer, CollectionStats, SearchFilter, Turn
 from bronvast.settings import Settings
 from bronvast.store import StoreError
-from ingest.pipeline import FileOutcome, IngestReport
+from ingest.pipeline import DocumentInfo, DocumentNotFound, FileOutcome, IngestReport
 
 
 class RemoteBronvast:
@@ -32,8 +32,9 @@ class RemoteBronvast:
         collection: str | None = None,
         on_start: Callable[[int], None] | None = None,
         on_file: Callable[[FileOutcome], None] | None = None,
+        sync: bool = False,
     ) -> IngestReport:
-        body = {"paths": [str(Path(p).resolve()) for p in paths], "collection": collection}
+        body = {"paths": [str(Path(p).resolve()) for p in paths], "collection": collection, "sync": sync}
         report = REPORT.validate_python(self._call("POST", "/api/ingest", body))
         if on_start:
             on_start(len(report.outcomes))
@@ -61,18 +62,32 @@ class RemoteBronvast:
             yield answer.answer
         yield answer
 
+    def documents(self, collection: str | None = None) -> list[DocumentInfo]:
+        return DOCUMENTS.validate_python(self._call("GET", "/api/documents", params={"collection": collection}))
+
+    def delete_document(self, target: str, collection: str | None = None) -> list[str]:
+        # A relative path means the caller's working directory, not the server's.
+        local = Path(target).expanduser()
+        if local.exists() or len(local.parts) > 1:
+            target = str(local.resolve())
+        params = {"target": target, "collection": collection}
+        return self._call("DELETE", "/api/documents", params=params)["removed"]
+
     def status(self) -> list[CollectionStats]:
         return STATS.validate_python(self._call("GET", "/api/status"))
 
     def close(self) -> None:
         self.client.close()
 
-    def _call(self, method: str, path: str, body: dict | None = None):
+    def _call(self, method: str, path: str, body: dict | None = None, params: dict | None = None):
+        params = {k: v for k, v in (params or {}).items() if v is not None}
         try:
-            response = self.client.request(method, path, json=body)
+            response = self.client.request(method, path, json=body, params=params)
         except httpx.HTTPError as exc:
             raise StoreError(f"de index is in gebruik door `bronvast serve` op {self.server.url}, "
                              f"maar die server antwoordt niet ({exc})") from exc
+        if response.status_code == 404 and path == "/api/documents":
+            raise DocumentNotFound(response.json().get("detail", response.text))
         if response.status_code != 200:
             detail = response.json().get("detail", response.text) if response.content else response.reason_phrase
             raise StoreError(f"`bronvast serve` op {self.server.url} weigerde de opdracht: {detail}")

@@ -33,6 +33,9 @@ class SourceDocument:
     metadata: dict[str, str] = field(default_factory=dict)
 
 
+LIST_FIELDS = ("access", "also_paths", "also_sources")  # tuples on a Chunk, lists in a payload
+
+
 @dataclass(frozen=True)
 class Chunk:
     id: str
@@ -50,21 +53,33 @@ class Chunk:
     access: tuple[str, ...] = ("public",)  # groups that may see it
     section: str | None = None  # the heading path the text stands under
     metadata: dict[str, str] = field(default_factory=dict)  # the document's further metadata (SourceDocument)
+    chunks_total: int = 0  # how many chunks its document version has (0: written before this was recorded)
+    # Further files with the same content (dedup): stored once, cited under every name.
+    also_paths: tuple[str, ...] = ()
+    also_sources: tuple[str, ...] = ()
 
     def payload(self) -> dict:
         """Flat: metadata keys sit beside the fixed fields, so `--filter identifier=...` is a plain payload key."""
         data = asdict(self)
         del data["id"], data["metadata"]
-        data["access"] = list(self.access)
+        for key in LIST_FIELDS:
+            data[key] = list(getattr(self, key))
         return {**{k: v for k, v in self.metadata.items() if k not in data}, **data}
+
+    @property
+    def cited_as(self) -> str:
+        """The name a citation shows: the file name, and the names of identical copies (`a.pdf (ook: b.pdf)`)."""
+        others = [name for name in dict.fromkeys(self.also_sources) if name != self.source]
+        return f"{self.source} (ook: {', '.join(others)})" if others else self.source
 
     @classmethod
     def from_payload(cls, point_id: str, payload: dict) -> Chunk:
         # Keys missing from points written by an older version take the field's default.
         fields = cls.__dataclass_fields__
         known = {k: v for k, v in payload.items() if k in fields and k not in ("id", "metadata")}
-        if "access" in known:
-            known["access"] = tuple(known["access"])
+        for key in LIST_FIELDS:
+            if key in known:
+                known[key] = tuple(known[key] or ())
         metadata = {k: v for k, v in payload.items() if k not in fields}
         return cls(id=str(point_id), metadata=metadata, **known)
 

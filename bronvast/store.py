@@ -51,6 +51,7 @@ PAYLOAD_INDEXES: dict[str, IndexKind] = {
     "doc_type": "keyword",
     "openbaarheid": "keyword",
     "parent": "keyword",
+    "also_paths": "keyword",
 }
 
 Query = Sequence[float] | SparseVector  # a dense query searches "dense", a sparse one "sparse"
@@ -79,12 +80,68 @@ class ChunkStore(Protocol):
     ) -> None: ...
     def delete_document(self, collection: str, path: str, keep_sha: str | None = None) -> None: ...
     def delete_points(self, collection: str, ids: Sequence[str]) -> None: ...
+    def delete_version(self, collection: str, path: str, sha256: str) -> None: ...
+    def set_version_payload(self, collection: str, path: str, sha256: str, payload: dict) -> None: ...
+    def versions(self, collection: str) -> list[Version]: ...
     def search(self, collection: str, query: Query, top_k: int, where: SearchFilter | None = None) -> list[Hit]: ...
     def neighbours(self, collection: str, path: str, sha256: str, chunk_indexes: Sequence[int]) -> list[Chunk]: ...
     def chunks(self, collection: str) -> Iterator[Chunk]: ...
     def chunk_count(self, collection: str) -> int: ...
     def stats(self, collection: str) -> CollectionStats: ...
     def close(self) -> None: ...
+
+
+@dataclass(eq=False)
+class Version:
+    """One stored version of a document: the points that share a (path, sha256), as the payload describes them.
+
+    `chunks_total` is the chunk count its writer meant to store (0 for points written before it was recorded);
+    `points` is how many are there. A version with fewer points than `chunks_total` was cut off by a crash.
+    `also_paths`: further files with the same content, cited under their own names (dedup).
+    """
+
+    path: str
+    sha256: str
+    source: str = ""
+    kind: str = ""
+    date: str | None = None
+    access: tuple[str, ...] = ()
+    ingested_at: str = ""
+    chunks_total: int = 0
+    points: int = 0
+    also_paths: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return self.chunks_total == 0 or self.points == self.chunks_total
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.path, *self.also_paths)
+
+
+VERSION_FIELDS = ["path", "sha256", "source", "kind", "date", "access", "ingested_at", "chunks_total", "also_paths"]
+
+
+def collect_versions(payloads: Iterator[dict]) -> list[Version]:
+    """Groups point payloads (VERSION_FIELDS) into versions, in order of path."""
+    found: dict[tuple[str, str], Version] = {}
+    for payload in payloads:
+        key = (payload["path"], payload["sha256"])
+        version = found.get(key)
+        if version is None:
+            version = found[key] = Version(
+                path=payload["path"], sha256=payload["sha256"], source=payload.get("source") or "",
+                kind=payload.get("kind") or "", date=payload.get("date"), access=tuple(payload.get("access") or ()),
+                ingested_at=payload.get("ingested_at") or "", chunks_total=int(payload.get("chunks_total") or 0),
+                also_paths=tuple(payload.get("also_paths") or ()),
+            )
+        version.points += 1
+        # Points of one version agree; after a crash mid set-payload they might not: the longest alias list wins.
+        also = tuple(payload.get("also_paths") or ())
+        if len(also) > len(version.also_paths):
+            version.also_paths = also
+    return sorted(found.values(), key=lambda v: (v.path, v.ingested_at))
 
 
 @dataclass(frozen=True)
@@ -272,6 +329,21 @@ class QdrantStore(CollectionSchema):
     def delete_points(self, collection: str, ids: Sequence[str]) -> None:
         self.client.delete(collection, points_selector=models.PointIdsList(points=list(ids)), wait=True)
 
+    def delete_version(self, collection: str, path: str, sha256: str) -> None:
+        if self.client.collection_exists(collection):
+            selector = models.FilterSelector(filter=_version_filter(path, sha256))
+            self.client.delete(collection, points_selector=selector, wait=True)
+
+    def set_version_payload(self, collection: str, path: str, sha256: str, payload: dict) -> None:
+        self.client.set_payload(
+            collection, payload, points=models.FilterSelector(filter=_version_filter(path, sha256)), wait=True
+        )
+
+    def versions(self, collection: str) -> list[Version]:
+        if not self.client.collection_exists(collection):
+            return []
+        return collect_versions(p.payload for p in self._scroll(collection, None, VERSION_FIELDS))
+
     def search(self, collection: str, query: Query, top_k: int, where: SearchFilter | None = None) -> list[Hit]:
         if not self.client.collection_exists(collection):
             raise missing_collection(collection)
@@ -303,7 +375,9 @@ class QdrantStore(CollectionSchema):
         return self.client.count(collection, exact=True).count
 
     def stats(self, collection: str) -> CollectionStats:
-        paths = {p.payload["path"] for p in self._scroll(collection, None, ["path"])}
+        # Every name counts, also those of identical copies stored once (dedup).
+        paths = {name for p in self._scroll(collection, None, ["path", "also_paths"])
+                 for name in (p.payload["path"], *(p.payload.get("also_paths") or ()))}
         return CollectionStats(collection, len(paths), self.chunk_count(collection))
 
     def export(
@@ -360,6 +434,10 @@ class QdrantStore(CollectionSchema):
                 collection, scroll_filter=query_filter, with_payload=fields, limit=1024, offset=offset
             )
         )
+
+
+def _version_filter(path: str, sha256: str) -> models.Filter:
+    return models.Filter(must=[_condition(Condition("path", (path,))), _condition(Condition("sha256", (sha256,)))])
 
 
 def _sparse(vector: SparseVector) -> models.SparseVector:

@@ -3,11 +3,21 @@
 A file is read, chunked and embedded completely in memory before anything is written, so a file that fails
 leaves nothing behind. A changed file's new chunks are written before its old ones are deleted, so a question
 asked meanwhile always finds one complete version.
+
+Crash safety (kill -9 at any moment): every point records `chunks_total`, the chunk count of its version
+(path, sha256). `recover` runs before every ingest and listing: a version with fewer points than that was cut off
+mid-write and goes; where a path has two complete versions (killed between writing the new and deleting the old)
+the newest stays. Re-running the ingest then redoes what was cut off.
+
+Dedup: content (the identity hash: file bytes plus manifest values) already stored under another path is not
+embedded again; the second path is added to the stored version's `also_paths`, and citations name both. Removing
+a name removes only that name; the points go with the last one.
 """
 
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,11 +26,12 @@ from typing import Literal
 from bronvast.schema import Chunk, CollectionSpec, SourceDocument, SparseVector
 from bronvast.settings import IngestSettings
 from bronvast.sparse import SparseEncoder
-from bronvast.store import ChunkStore, check_collection_name
+from bronvast.store import ChunkStore, StoreError, Version, check_collection_name, missing_collection
 from ingest.chunking import chunk_document
+from ingest.manifest import MANIFEST_NAMES, ManifestError, Manifests, apply, identity_sha
 from ingest.readers import UnreadableFile, document_key, file_sha256, read_documents
 
-Status = Literal["nieuw", "vervangen", "ongewijzigd", "geweigerd"]
+Status = Literal["nieuw", "vervangen", "ongewijzigd", "geweigerd", "verwijderd"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,7 @@ def find_files(paths: Iterable[Path], exclude: Path | None = None) -> tuple[list
                 for p in sorted(path.rglob("*"))
                 if p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and p.name not in MANIFEST_NAMES
                 and not (skip and p.resolve().is_relative_to(skip))
             )
         elif path.is_file():
@@ -71,8 +83,51 @@ def find_files(paths: Iterable[Path], exclude: Path | None = None) -> tuple[list
     return list(dict.fromkeys(files)), missing
 
 
+class DocumentNotFound(StoreError):
+    """`documents delete` named nothing, or a file name several documents share (the message lists them)."""
+
+
+class Catalog:
+    """The collection's stored versions, looked up by name (path or also-path) and by identity hash; kept in step
+    with the store by the Indexer, so unchanged files cost a hash check, not a store query."""
+
+    def __init__(self, versions: Iterable[Version]):
+        self.versions: list[Version] = list(versions)
+        self._by_name: dict[str, list[Version]] | None = None
+        self._by_sha: dict[str, list[Version]] | None = None
+
+    def named(self, name: str) -> list[Version]:
+        return list(self._indexes()[0].get(name, ()))
+
+    def with_sha(self, sha256: str) -> list[Version]:
+        return list(self._indexes()[1].get(sha256, ()))
+
+    def names(self) -> list[str]:
+        return list(self._indexes()[0])
+
+    def add(self, version: Version) -> None:
+        self.versions.append(version)
+        self.changed()
+
+    def discard(self, version: Version) -> None:
+        self.versions = [v for v in self.versions if v is not version]
+        self.changed()
+
+    def changed(self) -> None:
+        self._by_name = self._by_sha = None
+
+    def _indexes(self) -> tuple[dict[str, list[Version]], dict[str, list[Version]]]:
+        if self._by_name is None or self._by_sha is None:
+            self._by_name, self._by_sha = defaultdict(list), defaultdict(list)
+            for version in self.versions:
+                self._by_sha[version.sha256].append(version)
+                for name in version.names:
+                    self._by_name[name].append(version)
+        return self._by_name, self._by_sha
+
+
 class Indexer:
-    """Writes whole documents into one collection; holds the stage objects, no other state."""
+    """Writes whole documents into one collection; holds the stage objects and the collection's catalog."""
 
     def __init__(
         self, store: ChunkStore, embedder, encoder: SparseEncoder, splitter, collection: str, spec: CollectionSpec,
@@ -85,21 +140,89 @@ class Indexer:
         self.encoder = encoder
         self.splitter = splitter
         self.collection = check_collection_name(collection)
+        self._catalog: Catalog | None = None
 
-    def index_file(self, path: Path) -> FileOutcome:
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = Catalog(self.store.versions(self.collection))
+        return self._catalog
+
+    def recover(self) -> int:
+        """Makes the collection consistent after a crash; returns how many versions were removed or repaired.
+
+        Partial versions (fewer points than `chunks_total`) go. Of two complete versions of one path the newest
+        stays (the older one lives on under its also-paths, if it has any). A name that is both a path of its own
+        and an also-path elsewhere keeps its own version.
+        """
+        repaired = 0
+        for version in self.store.versions(self.collection):
+            if not version.complete:
+                self.store.delete_version(self.collection, version.path, version.sha256)
+                repaired += 1
+        self._catalog = None
+        by_path: dict[str, list[Version]] = defaultdict(list)
+        for version in self.catalog.versions:
+            by_path[version.path].append(version)
+        for versions in by_path.values():
+            for older in sorted(versions, key=lambda v: v.ingested_at)[:-1]:
+                self._drop_name(older, older.path)
+                repaired += 1
+        for name in self.catalog.names():
+            holders = self.catalog.named(name)
+            if len(holders) > 1:
+                keep = max(holders, key=lambda v: (v.path == name, v.ingested_at))
+                for version in holders:
+                    if version is not keep:
+                        self._drop_name(version, name)
+                        repaired += 1
+        return repaired
+
+    def index_file(self, path: Path, manifests: Manifests | None = None) -> FileOutcome:
         key = document_key(path)
-        previous = self.store.indexed_sha(self.collection, key)
         try:
-            if previous and previous == {file_sha256(path)}:
-                return FileOutcome(path, "ongewijzigd")
-            documents = read_documents(path, self.reading)  # an e-mail gives the mail and its attachments, all under `key`
+            values = manifests.values_for(path) if manifests else {}
+            sha = identity_sha(file_sha256(path), values)
+        except (UnreadableFile, ManifestError) as exc:
+            return FileOutcome(path, "geweigerd", reason=str(exc))
+        held = self.catalog.named(key)
+        if any(v.sha256 == sha for v in held):
+            self._forget(key, keep_sha=sha)  # after a crash a name may linger elsewhere
+            return FileOutcome(path, "ongewijzigd")
+        status: Status = "vervangen" if held else "nieuw"
+        twins = [v for v in self.catalog.with_sha(sha) if v.complete]
+        if twins:
+            return self._add_name(path, key, twins[0], status)
+        try:
+            # an e-mail gives the mail and its attachments: all stored under the file's key and identity hash
+            documents = read_documents(path, self.reading)
         except UnreadableFile as exc:
             return FileOutcome(path, "geweigerd", reason=str(exc))
         except Exception as exc:  # a parser library tripping over a malformed file is still just a bad file
             return FileOutcome(path, "geweigerd", reason=f"kon niet gelezen worden ({type(exc).__name__}: {exc})")
-        outcome = self.index_documents(documents, known={key: previous})[0]
+        # The manifest's row holds for the whole file; its title names the file's own (first) document only.
+        attachment_values = {k: v for k, v in values.items() if k != "title"}
+        documents = [apply(d, values if i == 0 else attachment_values, sha) for i, d in enumerate(documents)]
+        chunks = self._chunks(documents)
+        if not chunks:
+            return FileOutcome(path, "geweigerd", reason="bevat geen tekst om te indexeren")
+        self._embed_and_write(chunks, already_there=set())
+        self.catalog.add(Version(
+            path=key, sha256=sha, source=documents[0].path.name, kind=documents[0].kind, date=documents[0].date,
+            access=documents[0].access, ingested_at=chunks[0].ingested_at, chunks_total=len(chunks),
+            points=len(chunks),
+        ))
+        self._forget(key, keep_sha=sha)
         skipped = documents[0].metadata.get("skipped_attachments")  # attachments that could not be read
-        return replace(outcome, reason=f"bijlagen overgeslagen: {skipped}") if skipped else outcome
+        reason = f"bijlagen overgeslagen: {skipped}" if skipped else ""
+        return FileOutcome(path, status, chunks=len(chunks), reason=reason)
+
+    def remove(self, name: str) -> bool:
+        """Removes one name (a path) from the collection: its own version, or its place in another's also-paths."""
+        held = self.catalog.named(name)
+        for version in held:
+            self._drop_name(version, name)
+        return bool(held)
 
     def index_documents(
         self, documents: list[SourceDocument], known: dict[str, set[str]] | None = None
@@ -117,25 +240,61 @@ class Indexer:
         previous = {key: known[key] if key in known else self.store.indexed_sha(self.collection, key) for key in files}
         sha = {key: docs[0].sha256 for key, docs in files.items()}
         changed = [key for key in files if previous[key] != {sha[key]}]
-        chunks_per_file: dict[str, list[Chunk]] = {}
+        chunks_per_file = {key: self._chunks(files[key]) for key in changed}
+        already_there = {c.id for key in changed if sha[key] in previous[key] for c in chunks_per_file[key]}
+        self._embed_and_write([chunk for key in changed for chunk in chunks_per_file[key]], already_there)
         for key in changed:
-            chunks_per_file[key] = []
-            for document in files[key]:
-                chunks_per_file[key] += chunk_document(
-                    document, self.collection, self.splitter, first_index=len(chunks_per_file[key])
-                )
-        chunks = [chunk for key in changed for chunk in chunks_per_file[key]]
+            self.store.delete_document(self.collection, key, keep_sha=sha[key])
+        self._catalog = None
+        return [self._outcome(docs[0], previous[key], len(chunks_per_file.get(key, []))) for key, docs in files.items()]
+
+    def _chunks(self, documents: list[SourceDocument]) -> list[Chunk]:
+        """The chunks of one file's documents, numbered on across them; each records the file's chunk count."""
+        chunks: list[Chunk] = []
+        for document in documents:
+            chunks += chunk_document(document, self.collection, self.splitter, first_index=len(chunks))
+        return [replace(chunk, chunks_total=len(chunks)) for chunk in chunks]
+
+    def _embed_and_write(self, chunks: list[Chunk], already_there: set[str]) -> None:
         if chunks:
             # Embedded and BM25-indexed: the document title, then the chunk (stored and cited: the chunk alone).
             # Running page headers are dropped from PDFs (ingest/pages.py); the title gives every chunk its
             # document's context back, in one form, for every kind of document.
             texts = [f"{c.title}\n\n{c.text}" if c.title else c.text for c in chunks]
             dense = self.embedder.get_text_embedding_batch(texts)
-            already_there = {c.id for key in changed if sha[key] in previous[key] for c in chunks_per_file[key]}
             self._write(chunks, dense, self.encoder.documents(texts), already_there)
-        for key in changed:
-            self.store.delete_document(self.collection, key, keep_sha=sha[key])
-        return [self._outcome(docs[0], previous[key], len(chunks_per_file.get(key, []))) for key, docs in files.items()]
+
+    def _add_name(self, path: Path, key: str, twin: Version, status: Status) -> FileOutcome:
+        """Same content as a stored version under another path: record this path on it, embed nothing."""
+        twin.also_paths = (*twin.also_paths, key)
+        self._set_also(twin)
+        self._forget(key, keep_sha=twin.sha256)
+        return FileOutcome(path, status, reason=f"zelfde inhoud als {twin.source}; niet opnieuw opgeslagen")
+
+    def _forget(self, name: str, keep_sha: str) -> None:
+        """Removes `name` from every version except the one with `keep_sha`."""
+        for version in self.catalog.named(name):
+            if version.sha256 != keep_sha:
+                self._drop_name(version, name)
+
+    def _drop_name(self, version: Version, name: str) -> None:
+        if name != version.path:
+            version.also_paths = tuple(p for p in version.also_paths if p != name)
+            self._set_also(version)
+        elif version.also_paths:
+            # The path goes but a copy remains: the first also-path becomes the version's path.
+            old_path, version.path, version.also_paths = version.path, version.also_paths[0], version.also_paths[1:]
+            version.source = Path(version.path).name
+            payload = {"path": version.path, "source": version.source, **_also_payload(version)}
+            self.store.set_version_payload(self.collection, old_path, version.sha256, payload)
+            self.catalog.changed()
+        else:
+            self.store.delete_version(self.collection, version.path, version.sha256)
+            self.catalog.discard(version)
+
+    def _set_also(self, version: Version) -> None:
+        self.store.set_version_payload(self.collection, version.path, version.sha256, _also_payload(version))
+        self.catalog.changed()
 
     @staticmethod
     def _outcome(document: SourceDocument, previous: set[str], chunks: int) -> FileOutcome:
@@ -153,22 +312,92 @@ class Indexer:
             raise
 
 
+@dataclass(frozen=True)
+class DocumentInfo:
+    """One file as the collection holds it; a file stored once for several names is listed under each."""
+
+    file: str
+    path: str
+    kind: str
+    chunks: int
+    date: str | None
+    access: list[str]
+    indexed_at: str
+    same_as: list[str]  # the other names of the same stored content (dedup)
+
+
+def list_documents(indexer: Indexer) -> list[DocumentInfo]:
+    if indexer.collection not in indexer.store.collections():
+        raise missing_collection(indexer.collection)
+    indexer.recover()
+    rows = [
+        DocumentInfo(Path(name).name, name, v.kind, v.points, v.date, list(v.access), v.ingested_at,
+                     [other for other in v.names if other != name])
+        for v in indexer.catalog.versions for name in v.names
+    ]
+    return sorted(rows, key=lambda row: row.path)
+
+
+def delete_document(indexer: Indexer, target: str) -> list[str]:
+    """Removes the document named by path (absolute or relative to the working directory) or by file name."""
+    indexer.recover()
+    names = indexer.catalog.names()
+    exact = [name for name in (target, str(Path(target).expanduser().resolve())) if name in names]
+    matches = exact[:1] or [name for name in names if Path(name).name == target]
+    if not matches:
+        raise DocumentNotFound(f"geen document '{target}' in collectie '{indexer.collection}'")
+    if len(matches) > 1:
+        listed = "\n".join(f"  {name}" for name in sorted(matches))
+        raise DocumentNotFound(
+            f"'{target}' past op {len(matches)} documenten in collectie '{indexer.collection}'; "
+            f"geef het pad:\n{listed}"
+        )
+    indexer.remove(matches[0])
+    return matches
+
+
+def _also_payload(version: Version) -> dict:
+    return {"also_paths": list(version.also_paths), "also_sources": [Path(p).name for p in version.also_paths]}
+
+
 def ingest_paths(
     paths: Iterable[Path],
     indexer: Indexer,
     on_file: Callable[[FileOutcome], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     exclude: Path | None = None,
+    sync: bool = False,
 ) -> IngestReport:
+    """Indexes files and folders. With `sync`, documents under a folder named whose file is no longer there are
+    removed ("verwijderd"); a file still there but now rejected keeps its last good version."""
     started = time.perf_counter()
+    paths = list(paths)
+    indexer.recover()
     files, missing = find_files(paths, exclude)
     report = IngestReport(indexer.collection, outcomes=list(missing))
     if on_start:
         on_start(len(files))
+    manifests = Manifests()
+    for folder in (p for p in paths if p.is_dir()):
+        for name in MANIFEST_NAMES:
+            for manifest in folder.rglob(name):
+                manifests.manifest_in(manifest.parent.resolve())
     for path in files:
-        outcome = indexer.index_file(path)
+        outcome = indexer.index_file(path, manifests)
         report.outcomes.append(outcome)
         if on_file:
             on_file(outcome)
+    for manifest, message in manifests.missing_files():
+        report.outcomes.append(FileOutcome(manifest, "geweigerd", reason=message))
+    if sync:
+        present = {document_key(path) for path in files}
+        folders = [p.resolve() for p in paths if p.is_dir()]
+        for name in indexer.catalog.names():
+            if name not in present and any(Path(name).is_relative_to(folder) for folder in folders):
+                indexer.remove(name)
+                outcome = FileOutcome(Path(name), "verwijderd")
+                report.outcomes.append(outcome)
+                if on_file:
+                    on_file(outcome)
     report.seconds = time.perf_counter() - started
     return report
