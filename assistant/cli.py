@@ -121,15 +121,31 @@ def ingest(
                 sync=sync,
             )
     table = Table(title=f"Collectie '{report.collection}' — {report.seconds:.1f} s")
-    for column in ("Bestand", "Status", "Chunks", "Reden"):
+    redacting = any(outcome.redacted for outcome in report.outcomes)
+    for column in ("Bestand", "Status", "Chunks", *(["Persoonsgegevens"] if redacting else []), "Reden"):
         table.add_column(column, overflow="fold")
     for outcome in report.outcomes:
         style = "red" if outcome.status == "geweigerd" else None
-        table.add_row(shown(outcome.path), outcome.status, str(outcome.chunks or ""), outcome.reason, style=style)
+        counts = [redaction_counts(outcome.redacted)] if redacting else []
+        table.add_row(shown(outcome.path), outcome.status, str(outcome.chunks or ""), *counts, outcome.reason,
+                      style=style)
     console.print(table)
+    if redacting:
+        total: dict[str, int] = {}
+        for outcome in report.outcomes:
+            for kind, n in outcome.redacted.items():
+                total[kind] = total.get(kind, 0) + n
+        console.print(f"Persoonsgegevens geredigeerd: {redaction_counts(total)}", highlight=False)
     if report.rejected:
         errors.print(f"[red]{len(report.rejected)} bestand(en) geweigerd[/]; de overige zijn geïndexeerd.")
     raise typer.Exit(report.exit_code)
+
+
+def redaction_counts(counts: dict[str, int]) -> str:
+    """"bsn 1, iban 2" for the kinds found (counts only, never values); "geen" when a redacting read found none."""
+    if not counts:
+        return ""
+    return ", ".join(f"{kind} {n}" for kind, n in counts.items() if n) or "geen"
 
 
 documents_cli = typer.Typer(help="De documenten van een collectie: bekijken en verwijderen.", no_args_is_help=True)
