@@ -276,30 +276,37 @@ class Indexer:
         ]
 
     def _redact(self, documents: list[SourceDocument]) -> tuple[list[SourceDocument], dict[str, int]]:
-        """The documents with the collection's personal-data kinds replaced by markers, and the counts per kind
-        summed over them (all kinds asked for, 0 included); unchanged and {} when the collection does not redact."""
+        """The documents with the collection's personal-data kinds replaced by markers, and how many values of each
+        kind were redacted, summed over them (all kinds asked for, 0 included); unchanged and {} when the
+        collection does not redact.
+
+        A title and header metadata mostly repeat the text (a first line, a subject, the Van:/Aan: lines of a
+        mail), so per document a kind counts the values in its text, or those in its title and metadata when
+        they are more (a manifest's creator, say): one BSN in a one-line letter is one, not two.
+        """
         kinds = self.spec.redact
         if not kinds:
             return documents, {}
         counts = dict.fromkeys(kinds, 0)
+        redacted = []
+        for document in documents:
+            in_text = dict.fromkeys(kinds, 0)
+            around = dict.fromkeys(kinds, 0)
 
-        def clean(text: str) -> str:
-            result = redact(text, kinds)
-            for kind, n in result.counts.items():
-                counts[kind] += n
-            return result.text
+            def clean(text: str, found: dict[str, int]) -> str:
+                result = redact(text, kinds)
+                for kind, n in result.counts.items():
+                    found[kind] += n
+                return result.text
 
-        redacted = [
-            replace(
-                document,
-                title=clean(document.title),
-                pages=[Page(p.number, clean(p.text), clean(p.section) if p.section else p.section)
-                       for p in document.pages],
-                metadata={key: value if key in UNREDACTED_METADATA or not isinstance(value, str) else clean(value)
-                          for key, value in document.metadata.items()},
-            )
-            for document in documents
-        ]
+            pages = [Page(p.number, clean(p.text, in_text), clean(p.section, around) if p.section else p.section)
+                     for p in document.pages]
+            title = clean(document.title, around)
+            metadata = {key: value if key in UNREDACTED_METADATA or not isinstance(value, str) else clean(value, around)
+                        for key, value in document.metadata.items()}
+            redacted.append(replace(document, title=title, pages=pages, metadata=metadata))
+            for kind in kinds:
+                counts[kind] += max(in_text[kind], around[kind])
         return redacted, counts
 
     def _chunks(self, documents: list[SourceDocument]) -> list[Chunk]:
