@@ -22,6 +22,7 @@ from bronvast.factories import ModelNotFound
 from bronvast.schema import Answer, SearchFilter, Turn
 from bronvast.settings import DEFAULT_PROFILE, LANGUAGE_PROFILES, Settings, SettingsError, load_settings
 from bronvast.store import StoreError, StoreLocked
+from ingest.pipeline import redaction_counts
 
 cli = typer.Typer(
     help="bronvast: vragen beantwoorden met bronvermelding, op eigen hardware.",
@@ -131,21 +132,10 @@ def ingest(
                       style=style)
     console.print(table)
     if redacting:
-        total: dict[str, int] = {}
-        for outcome in report.outcomes:
-            for kind, n in outcome.redacted.items():
-                total[kind] = total.get(kind, 0) + n
-        console.print(f"Persoonsgegevens geredigeerd: {redaction_counts(total)}", highlight=False)
+        console.print(f"Persoonsgegevens geredigeerd: {redaction_counts(report.redacted)}", highlight=False)
     if report.rejected:
         errors.print(f"[red]{len(report.rejected)} bestand(en) geweigerd[/]; de overige zijn geïndexeerd.")
     raise typer.Exit(report.exit_code)
-
-
-def redaction_counts(counts: dict[str, int]) -> str:
-    """"bsn 1, iban 2" for the kinds found (counts only, never values); "geen" when a redacting read found none."""
-    if not counts:
-        return ""
-    return ", ".join(f"{kind} {n}" for kind, n in counts.items() if n) or "geen"
 
 
 documents_cli = typer.Typer(help="De documenten van een collectie: bekijken en verwijderen.", no_args_is_help=True)

@@ -54,6 +54,14 @@ class FileOutcome:
     redacted: dict[str, int] = field(default_factory=dict)
 
 
+def redaction_counts(counts: dict[str, int]) -> str:
+    """"bsn 1, iban 2" for the kinds found (counts only, never values); "geen" when a redacting read found none;
+    "" when nothing was redacted or read."""
+    if not counts:
+        return ""
+    return ", ".join(f"{kind} {n}" for kind, n in counts.items() if n) or "geen"
+
+
 @dataclass
 class IngestReport:
     collection: str
@@ -63,6 +71,15 @@ class IngestReport:
     @property
     def rejected(self) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == "geweigerd"]
+
+    @property
+    def redacted(self) -> dict[str, int]:
+        """Personal data redacted over every file: kind -> count; {} when the collection does not redact."""
+        total: dict[str, int] = {}
+        for outcome in self.outcomes:
+            for kind, n in outcome.redacted.items():
+                total[kind] = total.get(kind, 0) + n
+        return total
 
     @property
     def exit_code(self) -> int:

@@ -184,3 +184,12 @@ def test_cli_summary_shows_counts_per_file_and_a_total_never_values(data_dir, le
     # a default collection shows no redaction column
     plain = runner.invoke(cli, ["ingest", str(letter.parent), "-c", "archief"])
     assert plain.exit_code == 0 and "Persoonsgegevens" not in plain.stdout
+
+
+def test_ui_upload_summary_shows_counts_never_values(objections, letter):
+    from assistant.ui import add_documents
+
+    summary = add_documents(objections, [str(letter)], "bezwaren-ui")
+    assert "| Persoonsgegevens |" in summary
+    assert "bsn 1, iban 1, phone 1, email 1, postcode 1, birth_date 1" in summary
+    assert not any(value in summary for value in VALUES)
