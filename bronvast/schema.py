@@ -23,7 +23,7 @@ class SourceDocument:
     path: Path
     key: str  # the document's identity in the index: its absolute path, or e.g. "beir:scifact/123"
     sha256: str
-    kind: str  # pdf, docx, html, text
+    kind: str  # pdf, docx, odt, html, text, email, xml (archive record), image
     title: str
     pages: list[Page]
     date: str | None = None  # ISO date (YYYY-MM-DD) when the file says it
