@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, TypeAdapter, field_validator
 
 from bronvast.app import Bronvast
 from bronvast.schema import Answer, CollectionStats, SearchFilter, Turn
+from bronvast.settings import redaction_kinds
 from bronvast.store import StoreError
 from ingest.pipeline import DocumentInfo, DocumentNotFound, IngestReport
 
@@ -43,6 +44,12 @@ class IngestRequest(BaseModel):
     paths: list[str]
     collection: str | None = None
     sync: bool = False  # remove documents under the folders named whose file is gone
+    redact: list[str] | None = None  # personal-data kinds to redact (the client's ingest.redact); None: the server's
+
+    @field_validator("redact")
+    @classmethod
+    def _kinds(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else redaction_kinds(value)
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,9 @@ def build_api(app: Bronvast, token: str) -> FastAPI:
     @router.post("/ingest")
     def ingest(request: IngestRequest) -> dict:
         with plain_errors():
-            report = app.ingest([Path(p) for p in request.paths], request.collection, sync=request.sync)
+            report = app.ingest(
+                [Path(p) for p in request.paths], request.collection, sync=request.sync, redact=request.redact
+            )
         return REPORT.dump_python(report, mode="json")
 
     @router.get("/documents")

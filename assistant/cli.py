@@ -22,6 +22,7 @@ from bronvast.factories import ModelNotFound
 from bronvast.schema import Answer, SearchFilter, Turn
 from bronvast.settings import DEFAULT_PROFILE, LANGUAGE_PROFILES, Settings, SettingsError, load_settings
 from bronvast.store import StoreError, StoreLocked
+from ingest.pipeline import redaction_counts
 
 cli = typer.Typer(
     help="bronvast: vragen beantwoorden met bronvermelding, op eigen hardware.",
@@ -121,12 +122,17 @@ def ingest(
                 sync=sync,
             )
     table = Table(title=f"Collectie '{report.collection}' — {report.seconds:.1f} s")
-    for column in ("Bestand", "Status", "Chunks", "Reden"):
+    redacting = any(outcome.redacted for outcome in report.outcomes)
+    for column in ("Bestand", "Status", "Chunks", *(["Persoonsgegevens"] if redacting else []), "Reden"):
         table.add_column(column, overflow="fold")
     for outcome in report.outcomes:
         style = "red" if outcome.status == "geweigerd" else None
-        table.add_row(shown(outcome.path), outcome.status, str(outcome.chunks or ""), outcome.reason, style=style)
+        counts = [redaction_counts(outcome.redacted)] if redacting else []
+        table.add_row(shown(outcome.path), outcome.status, str(outcome.chunks or ""), *counts, outcome.reason,
+                      style=style)
     console.print(table)
+    if redacting:
+        console.print(f"Persoonsgegevens geredigeerd: {redaction_counts(report.redacted)}", highlight=False)
     if report.rejected:
         errors.print(f"[red]{len(report.rejected)} bestand(en) geweigerd[/]; de overige zijn geïndexeerd.")
     raise typer.Exit(report.exit_code)

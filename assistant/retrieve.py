@@ -55,7 +55,7 @@ class Retriever:
     ) -> list[Hit]:
         """All candidates, best first, as the configured mode ranks them (no gate, no cut to top_k)."""
         if collection not in self._checked:
-            self.store.check_collection(collection, self.spec)
+            self.store.check_collection(collection, self.spec, search=True)
             self._checked.add(collection)
         mode = self.config.mode
         dense = self._dense(question, collection, where, limit) if mode != "sparse" else []

@@ -12,6 +12,7 @@ import gradio as gr
 from bronvast.app import Bronvast
 from bronvast.schema import Answer, Turn
 from bronvast.store import StoreError
+from ingest.pipeline import redaction_counts
 
 SOURCES_HEADING = "**Bronnen**"
 UNSUPPORTED = "⚠"
@@ -74,9 +75,15 @@ def add_documents(app: Bronvast, files: list[str] | None, collection: str) -> st
         report = app.ingest(copies, collection or None)
     except StoreError as exc:
         return f"Fout: {exc}"
-    rows = ["| Bestand | Status | Chunks | Reden |", "|---|---|---|---|"]
-    rows += [f"| {o.path.name} | {o.status} | {o.chunks or ''} | {o.reason} |" for o in report.outcomes]
-    return "\n".join(rows)
+    if not report.redacted:
+        rows = ["| Bestand | Status | Chunks | Reden |", "|---|---|---|---|"]
+        rows += [f"| {o.path.name} | {o.status} | {o.chunks or ''} | {o.reason} |" for o in report.outcomes]
+        return "\n".join(rows)
+    # A redacting collection: counts per file and in total, never the values.
+    rows = ["| Bestand | Status | Chunks | Persoonsgegevens | Reden |", "|---|---|---|---|---|"]
+    rows += [f"| {o.path.name} | {o.status} | {o.chunks or ''} | {redaction_counts(o.redacted)} | {o.reason} |"
+             for o in report.outcomes]
+    return "\n".join(rows) + f"\n\nPersoonsgegevens geredigeerd: {redaction_counts(report.redacted)}"
 
 
 def collection_names(app: Bronvast) -> list[str]:

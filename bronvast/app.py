@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from assistant.retrieve import Retriever
 from bronvast import factories
 from bronvast.schema import Answer, CollectionSpec, CollectionStats, SearchFilter, Turn
 from bronvast.sparse import SparseEncoder
-from bronvast.settings import RetrievalSettings, Settings
+from bronvast.settings import RetrievalSettings, Settings, redaction_kinds
 from bronvast.store import ChunkStore
 from ingest.chunking import make_splitter
 from ingest.pipeline import (
@@ -77,9 +78,11 @@ class Bronvast:
         on_start: Callable[[int], None] | None = None,
         on_file: Callable[[FileOutcome], None] | None = None,
         sync: bool = False,
+        redact: Sequence[str] | None = None,
     ) -> IngestReport:
-        """With `sync`, each folder named is mirrored: documents under it whose file is gone are removed."""
-        indexer = self.indexer(collection)
+        """With `sync`, each folder named is mirrored: documents under it whose file is gone are removed.
+        `redact`: the personal-data kinds to redact, where they are not the settings' (a CLI beside `serve`)."""
+        indexer = self.indexer(collection, redact)
         with self._busy:
             return ingest_paths(
                 paths, indexer, on_file=on_file, on_start=on_start, exclude=self.settings.data_dir, sync=sync
@@ -96,9 +99,10 @@ class Bronvast:
         with self._busy:
             return delete_document(self.indexer(collection), target)
 
-    def indexer(self, collection: str | None = None) -> Indexer:
+    def indexer(self, collection: str | None = None, redact: Sequence[str] | None = None) -> Indexer:
+        spec = self.spec if redact is None else replace(self.spec, redact=tuple(redaction_kinds(list(redact))))
         return Indexer(
-            self.store, self.embedder, self.encoder, self.splitter, collection or self.settings.collection, self.spec,
+            self.store, self.embedder, self.encoder, self.splitter, collection or self.settings.collection, spec,
             reading=self.settings.ingest,
         )
 

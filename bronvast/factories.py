@@ -102,7 +102,9 @@ def embedder_name(settings: Settings) -> str:
 
 def collection_spec(settings: Settings, embedder) -> CollectionSpec:
     dimension = len(embedder.get_query_embedding("dimensie"))  # works for every llama-index embedder
-    return CollectionSpec(dimension, embedder_name(settings), settings.sparse.language)
+    return CollectionSpec(
+        dimension, embedder_name(settings), settings.sparse.language, tuple(settings.ingest.redact)
+    )
 
 
 def make_reranker(config: RetrievalSettings):

@@ -34,7 +34,10 @@ class RemoteBronvast:
         on_file: Callable[[FileOutcome], None] | None = None,
         sync: bool = False,
     ) -> IngestReport:
-        body = {"paths": [str(Path(p).resolve()) for p in paths], "collection": collection, "sync": sync}
+        # The redaction is this command's (its --config), not the server's profile: personal data must not go in
+        # unredacted because `serve` runs with another profile.
+        body = {"paths": [str(Path(p).resolve()) for p in paths], "collection": collection, "sync": sync,
+                "redact": list(self.settings.ingest.redact)}
         report = REPORT.validate_python(self._call("POST", "/api/ingest", body))
         if on_start:
             on_start(len(report.outcomes))

