@@ -463,8 +463,8 @@ def eval_run(
 
 def print_metrics(entries: dict[str, dict], title: str) -> None:
     table = Table(title=title)
-    for column in ("groep", "metriek", "waarde", "95%-interval", "n"):
-        table.add_column(column, justify="right" if column in ("waarde", "n") else "left")
+    for column in ("groep", "metriek", "waarde", "95%-interval", "n"):  # fold, never cut, a long metric name
+        table.add_column(column, justify="right" if column in ("waarde", "n") else "left", overflow="fold")
     for name, entry in entries.items():
         value = "—" if entry["value"] is None else f"{entry['value']:.3f}"
         interval = "—" if entry["ci"] is None else f"{entry['ci'][0]:.3f} – {entry['ci'][1]:.3f}"
