@@ -482,9 +482,8 @@ def eval_compare(
 ) -> None:
     """Vergelijk twee runs van dezelfde set: verschil per metriek (B - A) met een gepaarde permutatietoets, en de
     cases die beter of slechter werden."""
-    from eval.compare import compare
+    from eval.compare import compare, write_comparison
     from eval.dataset import DatasetError
-    from eval.report import write_comparison_report
 
     with plain_errors():
         evaluation = load_settings(config, set_).evaluation
@@ -493,10 +492,7 @@ def eval_compare(
     except DatasetError as exc:
         errors.print(f"[red]Fout:[/] {exc}")
         raise typer.Exit(1) from None
-    folder = out or run_b.parent / f"{run_a.name}-vs-{run_b.name}"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "comparison.json").write_text(json.dumps(comparison, ensure_ascii=False, indent=2), encoding="utf-8")
-    report = write_comparison_report(comparison, folder)
+    report = write_comparison(comparison, out or run_b.parent / f"{run_a.name}-vs-{run_b.name}")
     print_comparison(comparison)
     console.print(f"Vergelijking en rapport: {shown(report)}")
 

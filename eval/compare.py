@@ -9,6 +9,8 @@ from pathlib import Path
 
 from eval.dataset import DatasetError
 from eval.metrics import paired_p_value, statistic
+from eval.report import write_comparison_report
+from eval.run import write_atomically
 from eval.summary import Metric, definitions
 
 SIGNIFICANCE = 0.05
@@ -44,6 +46,13 @@ def compare(folder_a: Path, folder_b: Path, resamples: int = 9999, seed: int = 0
                   "only_b": len(results_b) - len(pairs)},
         "metrics": metrics, "better": better, "worse": worse,
     }
+
+
+def write_comparison(comparison: dict, folder: Path) -> Path:
+    """comparison.json (written whole or not at all) and comparison.html in `folder`; returns the report's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomically(folder / "comparison.json", json.dumps(comparison, ensure_ascii=False, indent=2))
+    return write_comparison_report(comparison, folder)
 
 
 def compare_metric(metric: Metric, pairs: Sequence[tuple[dict, dict]], resamples: int, seed: int) -> dict | None:

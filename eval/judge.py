@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from assistant.answer import question_language
 from assistant.conversation import CHARS_PER_TOKEN
+from bronvast import factories
 from bronvast.schema import Answer
 from bronvast.settings import LLMSettings
 from eval.structured import StructuredOutputError, complete_json
@@ -80,7 +81,5 @@ def judge_for(app) -> Judge | None:
     config = settings.evaluation.judge
     if config is None:
         return None
-    from bronvast import factories
-
     llm = app.llm if config == settings.llm else factories.make_llm(settings.model_copy(update={"llm": config}))
     return Judge(llm, config, settings.resolve(settings.evaluation.prompts_file))

@@ -110,15 +110,15 @@ def summarise(results: Sequence[dict], k: int, resamples: int, seed: int) -> dic
     entries, per_tag = {}, {}
     tags = sorted({tag for r in results for tag in r["tags"]})
     for metric in definitions(k):
-        values = [v for _, v in applicable(metric, results)]
-        if not values and metric.group == "cost":
+        measured = applicable(metric, results)
+        if not measured and metric.group == "cost":
             continue
         entries[metric.name] = {
-            **estimate(values, metric.aggregate, resamples, seed), "group": metric.group, "better": metric.better,
-            "aggregate": metric.aggregate, "description": metric.description,
+            **estimate([v for _, v in measured], metric.aggregate, resamples, seed), "group": metric.group,
+            "better": metric.better, "aggregate": metric.aggregate, "description": metric.description,
         }
         for tag in tags:
-            tagged = [v for r, v in applicable(metric, results) if tag in r["tags"]]
+            tagged = [v for r, v in measured if tag in r["tags"]]
             if tagged:
                 per_tag.setdefault(tag, {})[metric.name] = estimate(tagged, metric.aggregate, resamples, seed)
     counts = {tag: sum(tag in r["tags"] for r in results) for tag in tags}

@@ -237,18 +237,25 @@ def _pdf_paragraph(pdf, text: str) -> None:
     pdf.ln(2)
 
 
-def write_pdf(path: Path) -> None:
-    """Write the 5-page policy note; each topic starts on its own page."""
+def new_pdf(title: str, author: str, subject: str, created: datetime):
+    """An A4 fpdf2 document with the corpus's fixed metadata and margins (fixed dates keep the output deterministic)."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
-    pdf.set_title(PDF_TITLE)
-    pdf.set_author("Gemeente Lindewaard, afdeling Ruimte en Mobiliteit")
-    pdf.set_subject("Duurzame mobiliteit 2025-2030")
+    pdf.set_title(title)
+    pdf.set_author(author)
+    pdf.set_subject(subject)
     pdf.set_creator("bronvast make_demo_corpus.py")
-    pdf.set_creation_date(FIXED_DATE)
+    pdf.set_creation_date(created)
     pdf.set_margins(22, 20, 22)
     pdf.set_auto_page_break(True, margin=18)
+    return pdf
+
+
+def write_pdf(path: Path) -> None:
+    """Write the 5-page policy note; each topic starts on its own page."""
+    pdf = new_pdf(PDF_TITLE, "Gemeente Lindewaard, afdeling Ruimte en Mobiliteit", "Duurzame mobiliteit 2025-2030",
+                  FIXED_DATE)
     for number, (heading, paragraphs) in enumerate(PDF_PAGES, start=1):
         pdf.add_page()
         pdf.set_font("Helvetica", "I", 8)
@@ -834,16 +841,7 @@ PARKING_PDF_PAGES: list[list[tuple[str, str]]] = [
 
 def write_parking_pdf(path: Path) -> None:
     """Write the two-page objection to a parking fine; each page is filled by hand, never by overflow."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.set_title(PARKING_PDF_TITLE)
-    pdf.set_author("R.P. Haaksma")
-    pdf.set_subject("Bezwaar naheffingsaanslag parkeerbelasting")
-    pdf.set_creator("bronvast make_demo_corpus.py")
-    pdf.set_creation_date(PARKING_PDF_DATE)
-    pdf.set_margins(22, 20, 22)
-    pdf.set_auto_page_break(True, margin=18)
+    pdf = new_pdf(PARKING_PDF_TITLE, "R.P. Haaksma", "Bezwaar naheffingsaanslag parkeerbelasting", PARKING_PDF_DATE)
     for number, lines in enumerate(PARKING_PDF_PAGES, start=1):
         pdf.add_page()
         pdf.set_font("Helvetica", "I", 8)
