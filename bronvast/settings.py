@@ -137,7 +137,7 @@ class RetrievalSettings(Section):
     # relative to the question's length and the collection's size, reaches min_sparse_relevance; with none
     # relevant the assistant refuses.
     min_score: float = Field(default=0.3, ge=-1.0, le=1.0)
-    min_sparse_relevance: float = Field(default=0.29, ge=0.0)
+    min_sparse_relevance: float = Field(default=0.292, ge=0.0)
     duplicate_overlap: float = Field(default=0.8, ge=0.0, le=1.0)  # term overlap above which a passage is a repeat
     neighbours: int = Field(default=0, ge=0, le=3)  # chunks added on each side of a hit (small-to-big)
     # "hybrid+rerank": the fused top `rerank_candidates` are scored again by this cross-encoder (sentence-transformers

@@ -176,3 +176,14 @@ def test_ui_refuses_and_handles_empty_input(app, demo):
 def test_ui_builds(app, demo):
     ui = build_ui(app)
     assert ui.title == "bronvast"
+
+
+def test_the_refusal_gate_separates_every_shipped_evaluation_case(app, demo):
+    """All 56 demo questions: refused exactly when unanswerable (the gate's calibration, README *ask*)."""
+    from pathlib import Path
+
+    from eval.dataset import load_cases
+
+    cases = [c for name in ("demo", "archive", "objections") for c in load_cases(Path(f"eval/datasets/{name}.jsonl"))]
+    wrong = [c.id for c in cases if (app.retriever.retrieve(c.question, demo) == []) == c.answerable]
+    assert len(cases) == 56 and wrong == []
