@@ -214,7 +214,8 @@ def _manifest_values(manifests: Manifests | None, path: Path) -> tuple[dict[str,
 
 
 def read_ahead(items: Iterable, submit: Callable[..., Future], ahead: int = READ_AHEAD) -> Iterator:
-    """The results of submit(item) in item order, with at most `ahead` submitted and not yet taken.
+    """The results of submit(item) in item order; while the caller works on one, the next `ahead` are submitted
+    (and no more).
 
     Our own: Executor.map submits every item at once and would hold all their results in memory."""
     items = iter(items)
