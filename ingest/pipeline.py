@@ -14,6 +14,13 @@ section headings, title and metadata values redacted (ingest/redact.py) after re
 chunk, vector or payload holds a detected value; the file is never written to and its identity hash stays the
 file's own. Paths and file names are the documents' identity and citation and are not redacted.
 
+Throughput: files are hashed, read and chunked READ_AHEAD files ahead in reader threads while the embedder works
+(it runs in native code without the GIL; thread readers need no pickling of the splitter and its tokenizer), and
+the chunks of consecutive files are embedded together, up to about EMBED_BATCH per call, and written together.
+Decisions (unchanged, same content as a stored file, replace) are still made in file order against the catalog as
+the files before left it, and outcomes come in file order. A changed file ends a write group, so at most one file
+has two stored versions at a time, as before.
+
 Dedup: content (the identity hash: file bytes plus manifest values) already stored under another path is not
 embedded again; the second path is added to the stored version's `also_paths`, and citations name both. Removing
 a name removes only that name; the points go with the last one.
@@ -21,9 +28,11 @@ a name removes only that name; the points go with the last one.
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -41,6 +50,14 @@ from ingest.redact import redact
 UNREDACTED_METADATA = frozenset({"parent", "parent_source"})
 
 Status = Literal["nieuw", "vervangen", "ongewijzigd", "geweigerd", "verwijderd"]
+
+# Files read and chunked ahead of the ones being embedded: enough to keep the embedder fed, few enough that memory
+# stays flat on a folder of any size.
+READ_AHEAD = 16
+READERS = 2
+# The chunks of consecutive small files are embedded in one call up to about this many (a larger file goes alone):
+# a call per small file pays the per-call overhead on a handful of chunks.
+EMBED_BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -155,6 +172,64 @@ class Catalog:
         return self._by_name, self._by_sha
 
 
+@dataclass
+class ReadFile:
+    """A file as a reader thread left it: its identity hash and, when it had to be read, documents and chunks.
+    `reason` says why it is rejected (then without sha when hashing or its manifest row failed)."""
+
+    path: Path
+    key: str
+    values: dict[str, str]  # its manifest values
+    sha: str = ""
+    documents: list[SourceDocument] | None = None  # None: not read (its content was stored) or unreadable
+    chunks: list[Chunk] = field(default_factory=list)
+    redacted: dict[str, int] = field(default_factory=dict)
+    reason: str = ""
+    status: Status = "nieuw"
+
+
+@dataclass(frozen=True)
+class StoredSnapshot:
+    """What the catalog held when reading began, frozen for the reader threads: a file whose content was stored
+    then (under its name, or complete under another) is only hashed, not read. Decisions use the live catalog."""
+
+    named: frozenset[tuple[str, str]]
+    complete: frozenset[str]
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> StoredSnapshot:
+        return cls(frozenset((name, v.sha256) for v in catalog.versions for name in v.names),
+                   frozenset(v.sha256 for v in catalog.versions if v.complete))
+
+    def holds(self, key: str, sha: str) -> bool:
+        return (key, sha) in self.named or sha in self.complete
+
+
+def _manifest_values(manifests: Manifests | None, path: Path) -> tuple[dict[str, str], str]:
+    """The file's manifest values, or an error message (looked up in the calling thread: Manifests caches)."""
+    try:
+        return (manifests.values_for(path) if manifests else {}), ""
+    except ManifestError as exc:
+        return {}, str(exc)
+
+
+def read_ahead(items: Iterable, submit: Callable[..., Future], ahead: int = READ_AHEAD) -> Iterator:
+    """The results of submit(item) in item order; while the caller works on one, the next `ahead` are submitted
+    (and no more).
+
+    Our own: Executor.map submits every item at once and would hold all their results in memory."""
+    items = iter(items)
+    futures: deque[Future] = deque(submit(item) for item in itertools.islice(items, ahead))
+    try:
+        while futures:
+            future = futures.popleft()
+            futures.extend(submit(item) for item in itertools.islice(items, 1))
+            yield future.result()
+    finally:
+        for future in futures:
+            future.cancel()
+
+
 class Indexer:
     """Writes whole documents into one collection; holds the stage objects and the collection's catalog."""
 
@@ -215,44 +290,128 @@ class Indexer:
         return repaired
 
     def index_file(self, path: Path, manifests: Manifests | None = None) -> FileOutcome:
-        key = document_key(path)
+        return next(self.index_files([path], manifests))
+
+    def index_files(self, paths: Iterable[Path], manifests: Manifests | None = None) -> Iterator[FileOutcome]:
+        """Indexes files, yielding one outcome per file in their order, each once the file is settled (its points
+        written, or nothing to write). Files are read READ_AHEAD ahead in READERS threads; see the module docstring."""
+        stored = StoredSnapshot.of(self.catalog)
+        pending: list[ReadFile] = []
+        with ThreadPoolExecutor(READERS, thread_name_prefix="bronvast-read") as pool:
+            reads = read_ahead(
+                paths, lambda path: pool.submit(self._read, path, *_manifest_values(manifests, path), stored)
+            )
+            try:
+                for read in reads:
+                    if pending and (read.sha in {p.sha for p in pending} or read.key in {p.key for p in pending}
+                                    or not self._to_embed(read)):
+                        yield from self._embed_pending(pending)  # decide on this file after the ones before
+                        pending = []
+                    if self._to_embed(read) and read.documents is None:  # not read ahead: was stored, is no more
+                        read = self._read(read.path, read.values, "", None)
+                    outcome = self._settle(read)
+                    if outcome is not None:
+                        yield outcome
+                        continue
+                    pending.append(read)
+                    if sum(len(p.chunks) for p in pending) >= EMBED_BATCH:
+                        yield from self._embed_pending(pending)
+                        pending = []
+                yield from self._embed_pending(pending)
+            finally:
+                reads.close()
+                pool.shutdown(cancel_futures=True)
+
+    def _read(self, path: Path, values: dict[str, str], manifest_error: str, stored: StoredSnapshot | None) -> ReadFile:
+        """Runs in a reader thread: the file's identity hash and, unless `stored` holds that content already, its
+        documents (manifest values applied, redacted) and chunks. Touches neither the catalog nor the store."""
+        read = ReadFile(path, document_key(path), values)
+        if manifest_error:
+            read.reason = manifest_error
+            return read
         try:
-            values = manifests.values_for(path) if manifests else {}
-            sha = identity_sha(file_sha256(path), values)
-        except (UnreadableFile, ManifestError) as exc:
-            return FileOutcome(path, "geweigerd", reason=str(exc))
-        held = self.catalog.named(key)
-        if any(v.sha256 == sha for v in held):
-            self._forget(key, keep_sha=sha)  # after a crash a name may linger elsewhere
-            return FileOutcome(path, "ongewijzigd")
-        status: Status = "vervangen" if held else "nieuw"
-        twins = [v for v in self.catalog.with_sha(sha) if v.complete]
-        if twins:
-            return self._add_name(path, key, twins[0], status)
+            read.sha = identity_sha(file_sha256(path), values)
+        except UnreadableFile as exc:
+            read.reason = str(exc)
+            return read
+        if stored is not None and stored.holds(read.key, read.sha):
+            return read
         try:
             # an e-mail gives the mail and its attachments: all stored under the file's key and identity hash
             documents = read_documents(path, self.reading)
         except UnreadableFile as exc:
-            return FileOutcome(path, "geweigerd", reason=str(exc))
+            read.reason = str(exc)
+            return read
         except Exception as exc:  # a parser library tripping over a malformed file is still just a bad file
-            return FileOutcome(path, "geweigerd", reason=f"kon niet gelezen worden ({type(exc).__name__}: {exc})")
+            read.reason = f"kon niet gelezen worden ({type(exc).__name__}: {exc})"
+            return read
         # The manifest's row holds for the whole file; its title names the file's own (first) document only.
         attachment_values = {k: v for k, v in values.items() if k != "title"}
-        documents = [apply(d, values if i == 0 else attachment_values, sha) for i, d in enumerate(documents)]
-        documents, redacted = self._redact(documents)
-        chunks = self._chunks(documents)
-        if not chunks:
-            return FileOutcome(path, "geweigerd", reason="bevat geen tekst om te indexeren")
-        self._embed_and_write(chunks, already_there=set())
+        documents = [apply(d, values if i == 0 else attachment_values, read.sha) for i, d in enumerate(documents)]
+        read.documents, read.redacted = self._redact(documents)
+        read.chunks = self._chunks(read.documents)
+        if not read.chunks:
+            read.reason = "bevat geen tekst om te indexeren"
+        return read
+
+    def _to_embed(self, read: ReadFile) -> bool:
+        """Whether the file is to be embedded, the catalog being as it is now: hashed, its content not stored under
+        its own name nor (complete) under another, and not rejected by its reader."""
+        if not read.sha or any(v.sha256 == read.sha for v in self.catalog.named(read.key)):
+            return False
+        if any(v.complete for v in self.catalog.with_sha(read.sha)):
+            return False
+        return not read.reason
+
+    def _settle(self, read: ReadFile) -> FileOutcome | None:
+        """The outcome of a file that needs no embedding, its catalog changes made; None when it is to be embedded
+        (its status then set)."""
+        if not read.sha:
+            return FileOutcome(read.path, "geweigerd", reason=read.reason)
+        held = self.catalog.named(read.key)
+        if any(v.sha256 == read.sha for v in held):
+            self._forget(read.key, keep_sha=read.sha)  # after a crash a name may linger elsewhere
+            return FileOutcome(read.path, "ongewijzigd")
+        read.status = "vervangen" if held else "nieuw"
+        twins = [v for v in self.catalog.with_sha(read.sha) if v.complete]
+        if twins:
+            return self._add_name(read.path, read.key, twins[0], read.status)
+        if read.reason:
+            return FileOutcome(read.path, "geweigerd", reason=read.reason)
+        return None
+
+    def _embed_pending(self, pending: list[ReadFile]) -> Iterator[FileOutcome]:
+        """Embeds the files' chunks in one call, then writes them in groups that end at a changed file, whose old
+        version goes right after its new one is written; yields their outcomes in order."""
+        if not pending:
+            return
+        chunks = [chunk for read in pending for chunk in read.chunks]
+        dense, sparse = self._embed(chunks)
+        group: list[ReadFile] = []
+        start = 0
+        for read in pending:
+            group.append(read)
+            if read.status == "nieuw" and read is not pending[-1]:
+                continue
+            end = start + sum(len(r.chunks) for r in group)
+            self._write(chunks[start:end], dense[start:end], sparse[start:end], already_there=set())
+            start = end
+            for done in group:
+                yield self._written(done)
+            group = []
+
+    def _written(self, read: ReadFile) -> FileOutcome:
+        """Records a file whose points are written in the catalog and drops its older versions."""
+        documents, chunks = read.documents, read.chunks
         self.catalog.add(Version(
-            path=key, sha256=sha, source=documents[0].path.name, kind=documents[0].kind, date=documents[0].date,
-            access=documents[0].access, ingested_at=chunks[0].ingested_at, chunks_total=len(chunks),
-            points=len(chunks),
+            path=read.key, sha256=read.sha, source=documents[0].path.name, kind=documents[0].kind,
+            date=documents[0].date, access=documents[0].access, ingested_at=chunks[0].ingested_at,
+            chunks_total=len(chunks), points=len(chunks),
         ))
-        self._forget(key, keep_sha=sha)
+        self._forget(read.key, keep_sha=read.sha)
         skipped = documents[0].metadata.get("skipped_attachments")  # attachments that could not be read
         reason = f"bijlagen overgeslagen: {skipped}" if skipped else ""
-        return FileOutcome(path, status, chunks=len(chunks), reason=reason, redacted=redacted)
+        return FileOutcome(read.path, read.status, chunks=len(chunks), reason=reason, redacted=read.redacted)
 
     def remove(self, name: str) -> bool:
         """Removes one name (a path) from the collection: its own version, or its place in another's also-paths."""
@@ -335,12 +494,14 @@ class Indexer:
 
     def _embed_and_write(self, chunks: list[Chunk], already_there: set[str]) -> None:
         if chunks:
-            # Embedded and BM25-indexed: the document title, then the chunk (stored and cited: the chunk alone).
-            # Running page headers are dropped from PDFs (ingest/pages.py); the title gives every chunk its
-            # document's context back, in one form, for every kind of document.
-            texts = [f"{c.title}\n\n{c.text}" if c.title else c.text for c in chunks]
-            dense = self.embedder.get_text_embedding_batch(texts)
-            self._write(chunks, dense, self.encoder.documents(texts), already_there)
+            self._write(chunks, *self._embed(chunks), already_there)
+
+    def _embed(self, chunks: list[Chunk]) -> tuple[list, list[SparseVector]]:
+        # Embedded and BM25-indexed: the document title, then the chunk (stored and cited: the chunk alone).
+        # Running page headers are dropped from PDFs (ingest/pages.py); the title gives every chunk its
+        # document's context back, in one form, for every kind of document.
+        texts = [f"{c.title}\n\n{c.text}" if c.title else c.text for c in chunks]
+        return self.embedder.get_text_embedding_batch(texts), self.encoder.documents(texts)
 
     def _add_name(self, path: Path, key: str, twin: Version, status: Status) -> FileOutcome:
         """Same content as a stored version under another path: record this path on it, embed nothing."""
@@ -461,8 +622,7 @@ def ingest_paths(
         for name in MANIFEST_NAMES:
             for manifest in folder.rglob(name):
                 manifests.manifest_in(manifest.parent.resolve())
-    for path in files:
-        outcome = indexer.index_file(path, manifests)
+    for outcome in indexer.index_files(files, manifests):
         report.outcomes.append(outcome)
         if on_file:
             on_file(outcome)
