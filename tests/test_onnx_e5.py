@@ -113,3 +113,13 @@ def test_built_once_into_the_data_dir_and_whole(onnx, settings, tmp_path):
     build(model_file, other)
     assert (other / MODEL_FILE).stat().st_size > 10_000_000
     assert sorted(p.name for p in tmp_path.iterdir()) == [other.name]
+
+
+def test_a_build_that_fails_says_where_and_why(tmp_path):
+    from bronvast.factories import ModelNotFound
+    from bronvast.onnx_e5 import load_runtime
+
+    blocked = tmp_path / "bestand"
+    blocked.write_text("geen map")
+    with pytest.raises(ModelNotFound, match=r"kon niet gebouwd worden in .*bestand.*: .*Error"):
+        load_runtime(blocked)
