@@ -18,15 +18,14 @@ from pathlib import Path
 import yaml
 from llama_index.core.llms import ChatMessage, MessageRole
 
-from assistant.conversation import CHARS_PER_TOKEN, acceptable_rewrite, recent, rewrite_by_rules, rewrite_messages
+from assistant.conversation import acceptable_rewrite, recent, rewrite_by_rules, rewrite_messages
 from assistant.grounding import CITATION, Evidence, Grounding, render, sanitised, supported_share
 from assistant.retrieve import Retriever
 from bronvast.schema import Answer, Citation, Hit, SearchFilter, Turn
 from bronvast.settings import Settings
-from bronvast.sparse import DUTCH_STOP_WORDS, ENGLISH_STOP_WORDS, fold
+from bronvast.language import CHARS_PER_TOKEN, LANGUAGES, question_language
 
 PROMPT_OVERHEAD_TOKENS = 300
-LANGUAGES = {"nl": "dutch", "en": "english"}  # answer language -> sentence splitter's language
 # Seconds; generation starts counting after retrieval, the check after generation.
 TIMINGS = ("retrieve_s", "rerank_s", "first_token_s", "generate_s", "check_s")
 
@@ -57,14 +56,6 @@ class Prompts:
         if language not in profiles:
             raise ValueError(f"{path}: geen prompts voor taal '{language}'")
         return cls(**profiles[language])
-
-
-def question_language(question: str, default: str = "nl") -> str:
-    """"nl" or "en", by which language's function words the question uses more; `default` on a tie."""
-    words = [fold(word) for word in re.findall(r"[^\W\d_]+", question)]
-    dutch = sum(word in DUTCH_STOP_WORDS for word in words)
-    english = sum(word in ENGLISH_STOP_WORDS for word in words)
-    return default if dutch == english else ("nl" if dutch > english else "en")
 
 
 def format_sources(hits: list[Hit], prompts: Prompts, budget_chars: int) -> str:

@@ -19,9 +19,9 @@ from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException
 from pydantic import BaseModel, TypeAdapter, field_validator
 
 from bronvast.app import Bronvast
-from bronvast.schema import Answer, CollectionStats, SearchFilter, Turn
-from bronvast.settings import redaction_kinds
-from bronvast.store import StoreError
+from bronvast.errors import StoreError
+from bronvast.schema import Answer, CollectionStats, SearchFilter, Turn, redaction_kinds
+
 from ingest.pipeline import DocumentInfo, DocumentNotFound, IngestReport
 
 SERVER_FILE = "serve.json"

@@ -17,11 +17,10 @@ from rich.table import Table
 
 from assistant.api import ServerInfo
 from bronvast.app import Bronvast
+from bronvast.errors import ModelNotFound, SettingsError, StoreError, StoreLocked
 from bronvast.remote import RemoteBronvast
-from bronvast.factories import ModelNotFound
 from bronvast.schema import Answer, SearchFilter, Turn
-from bronvast.settings import DEFAULT_PROFILE, LANGUAGE_PROFILES, Settings, SettingsError, load_settings
-from bronvast.store import StoreError, StoreLocked
+from bronvast.settings import DEFAULT_PROFILE, LANGUAGE_PROFILES, Settings, load_settings
 from ingest.pipeline import redaction_counts
 
 cli = typer.Typer(

@@ -15,12 +15,12 @@ import re
 
 from llama_index.core.llms import ChatMessage, MessageRole
 
+from bronvast.language import CHARS_PER_TOKEN
 from bronvast.schema import Turn
 from bronvast.sparse import Analyzer
 
 WORD = re.compile(r"[^\W_]+(?:[-/.,:][^\W_]+)*")
 STANDALONE_TERMS = 4  # a question with this many content terms of its own is taken as it stands
-CHARS_PER_TOKEN = 3  # conservative for Dutch with small-vocabulary tokenizers
 MAX_REWRITE_CHARS = 300
 
 

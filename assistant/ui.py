@@ -10,8 +10,8 @@ from pathlib import Path
 import gradio as gr
 
 from bronvast.app import Bronvast
+from bronvast.errors import StoreError
 from bronvast.schema import Answer, Turn
-from bronvast.store import StoreError
 from ingest.pipeline import redaction_counts
 
 SOURCES_HEADING = "**Bronnen**"

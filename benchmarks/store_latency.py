@@ -34,7 +34,8 @@ from bronvast.edge_store import EdgeStore  # noqa: E402
 from bronvast.factories import embedder_name, make_embedder  # noqa: E402
 from bronvast.schema import Chunk, CollectionSpec, SearchFilter  # noqa: E402
 from bronvast.settings import load_settings  # noqa: E402
-from bronvast.store import ChunkStore, QdrantStore, point_id  # noqa: E402
+from bronvast.qdrant_store import QdrantStore  # noqa: E402
+from bronvast.store import ChunkStore, point_id  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 COLLECTION = "bench"

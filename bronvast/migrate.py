@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from bronvast.edge_store import EdgeStore
 from bronvast.settings import Settings
-from bronvast.store import QdrantStore, StoreError
+from bronvast.errors import StoreError
+from bronvast.qdrant_store import QdrantStore
 
 BATCH = 512  # points read and written at a time
 

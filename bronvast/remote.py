@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 
 from assistant.api import ANSWER, DOCUMENTS, FILTER, HISTORY, REPORT, STATS, ServerInfo
+from bronvast.errors import StoreError
 from bronvast.schema import Answer, CollectionStats, SearchFilter, Turn
 from bronvast.settings import Settings
-from bronvast.store import StoreError
 from ingest.pipeline import DocumentInfo, DocumentNotFound, FileOutcome, IngestReport
 
 

@@ -5,8 +5,26 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any, Literal, get_args
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# The personal-data kinds ingest/redact.py detects; a collection records those it was redacted of.
+RedactionKind = Literal["bsn", "iban", "phone", "email", "postcode", "birth_date"]
+ALL_KINDS: tuple[str, ...] = get_args(RedactionKind)
+
+
+def redaction_kinds(value: Any) -> Any:
+    """Redaction kinds as given (a list, or "bsn,iban" from --set) -> known kinds in ALL_KINDS order, so that specs
+    compare as sets; raises ValueError naming an unknown kind (a Dutch message, where pydantic's would be English)."""
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list | tuple):
+        return value
+    unknown = [str(kind) for kind in value if kind not in ALL_KINDS]
+    if unknown:
+        raise ValueError(f"onbekende soort persoonsgegevens: {', '.join(unknown)} (kies uit {', '.join(ALL_KINDS)})")
+    return [kind for kind in ALL_KINDS if kind in value]
 
 
 @dataclass(frozen=True)

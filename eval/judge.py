@@ -14,9 +14,8 @@ import yaml
 from llama_index.core.llms import ChatMessage, MessageRole
 from pydantic import BaseModel
 
-from assistant.answer import question_language
-from assistant.conversation import CHARS_PER_TOKEN
 from bronvast import factories
+from bronvast.language import CHARS_PER_TOKEN, question_language
 from bronvast.schema import Answer
 from bronvast.settings import LLMSettings
 from eval.structured import StructuredOutputError, complete_json

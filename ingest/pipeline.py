@@ -40,7 +40,8 @@ from typing import Literal
 from bronvast.schema import Chunk, CollectionSpec, Page, SourceDocument, SparseVector
 from bronvast.settings import IngestSettings
 from bronvast.sparse import SparseEncoder
-from bronvast.store import ChunkStore, StoreError, Version, check_collection_name, missing_collection
+from bronvast.errors import StoreError
+from bronvast.store import ChunkStore, Version, check_collection_name, missing_collection
 from ingest.chunking import chunk_document
 from ingest.manifest import MANIFEST_NAMES, ManifestError, Manifests, apply, identity_sha
 from ingest.readers import UnreadableFile, document_key, file_sha256, read_documents

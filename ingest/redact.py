@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-ALL_KINDS = ("bsn", "iban", "phone", "email", "postcode", "birth_date")
+from bronvast.schema import ALL_KINDS
 
 MARKERS = {
     "bsn": "[BSN]",

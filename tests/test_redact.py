@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.redact import ALL_KINDS, Redaction, is_valid_bsn, is_valid_iban, redact
+from bronvast.schema import ALL_KINDS
+from ingest.redact import Redaction, is_valid_bsn, is_valid_iban, redact
 
 # 111222333: 1*9 + 1*8 + 1*7 + 2*6 + 2*5 + 2*4 + 3*3 + 3*2 - 3 = 66 = 6 * 11. 123456782: 154 = 14 * 11.
 VALID_BSNS = ["111222333", "123456782"]

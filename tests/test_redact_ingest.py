@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 from assistant.cli import cli
 from bronvast.app import Bronvast
 from bronvast.schema import CollectionSpec
-from bronvast.settings import PROJECT_ROOT, SettingsError, load_settings
-from bronvast.store import StoreError
+from bronvast.errors import SettingsError, StoreError
+from bronvast.settings import PROJECT_ROOT, load_settings
 from files import make_eml
-from ingest.redact import ALL_KINDS
+from bronvast.schema import ALL_KINDS
 
 OBJECTIONS = PROJECT_ROOT / "config" / "objections.yaml"
 

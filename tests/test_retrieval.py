@@ -18,7 +18,7 @@ from bronvast import factories
 from bronvast.schema import Chunk, Hit, SearchFilter
 from bronvast.settings import RetrievalSettings
 from bronvast.sparse import SparseEncoder
-from bronvast.store import StoreError
+from bronvast.errors import StoreError
 
 DECISIONS = {
     f"besluit-{code}.txt": f"Besluit op de aanvraag om een omgevingsvergunning met kenmerk {code}. "
@@ -167,7 +167,7 @@ def test_hybrid_rerank_puts_the_top_candidates_in_the_cross_encoders_order(app, 
 
 
 def test_hybrid_rerank_without_a_model_says_what_to_set():
-    from bronvast.factories import ModelNotFound
+    from bronvast.errors import ModelNotFound
 
     with pytest.raises(ModelNotFound, match="retrieval.rerank_model"):
         factories.make_reranker(RetrievalSettings(mode="hybrid+rerank"))

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bronvast.factories import ModelNotFound, model_location, resolve_packaged
-from bronvast.settings import DEFAULT_PROFILE, LANGUAGE_PROFILES, SettingsError, load_settings, parse_overrides
+from bronvast.errors import ModelNotFound, SettingsError
+from bronvast.factories import model_location, resolve_packaged
+from bronvast.settings import DEFAULT_PROFILE, LANGUAGE_PROFILES, load_settings, parse_overrides
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,9 @@ from qdrant_client import models
 
 from bronvast.edge_store import EdgeStore
 from bronvast.schema import Chunk, CollectionSpec, SearchFilter, SparseVector
-from bronvast.store import LEGACY_EMBEDDER, QdrantStore, StoreError, StoreLocked, point_id
+from bronvast.errors import StoreError, StoreLocked
+from bronvast.qdrant_store import QdrantStore
+from bronvast.store import LEGACY_EMBEDDER, point_id
 
 
 @pytest.fixture(params=["local", "edge", "server"])
@@ -235,7 +237,7 @@ OPEN_IN_ANOTHER_PROCESS = """
 import sys
 from pathlib import Path
 from bronvast.edge_store import EdgeStore
-from bronvast.store import StoreLocked
+from bronvast.errors import StoreLocked
 try:
     EdgeStore.open(Path(sys.argv[1])).close()
 except StoreLocked as exc:

@@ -21,7 +21,8 @@ from bronvast.edge_store import EdgeStore
 from bronvast.factories import make_tokenizer
 from bronvast.schema import Chunk, CollectionSpec, SparseVector
 from bronvast.settings import PROJECT_ROOT, ChunkingSettings
-from bronvast.store import QdrantStore, point_id
+from bronvast.qdrant_store import QdrantStore
+from bronvast.store import point_id
 from ingest.chunking import make_splitter
 from ingest.pipeline import DocumentNotFound, Indexer, ingest_paths
 
