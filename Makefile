@@ -11,7 +11,7 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 
-.PHONY: install system-packages run index serve test eval bench bench-beir bench-store bench-grounding bench-ingest bench-ingest-stream demo-corpus clean
+.PHONY: install system-packages run index serve test eval bench bench-beir bench-store bench-grounding bench-ingest bench-ingest-stream bench-llm demo-corpus clean
 
 install: $(STAMP) system-packages
 
@@ -87,6 +87,11 @@ bench-ingest: install
 FILES ?= 10000
 bench-ingest-stream: install
 	$(BIN)/python benchmarks/ingest_throughput.py --skip-corpus --files $(FILES)
+
+# Tokens per second of the embedded LLM with llama.cpp's weight repacking off (the default) and on, each in a child
+# process (repacking crashes on a CPU with AMX: reported, not fatal).
+bench-llm: install
+	$(BIN)/python benchmarks/llm_speed.py
 
 demo-corpus: install
 	$(BIN)/python scripts/make_demo_corpus.py

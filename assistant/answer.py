@@ -19,11 +19,11 @@ import yaml
 from llama_index.core.llms import ChatMessage, MessageRole
 
 from assistant.conversation import acceptable_rewrite, recent, rewrite_by_rules, rewrite_messages
-from assistant.grounding import CITATION, Evidence, Grounding, render, sanitised, supported_share
+from assistant.grounding import CITATION, Evidence, Grounding, render, sanitised
 from assistant.retrieve import Retriever
-from bronvast.schema import Answer, Citation, Hit, SearchFilter, Turn
-from bronvast.settings import Settings
 from bronvast.language import CHARS_PER_TOKEN, LANGUAGES, question_language
+from bronvast.schema import Answer, Citation, Hit, SearchFilter, Turn, supported_share
+from bronvast.settings import Settings
 
 PROMPT_OVERHEAD_TOKENS = 300
 # Seconds; generation starts counting after retrieval, the check after generation.

@@ -1,27 +1,27 @@
-"""The `bronvast` command: a thin face over bronvast.app.Bronvast."""
+"""The `bronvast` command: a thin face over the Application (assistant/application.py). The options and helpers
+every command shares are in assistant/cli_common.py, the eval commands in assistant/cli_eval.py."""
 
 from __future__ import annotations
 
 import json
-import signal
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assistant.api import ServerInfo
-from bronvast.app import Bronvast
-from bronvast.errors import ModelNotFound, SettingsError, StoreError, StoreLocked
-from bronvast.remote import RemoteBronvast
+from assistant import server
+from assistant.cli_common import (
+    CollectionOption, ConfigOption, SetOption, application, console, errors, plain_errors, progress_bar, shown,
+)
+from assistant.cli_eval import eval_cli
+from assistant.remote import RemoteBronvast
 from bronvast.schema import Answer, SearchFilter, Turn
-from bronvast.settings import DEFAULT_PROFILE, LANGUAGE_PROFILES, Settings, load_settings
-from ingest.pipeline import redaction_counts
+from bronvast.settings import load_settings
+from ingest.report import redaction_counts
 
 cli = typer.Typer(
     help="bronvast: vragen beantwoorden met bronvermelding, op eigen hardware.",
@@ -29,71 +29,7 @@ cli = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console()
-errors = Console(stderr=True)
-
-ConfigOption = Annotated[
-    Optional[Path], typer.Option("--config", help="YAML-profiel (standaard: $BRONVAST_CONFIG of config/default.yaml)")
-]
-SetOption = Annotated[
-    Optional[list[str]], typer.Option("--set", help="Eén instelling overschrijven, bv. retrieval.top_k=8 (herhaalbaar)")
-]
-CollectionOption = Annotated[Optional[str], typer.Option("--collection", "-c", help="Collectie (standaard: default)")]
-
-LOCKED_HINT = (
-    "Stop `bronvast serve` en probeer het opnieuw, of gebruik de webinterface: vragen in het tabblad 'Vragen', "
-    "documenten in het tabblad 'Documenten toevoegen'."
-)
-
-
-@contextmanager
-def plain_errors():
-    """Every expected failure becomes a plain message and exit code 1 (130 for Ctrl-C), never a traceback."""
-    try:
-        yield
-    except StoreLocked as exc:
-        errors.print(f"[red]Fout:[/] {exc}\n{LOCKED_HINT}")
-        raise typer.Exit(1) from None
-    except (SettingsError, StoreError, ModelNotFound) as exc:
-        errors.print(f"[red]Fout:[/] {exc}")
-        raise typer.Exit(1) from None
-    except KeyboardInterrupt:
-        errors.print("Afgebroken. Wat al klaar was blijft bewaard; een half verwerkt bestand wordt niet opgeslagen.")
-        raise typer.Exit(130) from None
-
-
-@contextmanager
-def application(config: Path | None, overrides: list[str] | None, fallback: Path = DEFAULT_PROFILE):
-    """Builds the app; when `bronvast serve` holds the embedded store, commands go through that serving process."""
-    app = None
-    with plain_errors():
-        try:
-            app = open_application(load_settings(config, overrides, fallback))
-            yield app
-        finally:
-            if app is not None:
-                app.close()
-
-
-def progress_bar() -> Progress:
-    """A bar on stderr that names the step; gone when done, so stdout stays clean for --json."""
-    return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=errors, transient=True,
-    )
-
-
-def open_application(settings: Settings) -> Bronvast | RemoteBronvast:
-    app = Bronvast(settings)
-    try:
-        app.store  # opening the store now tells whether another process holds it
-        return app
-    except StoreLocked:
-        server = ServerInfo.read(settings.data_dir)
-        if server is None:
-            raise
-        errors.print(f"[dim]De index is in gebruik door `bronvast serve`; de opdracht gaat via {server.url}.[/]")
-        return RemoteBronvast(settings, server)
+cli.add_typer(eval_cli, name="eval")
 
 
 @cli.command()
@@ -106,7 +42,9 @@ def ingest(
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:
-    """Indexeer PDF, DOCX, HTML, TXT en Markdown. Exitcode 0: alles geïndexeerd, 2: bestanden geweigerd."""
+    """Indexeer PDF (ook scans, met OCR), DOCX, ODT, HTML, tekst en Markdown, e-mail (.eml, met bijlagen), MDTO-
+    archiefrecords (.xml) en afbeeldingen (PNG, JPEG, TIFF, met OCR). Exitcode 0: alles geïndexeerd, 2: bestanden
+    geweigerd."""
     with application(config, set_) as app:
         with Progress(
             TextColumn("[bold]Indexeren"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -261,14 +199,6 @@ def chat(
             print()
 
 
-def shown(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when it lies inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def print_sources(answer: Answer) -> None:
     if answer.refused:
         return
@@ -329,216 +259,12 @@ def serve(
     set_: SetOption = None,
 ) -> None:
     """Start de chat-webinterface (en de REST-API onder /api)."""
-    import gradio as gr
-    import uvicorn
-
-    from assistant.api import advertised, build_api
-    from assistant.ui import build_ui
-
     with application(config, set_) as app:
         if isinstance(app, RemoteBronvast):
             errors.print(f"[red]Fout:[/] bronvast serve draait al op {app.server.url}")
             raise typer.Exit(1)
-        host = host or app.settings.serve.host
-        port = port or app.settings.serve.port
-        app.embedder, app.llm  # load the models now, so the first question is not slow
-        with advertised(app.settings.data_dir, host, port) as server:
-            site = gr.mount_gradio_app(build_api(app, server.token), build_ui(app), path="/")
-            console.print(f"bronvast luistert op http://{host}:{port}  (stoppen: Ctrl-C)")
-            # uvicorn re-raises SIGTERM after its graceful shutdown; as SystemExit it still lets serve.json go.
-            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-            uvicorn.run(site, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
-
-
-eval_cli = typer.Typer(help="Evaluatie: datasets draaien, runs vergelijken, testsets opstellen, BEIR.", no_args_is_help=True)
-cli.add_typer(eval_cli, name="eval")
-
-RETRIEVAL_MODES = ("dense", "sparse", "hybrid", "hybrid+rerank")
-
-
-@eval_cli.command("beir")
-def eval_beir(
-    directory: Annotated[Path, typer.Argument(help="Map met corpus.jsonl, queries.jsonl en qrels/test.tsv")],
-    mode: Annotated[
-        Optional[list[str]], typer.Option("--mode", help="dense, sparse, hybrid of hybrid+rerank (herhaalbaar; standaard hybrid)")
-    ] = None,
-    language: Annotated[
-        str, typer.Option(help="Taal van de documenten: dutch of english; kiest het ingebouwde profiel voor die taal")
-    ] = "dutch",
-    as_json: Annotated[bool, typer.Option("--json", help="JSON als uitvoer")] = False,
-    config: ConfigOption = None,
-    set_: SetOption = None,
-) -> None:
-    """Meet retrieval op een BEIR-dataset: nDCG@10, recall@100, MRR@10 en latentie p50/p95."""
-    from eval.beir import run_beir
-    from eval.dataset import DatasetError
-
-    modes = mode or ["hybrid"]
-    unknown = [m for m in modes if m not in RETRIEVAL_MODES]
-    if unknown:
-        errors.print(f"[red]Fout:[/] onbekende modus {', '.join(unknown)}; kies uit {', '.join(RETRIEVAL_MODES)}")
-        raise typer.Exit(1)
-    # Without a profile of one's own, the embedded default for the language (config/english.yaml for English).
-    fallback = LANGUAGE_PROFILES.get(language, DEFAULT_PROFILE)
-    with application(config, [f"sparse.language={language}", *(set_ or [])], fallback) as app:
-        local_application(app)
-        with progress_bar() as progress:
-            task = progress.add_task("", total=None)
-            try:
-                results = run_beir(
-                    app, directory, modes,
-                    on_total=lambda label, n: progress.reset(task, total=n, description=label),
-                    on_advance=lambda n: progress.advance(task, n),
-                )
-            except DatasetError as exc:
-                errors.print(f"[red]Fout:[/] {exc}")
-                raise typer.Exit(1) from None
-    if as_json:
-        rows = [r.to_json() for r in results]
-        print(json.dumps(rows[0] if len(rows) == 1 else rows, ensure_ascii=False))
-        return
-    table = Table(title=f"BEIR {directory.name} ({language})")
-    for column in ("modus", "queries", "nDCG@10", "recall@100", "MRR@10", "p50 ms", "p95 ms"):
-        table.add_column(column, justify="right")
-    for r in results:
-        table.add_row(r.mode, str(r.queries), f"{r.ndcg_10:.3f}", f"{r.recall_100:.3f}", f"{r.mrr_10:.3f}",
-                      f"{r.latency_p50_ms:.1f}", f"{r.latency_p95_ms:.1f}")
-    console.print(table)
-
-
-GATE_FAILED = 3
-
-
-def local_application(app) -> None:
-    """Evaluation needs the index itself, not the serving process's answers."""
-    if isinstance(app, RemoteBronvast):
-        errors.print("[red]Fout:[/] stop `bronvast serve` voor een evaluatie: die heeft de index nodig.")
-        raise typer.Exit(1)
-
-
-@eval_cli.command("run")
-def eval_run(
-    dataset: Annotated[Path, typer.Argument(help="Evaluatieset (JSONL, zie README)")],
-    collection: CollectionOption = None,
-    out: Annotated[Optional[Path], typer.Option(help="Map voor results.jsonl, metrics.json en report.html")] = None,
-    fail_under: Annotated[Optional[list[str]], typer.Option(
-        "--fail-under", help="METRIEK=WAARDE: exitcode 3 als de metriek lager uitvalt (herhaalbaar)")] = None,
-    fail_over: Annotated[Optional[list[str]], typer.Option(
-        "--fail-over", help="METRIEK=WAARDE: exitcode 3 als de metriek hoger uitvalt, bv. latentie (herhaalbaar)")] = None,
-    config: ConfigOption = None,
-    set_: SetOption = None,
-) -> None:
-    """Draai elke vraag van een evaluatieset door de assistent en meet retrieval, citaten, antwoorden, trouw,
-    weigeringen en kosten, met 95%-betrouwbaarheidsintervallen. Exitcode 3: een --fail-under/--fail-over faalt."""
-    from eval.dataset import DatasetError
-    from eval.run import evaluate
-    from eval.summary import Threshold, gate
-
-    try:
-        thresholds = [Threshold.parse(t, True) for t in fail_under or []]
-        thresholds += [Threshold.parse(t, False) for t in fail_over or []]
-    except ValueError as exc:
-        errors.print(f"[red]Fout:[/] {exc}")
-        raise typer.Exit(1) from None
-    with application(config, set_) as app, progress_bar() as progress:
-        local_application(app)
-        task = progress.add_task("evalueren", total=None)
-        try:
-            folder, summary = evaluate(
-                app, dataset, collection, out, config,
-                on_start=lambda n: progress.update(task, total=n),
-                on_case=lambda case: progress.update(task, advance=1, description=case.id),
-            )
-        except DatasetError as exc:
-            errors.print(f"[red]Fout:[/] {exc}")
-            raise typer.Exit(1) from None
-    print_metrics(summary["metrics"], f"{dataset.name} op collectie '{summary['run']['collection']}'")
-    console.print(f"Resultaten en rapport: {shown(folder)}/report.html")
-    failures = gate(summary["metrics"], thresholds)
-    for failure in failures:
-        errors.print(f"[red]Drempel niet gehaald:[/] {escape(failure)}")
-    raise typer.Exit(GATE_FAILED if failures else 0)
-
-
-def print_metrics(entries: dict[str, dict], title: str) -> None:
-    table = Table(title=title)
-    for column in ("groep", "metriek", "waarde", "95%-interval", "n"):  # fold, never cut, a long metric name
-        table.add_column(column, justify="right" if column in ("waarde", "n") else "left", overflow="fold")
-    for name, entry in entries.items():
-        value = "—" if entry["value"] is None else f"{entry['value']:.3f}"
-        interval = "—" if entry["ci"] is None else f"{entry['ci'][0]:.3f} – {entry['ci'][1]:.3f}"
-        table.add_row(entry["group"], name, value, interval, str(entry["n"]))
-    console.print(table)
-
-
-@eval_cli.command("compare")
-def eval_compare(
-    run_a: Annotated[Path, typer.Argument(help="Map van run A (de basis)")],
-    run_b: Annotated[Path, typer.Argument(help="Map van run B (de wijziging)")],
-    out: Annotated[Optional[Path], typer.Option(help="Map voor comparison.json en comparison.html")] = None,
-    config: ConfigOption = None,
-    set_: SetOption = None,
-) -> None:
-    """Vergelijk twee runs van dezelfde set: verschil per metriek (B - A) met een gepaarde permutatietoets, en de
-    cases die beter of slechter werden."""
-    from eval.compare import compare, write_comparison
-    from eval.dataset import DatasetError
-
-    with plain_errors():
-        evaluation = load_settings(config, set_).evaluation
-    try:
-        comparison = compare(run_a, run_b, evaluation.permutations, evaluation.seed)
-    except DatasetError as exc:
-        errors.print(f"[red]Fout:[/] {exc}")
-        raise typer.Exit(1) from None
-    report = write_comparison(comparison, out or run_b.parent / f"{run_a.name}-vs-{run_b.name}")
-    print_comparison(comparison)
-    console.print(f"Vergelijking en rapport: {shown(report)}")
-
-
-def print_comparison(comparison: dict) -> None:
-    cases = comparison["cases"]
-    table = Table(title=f"{comparison['a']['name']} (A) → {comparison['b']['name']} (B), {cases['paired']} gepaarde cases")
-    for column in ("metriek", "A", "B", "verschil", "p", ""):
-        table.add_column(column, justify="left" if column == "metriek" else "right")
-    for name, entry in comparison["metrics"].items():
-        improved = entry["delta"] > 0 if entry["better"] == "higher" else entry["delta"] < 0
-        mark = ("[green]beter[/]" if improved else "[red]slechter[/]") if entry["significant"] else ""
-        p_value = "—" if entry["p_value"] is None else f"{entry['p_value']:.3f}"
-        table.add_row(name, f"{entry['a']:.3f}", f"{entry['b']:.3f}", f"{entry['delta']:+.3f}", p_value, mark)
-    console.print(table)
-    console.print("[dim]p: gepaarde permutatietoets (tweezijdig); gemarkeerd bij p < 0,05.[/]")
-    for label, entries in (("Beter", comparison["better"]), ("Slechter", comparison["worse"])):
-        console.print(f"\n[bold]{label} ({len(entries)} cases)[/]")
-        for entry in entries:
-            changes = ", ".join(f"{name} {a:.2f}→{b:.2f}" for name, (a, b) in entry["changes"].items())
-            console.print(f"  {entry['id']}: {escape(changes)}", highlight=False)
-
-
-@eval_cli.command("generate")
-def eval_generate(
-    collection: CollectionOption = None,
-    n: Annotated[int, typer.Option("--n", min=1, help="Aantal cases")] = 50,
-    out: Annotated[Path, typer.Option(help="JSONL-bestand voor de conceptcases")] = Path("concept-testset.jsonl"),
-    seed: Annotated[int, typer.Option(help="Steekproef van passages")] = 0,
-    config: ConfigOption = None,
-    set_: SetOption = None,
-) -> None:
-    """Stel conceptcases (vraag, antwoord, gold) op uit geïndexeerde passages met het LLM. Alleen concepten
-    waarvan de passage het antwoord staaft blijven over; laat ze door mensen nakijken voor gebruik."""
-    from eval.generate import generate_cases
-
-    with application(config, set_) as app, progress_bar() as progress:
-        local_application(app)
-        task = progress.add_task("opstellen", total=n)
-        report = generate_cases(app, collection or app.settings.collection, n, out, seed,
-                                on_case=lambda: progress.advance(task))
-    console.print(f"{report.written} conceptcases geschreven naar {shown(out)} ({report.tried} passages geprobeerd).")
-    for reason, count in report.rejected.items():
-        console.print(f"  afgewezen, {reason}: {count}")
-    if report.written < n:
-        errors.print(f"[yellow]Minder dan {n} cases:[/] het model maakte te weinig bruikbare concepten; "
-                     "een groter model (llm.*) helpt.")
+        server.serve(app, host or app.settings.serve.host, port or app.settings.serve.port,
+                     on_listening=lambda url: console.print(f"bronvast luistert op {url}  (stoppen: Ctrl-C)"))
 
 
 def main() -> None:

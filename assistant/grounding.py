@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from assistant.retrieve import min_max
+from bronvast.embedders import cosine
 from bronvast.schema import Hit, Sentence
 from bronvast.settings import AnswerSettings
 from bronvast.sparse import DIGIT, Analyzer
@@ -282,16 +283,6 @@ def numbers_in(terms: set[str]) -> set[str]:
             if not (part.isdigit() and int(part) < 10):
                 numbers.add(part)
     return numbers
-
-
-def cosine(a: list[float], b: list[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b))
-    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norm if norm else 0.0
-
-
-def supported_share(sentences: list[Sentence]) -> float:
-    return sum(s.supported for s in sentences) / len(sentences) if sentences else 0.0
 
 
 def render(sentences: list[Sentence]) -> str:

@@ -1,4 +1,4 @@
-"""The Gradio chat: a thin face over bronvast.app.Bronvast (labels in Dutch)."""
+"""The Gradio chat: a thin face over the Application (assistant/application.py; labels in Dutch)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import gradio as gr
 
-from bronvast.app import Bronvast
+from assistant.application import Application
 from bronvast.errors import StoreError
 from bronvast.schema import Answer, Turn
-from ingest.pipeline import redaction_counts
+from ingest.report import redaction_counts
 
 SOURCES_HEADING = "**Bronnen**"
 UNSUPPORTED = "⚠"
@@ -45,7 +45,7 @@ def marked_sentences(answer: Answer) -> str:
     return " ".join(parts)
 
 
-def respond(app: Bronvast, message: str, collection: str, turns: list[Turn]) -> Iterator[tuple[str, list[Turn]]]:
+def respond(app: Application, message: str, collection: str, turns: list[Turn]) -> Iterator[tuple[str, list[Turn]]]:
     """The chat's answer function: streams the growing answer, then shows it with its sources; the conversation's
     turns (for follow-up questions) come back updated."""
     text, turns = "", turns or []
@@ -60,7 +60,7 @@ def respond(app: Bronvast, message: str, collection: str, turns: list[Turn]) -> 
         yield f"Fout: {exc}", turns
 
 
-def add_documents(app: Bronvast, files: list[str] | None, collection: str) -> str:
+def add_documents(app: Application, files: list[str] | None, collection: str) -> str:
     """Ingest through the serving process: the embedded store admits only this process while it serves."""
     if not files:
         return "Kies eerst een of meer bestanden."
@@ -86,11 +86,11 @@ def add_documents(app: Bronvast, files: list[str] | None, collection: str) -> st
     return "\n".join(rows) + f"\n\nPersoonsgegevens geredigeerd: {redaction_counts(report.redacted)}"
 
 
-def collection_names(app: Bronvast) -> list[str]:
-    return app.store.collections() or [app.settings.collection]
+def collection_names(app: Application) -> list[str]:
+    return app.collections() or [app.settings.collection]
 
 
-def build_ui(app: Bronvast) -> gr.Blocks:
+def build_ui(app: Application) -> gr.Blocks:
     def chat(message: str, history: list, collection: str, turns: list[Turn]) -> Iterator[tuple[str, list[Turn]]]:
         yield from respond(app, message, collection, turns)
 
@@ -139,7 +139,7 @@ def build_ui(app: Bronvast) -> gr.Blocks:
     return ui
 
 
-def status_markdown(app: Bronvast) -> str:
+def status_markdown(app: Application) -> str:
     rows = ["| Collectie | Documenten | Chunks |", "|---|---|---|"]
     rows += [f"| {s.name} | {s.documents} | {s.chunks} |" for s in app.status()]
     return "\n".join(rows)

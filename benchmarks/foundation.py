@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bronvast.app import Bronvast  # noqa: E402
+from assistant.app import Bronvast  # noqa: E402
 from bronvast.settings import load_settings  # noqa: E402
 from eval.dataset import load_cases  # noqa: E402
 

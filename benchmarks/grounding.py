@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.grounding import Grounding, merged, split_sentences  # noqa: E402
-from bronvast.app import Bronvast  # noqa: E402
+from assistant.app import Bronvast  # noqa: E402
 from bronvast.schema import Hit  # noqa: E402
 from bronvast.settings import LANGUAGE_PROFILES, load_settings  # noqa: E402
 from eval.dataset import load_cases  # noqa: E402

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 import docx  # noqa: E402
 from fpdf import FPDF  # noqa: E402
 
-from bronvast.app import Bronvast  # noqa: E402
+from assistant.app import Bronvast  # noqa: E402
 from bronvast.settings import Settings, load_settings  # noqa: E402
 
 PAGES_PER_PDF = 12

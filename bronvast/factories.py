@@ -166,19 +166,21 @@ def make_llm(settings: Settings):
             additional_kwargs={"stream_options": {"include_usage": True}},
         )
 
-    from llama_index.llms.llama_cpp import LlamaCPP
+    from bronvast.local_llm import LocalLlamaCPP, RepackableLlama
 
-    return LlamaCPP(
-        model_path=model_location(config.model_path, ".gguf"),
+    model = RepackableLlama(
+        model_path=model_location(config.model_path, ".gguf"), n_ctx=config.context_window,
+        n_threads=config.threads, n_gpu_layers=config.gpu_layers, seed=config.seed, verbose=False,
+        extra_buffers=config.cpu_repack,
+    )
+    return LocalLlamaCPP(
+        model,
         temperature=config.temperature,
         max_new_tokens=config.max_tokens,
-        context_window=config.context_window,
         # LlamaCPP defaults to the Llama-2 [INST] format; SmolLM2, Qwen and EuroLLM speak ChatML.
         messages_to_prompt=chatml_messages,
         completion_to_prompt=chatml_completion,
         generate_kwargs={"repeat_penalty": 1.15, "stop": ["<|im_end|>"]},
-        model_kwargs={"n_threads": config.threads, "n_gpu_layers": config.gpu_layers, "seed": config.seed},
-        verbose=False,
     )
 
 

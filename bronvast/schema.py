@@ -226,6 +226,11 @@ class Sentence:
     support: float  # >= 1.0: supported; the strongest of term overlap and meaning, each over its threshold
 
 
+def supported_share(sentences: list[Sentence]) -> float:
+    """The share of an answer's sentences its cited passages support."""
+    return sum(s.supported for s in sentences) / len(sentences) if sentences else 0.0
+
+
 @dataclass(frozen=True)
 class Turn:
     """One earlier exchange of a conversation: what was asked, what was searched for, what was answered."""

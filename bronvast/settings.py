@@ -79,6 +79,9 @@ class LLMSettings(Section):
     seed: int = 42  # fixed, so the same question over the same sources gives the same answer
     threads: int = 2
     gpu_layers: int = 0
+    # llama.cpp's weight repacking into extra CPU buffers (AMX, `--no-repack` turns it off). Off: on a CPU with AMX
+    # it makes the packaged SmolLM2 (Q4_1) segfault in decode; on one without, it costs nothing (README, bench-llm).
+    cpu_repack: bool = False
 
 
 class ChunkingSettings(Section):

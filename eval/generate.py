@@ -1,5 +1,5 @@
 """Drafting a test set from an indexed collection: the LLM writes a question and answer per sampled passage, and
-only drafts whose answer the passage supports (the citation check of assistant/grounding.py) are kept, as cases
+only drafts whose answer the passage supports (the answer check, EvalTarget.support) are kept, as cases
 for people to review before use."""
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ from pathlib import Path
 from llama_index.core.llms import ChatMessage, MessageRole
 from pydantic import BaseModel
 
-from assistant.grounding import Grounding
-from bronvast.language import LANGUAGES
-from bronvast.schema import Chunk, Hit
+from bronvast.schema import Chunk
 from eval.dataset import Case, Gold
 from eval.judge import load_prompts
 from eval.run import write_atomically
 from eval.structured import StructuredOutputError, complete_json
+from eval.target import EvalTarget
 
 MIN_PASSAGE_TERMS = 25  # shorter chunks (headings, signatures) rarely hold a fact worth a question
 ATTEMPTS_PER_CASE = 3  # passages tried per wanted case before giving up
@@ -58,25 +57,23 @@ def sampled(chunks: list[Chunk], seed: int) -> Iterator[Chunk]:
 
 
 def generate_cases(
-    app, collection: str, n: int, out: Path, seed: int = 0, on_case: Callable[[], None] | None = None
+    target: EvalTarget, collection: str, n: int, out: Path, seed: int = 0, on_case: Callable[[], None] | None = None
 ) -> GenerateReport:
     """Writes up to `n` reviewed-to-be cases to `out` (JSONL, the dataset format) and says what was rejected."""
-    settings = app.settings
+    settings = target.settings
     language = settings.answer.default_language
     prompts = load_prompts(settings.resolve(settings.evaluation.prompts_file), "generate")[language]
-    app.store.check_collection(collection, app.spec, search=True)  # a missing collection fails before the model loads
-    grounding = Grounding(app.embedder, app.encoder.analyzer, settings.answer, LANGUAGES[language])
-    passages = [c for c in app.store.chunks(collection) if len(app.encoder.analyzer.tokens(c.text)) >= MIN_PASSAGE_TERMS]
+    target.check_searchable(collection)  # a missing collection fails before the model loads
+    passages = [c for c in target.passages(collection) if target.term_count(c.text) >= MIN_PASSAGE_TERMS]
     report, cases = GenerateReport(), []
     for chunk in sampled(passages, seed):
         if len(cases) == n or report.tried == n * ATTEMPTS_PER_CASE:
             break
         report.tried += 1
-        draft = draft_for(app.llm, chunk, prompts, report)
+        draft = draft_for(target.llm, chunk, prompts, report)
         if draft is None:
             continue
-        support, _ = grounding.support(draft.answer, grounding.evidence([Hit(chunk, 1.0)]))
-        if support < 1.0:
+        if target.support(draft.answer, chunk) < 1.0:
             report.reject("antwoord niet gestaafd door de passage")
             continue
         cases.append(Case(

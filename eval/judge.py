@@ -19,6 +19,7 @@ from bronvast.language import CHARS_PER_TOKEN, question_language
 from bronvast.schema import Answer
 from bronvast.settings import LLMSettings
 from eval.structured import StructuredOutputError, complete_json
+from eval.target import EvalTarget
 
 PROMPT_OVERHEAD_TOKENS = 300
 
@@ -74,11 +75,11 @@ class Judge:
         return Judgement((verdict.score - 1) / 4, verdict.reason)
 
 
-def judge_for(app) -> Judge | None:
+def judge_for(target: EvalTarget) -> Judge | None:
     """The configured judge, or None. The same settings as the answering LLM share its loaded model."""
-    settings = app.settings
+    settings = target.settings
     config = settings.evaluation.judge
     if config is None:
         return None
-    llm = app.llm if config == settings.llm else factories.make_llm(settings.model_copy(update={"llm": config}))
+    llm = target.llm if config == settings.llm else factories.make_llm(settings.model_copy(update={"llm": config}))
     return Judge(llm, config, settings.resolve(settings.evaluation.prompts_file))

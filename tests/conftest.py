@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bronvast.app import Bronvast
+from assistant.app import Bronvast
 from bronvast.settings import PROJECT_ROOT, Settings, load_settings
 
 # The tests exercise the shipped default profile; a developer's BRONVAST_* variables must not change it.

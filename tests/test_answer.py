@@ -8,7 +8,7 @@ from conftest import DEMO_DATASET
 
 from assistant.answer import TIMINGS, Prompts, format_sources, is_refusal, without_unknown_citations
 from assistant.ui import SOURCES_HEADING, UNSUPPORTED, build_ui, format_answer, respond
-from bronvast.app import Bronvast
+from assistant.app import Bronvast
 from bronvast.language import question_language
 from bronvast.schema import Answer, Chunk, Citation, Hit, Sentence, Turn
 from bronvast.settings import load_settings

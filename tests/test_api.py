@@ -7,7 +7,9 @@ import stat
 
 from fastapi.testclient import TestClient
 
-from assistant.api import ServerInfo, advertised, build_api
+from assistant.api import build_api
+from assistant.server import advertised
+from assistant.wire import ServerInfo
 
 TOKEN = "geheim-token"
 

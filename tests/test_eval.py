@@ -12,7 +12,7 @@ from fake_openai import FakeOpenAI
 from typer.testing import CliRunner
 
 from assistant.cli import cli
-from bronvast.app import Bronvast
+from assistant.app import Bronvast
 from bronvast.schema import Answer, Citation
 from bronvast.settings import load_settings
 from eval import metrics
@@ -380,7 +380,7 @@ def llm_server(fake) -> tuple[str, ...]:
 
 
 def test_scores_of_one_case_by_hand(app):
-    from assistant.grounding import cosine
+    from bronvast.embedders import cosine
     from bronvast.schema import Sentence
     from eval.dataset import Case
     from eval.run import case_result, score
@@ -393,7 +393,7 @@ def test_scores_of_one_case_by_hand(app):
     answer.sentences = [Sentence("een", [1], True, 1.2), Sentence("twee", [2], False, 0.3), Sentence("drie", [1], True, 1.0)]
     result = case_result(case, answer, RANKING[:3])
     assert result.cited == [1, 2]  # citation 3 was retrieved but no sentence cites it
-    scores = score(case, answer, result, app.embedder, k=5)
+    scores = score(case, answer, result, app.embed, k=5)
     vectors = app.embedder.get_text_embedding_batch(["de kat slaapt", "de kat zit"])
     assert scores == {
         "false_refusal": 0.0, "hit@5": 1.0, "recall@5": 1.0, "mrr@5": 0.5,
@@ -404,14 +404,14 @@ def test_scores_of_one_case_by_hand(app):
         "faithfulness": round(2 / 3, 4), "generative_answers": 1.0,
     }
     same = Answer(case.question, "de kat zit", False, answer.citations, sentences=answer.sentences, mode="extractive")
-    same_scores = score(case, same, case_result(case, same, []), app.embedder, k=5)
+    same_scores = score(case, same, case_result(case, same, []), app.embed, k=5)
     assert same_scores["semantic_similarity"] == pytest.approx(1.0, abs=1e-3) and same_scores["contains_reference"] == 1.0
     assert same_scores["generative_answers"] == 0.0 and same_scores["hit@5"] == 0.0  # nothing retrieved
 
     refused = Answer(case.question, "Dat staat niet in de documenten.", True, [])
-    refused_scores = score(case, refused, case_result(case, refused, []), app.embedder, k=5)
+    refused_scores = score(case, refused, case_result(case, refused, []), app.embed, k=5)
     assert refused_scores["false_refusal"] == 1.0 and refused_scores["citation_recall"] == 0.0
     assert "citation_precision" not in refused_scores and "faithfulness" not in refused_scores
     unanswerable = Case(id="u", question="Wat verdient de burgemeester?", answerable=False)
-    assert score(unanswerable, refused, case_result(unanswerable, refused, []), app.embedder, k=5) == {
+    assert score(unanswerable, refused, case_result(unanswerable, refused, []), app.embed, k=5) == {
         "correct_refusal": 1.0}

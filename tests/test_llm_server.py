@@ -10,7 +10,7 @@ import os
 import pytest
 from fake_openai import USAGE, FakeOpenAI
 
-from bronvast.app import Bronvast
+from assistant.app import Bronvast
 from bronvast.schema import Turn
 from bronvast.settings import load_settings
 

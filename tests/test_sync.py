@@ -422,8 +422,9 @@ def test_an_ingest_killed_with_sigkill_is_made_whole_by_the_next_run(app, tmp_pa
 def test_documents_through_the_rest_api_and_the_remote_app(app, tmp_path):
     from fastapi.testclient import TestClient
 
-    from assistant.api import ServerInfo, build_api
-    from bronvast.remote import RemoteBronvast
+    from assistant.api import build_api
+    from assistant.wire import ServerInfo
+    from assistant.remote import RemoteBronvast
 
     name = collection()
     write(tmp_path / "een" / "nota.txt", "De raad besluit over de begroting.")

@@ -1,7 +1,7 @@
-"""The application as served by a running `bronvast serve` on this machine, with the same methods as Bronvast.
+"""The Application as served by a running `bronvast serve` on this machine.
 
-The CLI uses it when the embedded store is held by that serving process (qdrant-client's local mode admits one
-process), so `bronvast ingest` and `bronvast ask` keep working beside the UI.
+The CLI uses it when the embedded store is held by that serving process (qdrant-client's local mode and Qdrant
+Edge admit one process), so `bronvast ingest` and `bronvast ask` keep working beside the UI.
 """
 
 from __future__ import annotations
@@ -11,11 +11,15 @@ from pathlib import Path
 
 import httpx
 
-from assistant.api import ANSWER, DOCUMENTS, FILTER, HISTORY, REPORT, STATS, ServerInfo
+from assistant.wire import (
+    ANSWER, ASK, COLLECTIONS, DOCUMENT_LIST, DOCUMENTS, FILTER, HISTORY, INGEST, REPORT, STATS, STATUS,
+    ServerInfo,
+)
 from bronvast.errors import StoreError
 from bronvast.schema import Answer, CollectionStats, SearchFilter, Turn
 from bronvast.settings import Settings
-from ingest.pipeline import DocumentInfo, DocumentNotFound, FileOutcome, IngestReport
+from ingest.documents import DocumentNotFound
+from ingest.report import DocumentInfo, FileOutcome, IngestReport
 
 
 class RemoteBronvast:
@@ -33,12 +37,14 @@ class RemoteBronvast:
         on_start: Callable[[int], None] | None = None,
         on_file: Callable[[FileOutcome], None] | None = None,
         sync: bool = False,
+        redact: Sequence[str] | None = None,
     ) -> IngestReport:
         # The redaction is this command's (its --config), not the server's profile: personal data must not go in
         # unredacted because `serve` runs with another profile.
+        kinds = list(self.settings.ingest.redact if redact is None else redact)
         body = {"paths": [str(Path(p).resolve()) for p in paths], "collection": collection, "sync": sync,
-                "redact": list(self.settings.ingest.redact)}
-        report = REPORT.validate_python(self._call("POST", "/api/ingest", body))
+                "redact": kinds}
+        report = REPORT.validate_python(self._call("POST", INGEST, body))
         if on_start:
             on_start(len(report.outcomes))
         for outcome in report.outcomes:
@@ -52,21 +58,19 @@ class RemoteBronvast:
     ) -> Answer:
         body = {"question": question, "collection": collection, "where": FILTER.dump_python(where, mode="json"),
                 "history": HISTORY.dump_python(list(history), mode="json")}
-        return ANSWER.validate_python(self._call("POST", "/api/ask", body))
+        return ANSWER.validate_python(self._call("POST", ASK, body))
 
     def stream(
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,
         history: Sequence[Turn] = (),
     ) -> Iterator[str | Answer]:
-        """As Assistant.stream: text pieces are what a model wrote (or the refusal); an extractive answer comes only
-        as the Answer, which the faces show once, under its notice."""
         answer = self.ask(question, collection, where, history)
         if answer.mode != "extractive":
             yield answer.answer
         yield answer
 
     def documents(self, collection: str | None = None) -> list[DocumentInfo]:
-        return DOCUMENTS.validate_python(self._call("GET", "/api/documents", params={"collection": collection}))
+        return DOCUMENT_LIST.validate_python(self._call("GET", DOCUMENTS, params={"collection": collection}))
 
     def delete_document(self, target: str, collection: str | None = None) -> list[str]:
         # A relative path means the caller's working directory, not the server's.
@@ -74,10 +78,13 @@ class RemoteBronvast:
         if local.exists() or len(local.parts) > 1:
             target = str(local.resolve())
         params = {"target": target, "collection": collection}
-        return self._call("DELETE", "/api/documents", params=params)["removed"]
+        return self._call("DELETE", DOCUMENTS, params=params)["removed"]
 
     def status(self) -> list[CollectionStats]:
-        return STATS.validate_python(self._call("GET", "/api/status"))
+        return STATS.validate_python(self._call("GET", STATUS))
+
+    def collections(self) -> list[str]:
+        return self._call("GET", COLLECTIONS)
 
     def close(self) -> None:
         self.client.close()
@@ -89,7 +96,7 @@ class RemoteBronvast:
         except httpx.HTTPError as exc:
             raise StoreError(f"de index is in gebruik door `bronvast serve` op {self.server.url}, "
                              f"maar die server antwoordt niet ({exc})") from exc
-        if response.status_code == 404 and path == "/api/documents":
+        if response.status_code == 404 and path == DOCUMENTS:
             raise DocumentNotFound(response.json().get("detail", response.text))
         if response.status_code != 200:
             detail = response.json().get("detail", response.text) if response.content else response.reason_phrase

@@ -1,4 +1,5 @@
-"""The application object every face (CLI, UI, eval) calls: it wires the pipeline stages to one settings object.
+"""The application object every face calls (the Application contract, assistant/application.py), and what
+evaluation needs of an application (eval/target.py): it wires the pipeline stages to one settings object.
 
 Models are loaded on first use, so `bronvast status` does not pay for loading an LLM.
 """
@@ -12,17 +13,19 @@ from functools import cached_property
 from pathlib import Path
 
 from assistant.answer import Assistant
+from assistant.grounding import Grounding
 from assistant.retrieve import Retriever
 from bronvast import factories
-from bronvast.schema import Answer, CollectionSpec, CollectionStats, SearchFilter, Turn
-from bronvast.sparse import SparseEncoder
-from bronvast.settings import RetrievalSettings, Settings
+from bronvast.language import LANGUAGES
+from bronvast.schema import Answer, Chunk, CollectionSpec, CollectionStats, Hit, SearchFilter, SourceDocument, Turn
 from bronvast.schema import redaction_kinds
+from bronvast.settings import RetrievalSettings, Settings
+from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore
 from ingest.chunking import make_splitter
-from ingest.pipeline import (
-    DocumentInfo, FileOutcome, Indexer, IngestReport, delete_document, ingest_paths, list_documents,
-)
+from ingest.documents import delete_document, list_documents
+from ingest.pipeline import Indexer, ingest_documents, ingest_paths
+from ingest.report import DocumentInfo, FileOutcome, IngestReport
 
 
 class Bronvast:
@@ -72,6 +75,8 @@ class Bronvast:
     def assistant(self) -> Assistant:
         return Assistant(self.retriever, lambda: self.llm, self.settings)
 
+    # The Application contract: what the faces call.
+
     def ingest(
         self,
         paths: Iterable[Path],
@@ -81,8 +86,6 @@ class Bronvast:
         sync: bool = False,
         redact: Sequence[str] | None = None,
     ) -> IngestReport:
-        """With `sync`, each folder named is mirrored: documents under it whose file is gone are removed.
-        `redact`: the personal-data kinds to redact, where they are not the settings' (a CLI beside `serve`)."""
         indexer = self.indexer(collection, redact)
         with self._busy:
             return ingest_paths(
@@ -90,22 +93,12 @@ class Bronvast:
             )
 
     def documents(self, collection: str | None = None) -> list[DocumentInfo]:
-        """The collection's documents, one per file name (after repairing what a crash may have left)."""
         with self._busy:
             return list_documents(self.indexer(collection))
 
     def delete_document(self, target: str, collection: str | None = None) -> list[str]:
-        """Removes a document by path or file name; returns the paths removed. Raises DocumentNotFound (a
-        StoreError) when nothing matches or a file name is ambiguous."""
         with self._busy:
             return delete_document(self.indexer(collection), target)
-
-    def indexer(self, collection: str | None = None, redact: Sequence[str] | None = None) -> Indexer:
-        spec = self.spec if redact is None else replace(self.spec, redact=tuple(redaction_kinds(list(redact))))
-        return Indexer(
-            self.store, self.embedder, self.encoder, self.splitter, collection or self.settings.collection, spec,
-            reading=self.settings.ingest,
-        )
 
     def stream(
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,
@@ -125,6 +118,47 @@ class Bronvast:
         with self._busy:
             return [self.store.stats(name) for name in self.store.collections()]
 
+    def collections(self) -> list[str]:
+        return self.store.collections()
+
     def close(self) -> None:
         if "store" in self.__dict__:
             self.store.close()
+
+    # The evaluation target (eval/target.py): what eval needs beyond the faces' calls.
+
+    def rank(self, question: str, collection: str, k: int, mode: str | None = None) -> list[Hit]:
+        retriever = self.retriever if mode is None else self.retriever_for(
+            self.settings.retrieval.model_copy(update={"mode": mode}))
+        with self._busy:
+            return retriever.rank(question, collection, None, k)
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        return self.embedder.get_text_embedding_batch(texts)
+
+    def check_searchable(self, collection: str) -> None:
+        self.store.check_collection(collection, self.spec, search=True)
+
+    def passages(self, collection: str) -> Iterator[Chunk]:
+        return self.store.chunks(collection)
+
+    def term_count(self, text: str) -> int:
+        return len(self.encoder.analyzer.tokens(text))
+
+    def support(self, text: str, chunk: Chunk) -> float:
+        language = self.settings.answer.default_language
+        grounding = Grounding(self.embedder, self.encoder.analyzer, self.settings.answer, LANGUAGES[language])
+        return grounding.support(text, grounding.evidence([Hit(chunk, 1.0)]))[0]
+
+    def index_documents(
+        self, collection: str, documents: Iterable[SourceDocument], on_file: Callable[[FileOutcome], None] | None = None
+    ) -> IngestReport:
+        with self._busy:
+            return ingest_documents(self.indexer(collection), documents, on_file=on_file)
+
+    def indexer(self, collection: str | None = None, redact: Sequence[str] | None = None) -> Indexer:
+        spec = self.spec if redact is None else replace(self.spec, redact=tuple(redaction_kinds(list(redact))))
+        return Indexer(
+            self.store, self.embedder, self.encoder, self.splitter, collection or self.settings.collection, spec,
+            reading=self.settings.ingest,
+        )

@@ -1,0 +1,55 @@
+"""The contract every face calls: `Bronvast` (assistant/app.py) runs the pipeline in this process,
+`RemoteBronvast` (assistant/remote.py) sends the same calls to a running `bronvast serve`. Faces type against this,
+so the two cannot drift apart unnoticed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from bronvast.schema import Answer, CollectionStats, SearchFilter, Turn
+from bronvast.settings import Settings
+from ingest.report import DocumentInfo, FileOutcome, IngestReport
+
+
+class Application(Protocol):
+    settings: Settings
+
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        collection: str | None = None,
+        on_start: Callable[[int], None] | None = None,
+        on_file: Callable[[FileOutcome], None] | None = None,
+        sync: bool = False,
+        redact: Sequence[str] | None = None,
+    ) -> IngestReport:
+        """Indexes files and folders. With `sync`, each folder named is mirrored: documents under it whose file
+        is gone are removed. `redact`: the personal-data kinds to redact; None: the settings' own."""
+
+    def documents(self, collection: str | None = None) -> list[DocumentInfo]:
+        """The collection's documents, one per file name."""
+
+    def delete_document(self, target: str, collection: str | None = None) -> list[str]:
+        """Removes a document by path or file name; returns the paths removed. Raises DocumentNotFound (a
+        StoreError) when nothing matches or a file name is ambiguous."""
+
+    def ask(
+        self, question: str, collection: str | None = None, where: SearchFilter | None = None,
+        history: Sequence[Turn] = (),
+    ) -> Answer: ...
+
+    def stream(
+        self, question: str, collection: str | None = None, where: SearchFilter | None = None,
+        history: Sequence[Turn] = (),
+    ) -> Iterator[str | Answer]:
+        """Text pieces as a model writes them (or the refusal), then the finished Answer; an extractive answer
+        comes only as the Answer, which the faces show once, under its notice."""
+
+    def status(self) -> list[CollectionStats]: ...
+
+    def collections(self) -> list[str]:
+        """The names of the collections there are."""
+
+    def close(self) -> None: ...

@@ -1,0 +1,206 @@
+"""`bronvast eval ...`: the evaluation commands, a thin face over eval/ with the application as its EvalTarget."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from assistant.cli_common import (
+    CollectionOption, ConfigOption, SetOption, application, console, errors, plain_errors, progress_bar, shown,
+)
+from assistant.remote import RemoteBronvast
+from bronvast.settings import DEFAULT_PROFILE, LANGUAGE_PROFILES, load_settings
+
+eval_cli = typer.Typer(help="Evaluatie: datasets draaien, runs vergelijken, testsets opstellen, BEIR.", no_args_is_help=True)
+
+RETRIEVAL_MODES = ("dense", "sparse", "hybrid", "hybrid+rerank")
+
+
+@eval_cli.command("beir")
+def eval_beir(
+    directory: Annotated[Path, typer.Argument(help="Map met corpus.jsonl, queries.jsonl en qrels/test.tsv")],
+    mode: Annotated[
+        Optional[list[str]], typer.Option("--mode", help="dense, sparse, hybrid of hybrid+rerank (herhaalbaar; standaard hybrid)")
+    ] = None,
+    language: Annotated[
+        str, typer.Option(help="Taal van de documenten: dutch of english; kiest het ingebouwde profiel voor die taal")
+    ] = "dutch",
+    as_json: Annotated[bool, typer.Option("--json", help="JSON als uitvoer")] = False,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Meet retrieval op een BEIR-dataset: nDCG@10, recall@100, MRR@10 en latentie p50/p95."""
+    from eval.beir import run_beir
+    from eval.dataset import DatasetError
+
+    modes = mode or ["hybrid"]
+    unknown = [m for m in modes if m not in RETRIEVAL_MODES]
+    if unknown:
+        errors.print(f"[red]Fout:[/] onbekende modus {', '.join(unknown)}; kies uit {', '.join(RETRIEVAL_MODES)}")
+        raise typer.Exit(1)
+    # Without a profile of one's own, the embedded default for the language (config/english.yaml for English).
+    fallback = LANGUAGE_PROFILES.get(language, DEFAULT_PROFILE)
+    with application(config, [f"sparse.language={language}", *(set_ or [])], fallback) as app:
+        local_application(app)
+        with progress_bar() as progress:
+            task = progress.add_task("", total=None)
+            try:
+                results = run_beir(
+                    app, directory, modes,
+                    on_total=lambda label, n: progress.reset(task, total=n, description=label),
+                    on_advance=lambda n: progress.advance(task, n),
+                )
+            except DatasetError as exc:
+                errors.print(f"[red]Fout:[/] {exc}")
+                raise typer.Exit(1) from None
+    if as_json:
+        rows = [r.to_json() for r in results]
+        print(json.dumps(rows[0] if len(rows) == 1 else rows, ensure_ascii=False))
+        return
+    table = Table(title=f"BEIR {directory.name} ({language})")
+    for column in ("modus", "queries", "nDCG@10", "recall@100", "MRR@10", "p50 ms", "p95 ms"):
+        table.add_column(column, justify="right")
+    for r in results:
+        table.add_row(r.mode, str(r.queries), f"{r.ndcg_10:.3f}", f"{r.recall_100:.3f}", f"{r.mrr_10:.3f}",
+                      f"{r.latency_p50_ms:.1f}", f"{r.latency_p95_ms:.1f}")
+    console.print(table)
+
+
+GATE_FAILED = 3
+
+
+def local_application(app) -> None:
+    """Evaluation needs the index itself, not the serving process's answers."""
+    if isinstance(app, RemoteBronvast):
+        errors.print("[red]Fout:[/] stop `bronvast serve` voor een evaluatie: die heeft de index nodig.")
+        raise typer.Exit(1)
+
+
+@eval_cli.command("run")
+def eval_run(
+    dataset: Annotated[Path, typer.Argument(help="Evaluatieset (JSONL, zie README)")],
+    collection: CollectionOption = None,
+    out: Annotated[Optional[Path], typer.Option(help="Map voor results.jsonl, metrics.json en report.html")] = None,
+    fail_under: Annotated[Optional[list[str]], typer.Option(
+        "--fail-under", help="METRIEK=WAARDE: exitcode 3 als de metriek lager uitvalt (herhaalbaar)")] = None,
+    fail_over: Annotated[Optional[list[str]], typer.Option(
+        "--fail-over", help="METRIEK=WAARDE: exitcode 3 als de metriek hoger uitvalt, bv. latentie (herhaalbaar)")] = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Draai elke vraag van een evaluatieset door de assistent en meet retrieval, citaten, antwoorden, trouw,
+    weigeringen en kosten, met 95%-betrouwbaarheidsintervallen. Exitcode 3: een --fail-under/--fail-over faalt."""
+    from eval.dataset import DatasetError
+    from eval.run import evaluate
+    from eval.summary import Threshold, gate
+
+    try:
+        thresholds = [Threshold.parse(t, True) for t in fail_under or []]
+        thresholds += [Threshold.parse(t, False) for t in fail_over or []]
+    except ValueError as exc:
+        errors.print(f"[red]Fout:[/] {exc}")
+        raise typer.Exit(1) from None
+    with application(config, set_) as app, progress_bar() as progress:
+        local_application(app)
+        task = progress.add_task("evalueren", total=None)
+        try:
+            folder, summary = evaluate(
+                app, dataset, collection, out, config,
+                on_start=lambda n: progress.update(task, total=n),
+                on_case=lambda case: progress.update(task, advance=1, description=case.id),
+            )
+        except DatasetError as exc:
+            errors.print(f"[red]Fout:[/] {exc}")
+            raise typer.Exit(1) from None
+    print_metrics(summary["metrics"], f"{dataset.name} op collectie '{summary['run']['collection']}'")
+    console.print(f"Resultaten en rapport: {shown(folder)}/report.html")
+    failures = gate(summary["metrics"], thresholds)
+    for failure in failures:
+        errors.print(f"[red]Drempel niet gehaald:[/] {escape(failure)}")
+    raise typer.Exit(GATE_FAILED if failures else 0)
+
+
+def print_metrics(entries: dict[str, dict], title: str) -> None:
+    table = Table(title=title)
+    for column in ("groep", "metriek", "waarde", "95%-interval", "n"):  # fold, never cut, a long metric name
+        table.add_column(column, justify="right" if column in ("waarde", "n") else "left", overflow="fold")
+    for name, entry in entries.items():
+        value = "—" if entry["value"] is None else f"{entry['value']:.3f}"
+        interval = "—" if entry["ci"] is None else f"{entry['ci'][0]:.3f} – {entry['ci'][1]:.3f}"
+        table.add_row(entry["group"], name, value, interval, str(entry["n"]))
+    console.print(table)
+
+
+@eval_cli.command("compare")
+def eval_compare(
+    run_a: Annotated[Path, typer.Argument(help="Map van run A (de basis)")],
+    run_b: Annotated[Path, typer.Argument(help="Map van run B (de wijziging)")],
+    out: Annotated[Optional[Path], typer.Option(help="Map voor comparison.json en comparison.html")] = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Vergelijk twee runs van dezelfde set: verschil per metriek (B - A) met een gepaarde permutatietoets, en de
+    cases die beter of slechter werden."""
+    from eval.compare import compare, write_comparison
+    from eval.dataset import DatasetError
+
+    with plain_errors():
+        evaluation = load_settings(config, set_).evaluation
+    try:
+        comparison = compare(run_a, run_b, evaluation.permutations, evaluation.seed)
+    except DatasetError as exc:
+        errors.print(f"[red]Fout:[/] {exc}")
+        raise typer.Exit(1) from None
+    report = write_comparison(comparison, out or run_b.parent / f"{run_a.name}-vs-{run_b.name}")
+    print_comparison(comparison)
+    console.print(f"Vergelijking en rapport: {shown(report)}")
+
+
+def print_comparison(comparison: dict) -> None:
+    cases = comparison["cases"]
+    table = Table(title=f"{comparison['a']['name']} (A) → {comparison['b']['name']} (B), {cases['paired']} gepaarde cases")
+    for column in ("metriek", "A", "B", "verschil", "p", ""):
+        table.add_column(column, justify="left" if column == "metriek" else "right")
+    for name, entry in comparison["metrics"].items():
+        improved = entry["delta"] > 0 if entry["better"] == "higher" else entry["delta"] < 0
+        mark = ("[green]beter[/]" if improved else "[red]slechter[/]") if entry["significant"] else ""
+        p_value = "—" if entry["p_value"] is None else f"{entry['p_value']:.3f}"
+        table.add_row(name, f"{entry['a']:.3f}", f"{entry['b']:.3f}", f"{entry['delta']:+.3f}", p_value, mark)
+    console.print(table)
+    console.print("[dim]p: gepaarde permutatietoets (tweezijdig); gemarkeerd bij p < 0,05.[/]")
+    for label, entries in (("Beter", comparison["better"]), ("Slechter", comparison["worse"])):
+        console.print(f"\n[bold]{label} ({len(entries)} cases)[/]")
+        for entry in entries:
+            changes = ", ".join(f"{name} {a:.2f}→{b:.2f}" for name, (a, b) in entry["changes"].items())
+            console.print(f"  {entry['id']}: {escape(changes)}", highlight=False)
+
+
+@eval_cli.command("generate")
+def eval_generate(
+    collection: CollectionOption = None,
+    n: Annotated[int, typer.Option("--n", min=1, help="Aantal cases")] = 50,
+    out: Annotated[Path, typer.Option(help="JSONL-bestand voor de conceptcases")] = Path("concept-testset.jsonl"),
+    seed: Annotated[int, typer.Option(help="Steekproef van passages")] = 0,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Stel conceptcases (vraag, antwoord, gold) op uit geïndexeerde passages met het LLM. Alleen concepten
+    waarvan de passage het antwoord staaft blijven over; laat ze door mensen nakijken voor gebruik."""
+    from eval.generate import generate_cases
+
+    with application(config, set_) as app, progress_bar() as progress:
+        local_application(app)
+        task = progress.add_task("opstellen", total=n)
+        report = generate_cases(app, collection or app.settings.collection, n, out, seed,
+                                on_case=lambda: progress.advance(task))
+    console.print(f"{report.written} conceptcases geschreven naar {shown(out)} ({report.tried} passages geprobeerd).")
+    for reason, count in report.rejected.items():
+        console.print(f"  afgewezen, {reason}: {count}")
+    if report.written < n:
+        errors.print(f"[yellow]Minder dan {n} cases:[/] het model maakte te weinig bruikbare concepten; "
+                     "een groter model (llm.*) helpt.")

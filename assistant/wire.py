@@ -1,0 +1,62 @@
+"""What travels over REST between `bronvast serve` (assistant/api.py) and the CLI beside it (assistant/remote.py):
+the route paths, the request bodies, the adapters that read the responses back into our types, and `ServerInfo`,
+which tells other processes on this machine where the server is. Both sides import this; neither imports the other."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, TypeAdapter, field_validator
+
+from bronvast.schema import Answer, CollectionStats, RedactionKind, SearchFilter, Turn, redaction_kinds
+from ingest.report import DocumentInfo, IngestReport
+
+SERVER_FILE = "serve.json"
+ASK, INGEST, DOCUMENTS, STATUS, COLLECTIONS = "/api/ask", "/api/ingest", "/api/documents", "/api/status", "/api/collections"
+
+REPORT = TypeAdapter(IngestReport)
+ANSWER = TypeAdapter(Answer)
+STATS = TypeAdapter(list[CollectionStats])
+FILTER = TypeAdapter(SearchFilter | None)
+HISTORY = TypeAdapter(list[Turn])
+DOCUMENT_LIST = TypeAdapter(list[DocumentInfo])
+
+
+class AskRequest(BaseModel):
+    question: str
+    collection: str | None = None
+    where: SearchFilter | None = None
+    history: list[Turn] = []  # earlier turns of a conversation, oldest first
+
+
+class IngestRequest(BaseModel):
+    paths: list[str]
+    collection: str | None = None
+    sync: bool = False  # remove documents under the folders named whose file is gone
+    redact: list[RedactionKind] | None = None  # personal-data kinds to redact (the client's); None: the server's
+
+    @field_validator("redact", mode="before")
+    @classmethod
+    def _kinds(cls, value):
+        return redaction_kinds(value)
+
+
+class Removed(BaseModel):
+    removed: list[str]
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """What a serving process tells other processes on the same machine: where it is and its token."""
+
+    url: str
+    token: str
+
+    @classmethod
+    def read(cls, data_dir: Path) -> ServerInfo | None:
+        try:
+            return cls(**json.loads((data_dir / SERVER_FILE).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return None

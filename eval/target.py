@@ -1,0 +1,46 @@
+"""What evaluation needs of an application, and nothing more: eval/ runs against this contract, never against the
+application's insides. assistant/app.py's `Bronvast` implements it; eval imports nothing from assistant/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Protocol
+
+from bronvast.schema import Answer, Chunk, Hit, SourceDocument
+from bronvast.settings import Settings
+from ingest.report import FileOutcome, IngestReport
+
+
+class EvalTarget(Protocol):
+    settings: Settings
+
+    @property
+    def llm(self):
+        """The answering LLM (a llama-index LLM): loaded for timing's sake, and the judge when it is configured alike."""
+
+    def ask(self, question: str, collection: str | None = None) -> Answer:
+        """The question as a user asks it: retrieval, the refusal gate, the answer and its check."""
+
+    def rank(self, question: str, collection: str, k: int, mode: str | None = None) -> list[Hit]:
+        """The first k hits without the refusal gate, so retrieval is measured where the assistant refused;
+        `mode` another retrieval mode than the settings' (dense, sparse, hybrid, hybrid+rerank)."""
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        """Passage embeddings of the texts, by the collection's embedder."""
+
+    def check_searchable(self, collection: str) -> None:
+        """Raises StoreError when the collection is missing or made with another embedder or analyser."""
+
+    def passages(self, collection: str) -> Iterator[Chunk]:
+        """Every stored chunk of the collection."""
+
+    def term_count(self, text: str) -> int:
+        """How many index terms the sparse analyser finds in the text."""
+
+    def support(self, text: str, chunk: Chunk) -> float:
+        """How well the chunk backs the text by the answer check (>= 1.0: supported)."""
+
+    def index_documents(
+        self, collection: str, documents: Iterable[SourceDocument], on_file: Callable[[FileOutcome], None] | None = None
+    ) -> IngestReport:
+        """Indexes documents that are not files (a BEIR corpus) through the one write path of `bronvast ingest`."""

@@ -1,0 +1,37 @@
+"""Bronvast and RemoteBronvast are one Application: the same methods with the same parameters, so a face works
+with either and the remote copy cannot drift (its ingest once lacked `redact`)."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from assistant.app import Bronvast
+from assistant.application import Application
+from assistant.remote import RemoteBronvast
+from eval.target import EvalTarget
+
+CONTRACT = [name for name, member in vars(Application).items() if inspect.isfunction(member) and not name.startswith("_")]
+
+
+def parameters(function) -> list[tuple[str, object]]:
+    return [(p.name, p.default) for p in inspect.signature(function).parameters.values()]
+
+
+def test_the_contract_names_every_face_call():
+    assert set(CONTRACT) == {"ingest", "documents", "delete_document", "ask", "stream", "status", "collections",
+                             "close"}
+
+
+@pytest.mark.parametrize("implementation", [Bronvast, RemoteBronvast])
+@pytest.mark.parametrize("name", CONTRACT)
+def test_both_applications_take_the_contracts_parameters(implementation, name):
+    assert parameters(getattr(implementation, name)) == parameters(getattr(Application, name))
+
+
+def test_the_local_application_is_an_evaluation_target():
+    for name, member in vars(EvalTarget).items():
+        if inspect.isfunction(member) and not name.startswith("_"):
+            assert parameters(getattr(Bronvast, name)) == parameters(member), name
+    assert "llm" in vars(Bronvast) and "settings" in EvalTarget.__annotations__
