@@ -44,7 +44,8 @@ from bronvast.errors import StoreError
 from bronvast.store import ChunkStore, Version, check_collection_name, missing_collection
 from ingest.chunking import chunk_document
 from ingest.manifest import MANIFEST_NAMES, ManifestError, Manifests, apply, identity_sha
-from ingest.readers import UnreadableFile, document_key, file_sha256, read_documents
+from ingest.parsed import UnreadableFile
+from ingest.readers import document_key, file_sha256, read_documents
 from ingest.redact import redact
 
 # Metadata that names documents (keys and file names, like path and source) rather than saying what they hold.
