@@ -40,12 +40,13 @@ from typing import Literal
 from bronvast.schema import Chunk, CollectionSpec, Page, SourceDocument, SparseVector
 from bronvast.settings import IngestSettings
 from bronvast.sparse import SparseEncoder
+from bronvast.digest import file_sha256
 from bronvast.errors import StoreError
 from bronvast.store import ChunkStore, Version, check_collection_name, missing_collection
 from ingest.chunking import chunk_document
 from ingest.manifest import MANIFEST_NAMES, ManifestError, Manifests, apply, identity_sha
 from ingest.parsed import UnreadableFile
-from ingest.readers import document_key, file_sha256, read_documents
+from ingest.readers import cannot_open, document_key, read_documents
 from ingest.redact import redact
 
 # Metadata that names documents (keys and file names, like path and source) rather than saying what they hold.
@@ -315,7 +316,7 @@ class Indexer:
                         yield from self._embed_pending(pending)  # decide on this file after the ones before
                         pending = []
                     if self._to_embed(read) and read.documents is None:  # not read ahead: was stored, is no more
-                        read = self._read(read.path, read.values, "", None)
+                        self._load(read)
                     outcome = self._settle(read)
                     if outcome is not None:
                         yield outcome
@@ -329,7 +330,7 @@ class Indexer:
                 reads.close()
                 pool.shutdown(cancel_futures=True)
 
-    def _read(self, path: Path, values: dict[str, str], manifest_error: str, stored: StoredSnapshot | None) -> ReadFile:
+    def _read(self, path: Path, values: dict[str, str], manifest_error: str, stored: StoredSnapshot) -> ReadFile:
         """Runs in a reader thread: the file's identity hash and, unless `stored` holds that content already, its
         documents (manifest values applied, redacted) and chunks. Touches neither the catalog nor the store."""
         read = ReadFile(path, document_key(path), values)
@@ -338,28 +339,32 @@ class Indexer:
             return read
         try:
             read.sha = identity_sha(file_sha256(path), values)
-        except UnreadableFile as exc:
-            read.reason = str(exc)
+        except OSError as exc:
+            read.reason = str(cannot_open(exc))
             return read
-        if stored is not None and stored.holds(read.key, read.sha):
-            return read
+        if not stored.holds(read.key, read.sha):
+            self._load(read)
+        return read
+
+    def _load(self, read: ReadFile) -> None:
+        """The hashed file's documents, read with its identity hash (never hashed again), and their chunks; or the
+        reason it is rejected."""
         try:
             # an e-mail gives the mail and its attachments: all stored under the file's key and identity hash
-            documents = read_documents(path, self.reading)
+            documents = read_documents(read.path, self.reading, sha256=read.sha)
         except UnreadableFile as exc:
             read.reason = str(exc)
-            return read
+            return
         except Exception as exc:  # a parser library tripping over a malformed file is still just a bad file
             read.reason = f"kon niet gelezen worden ({type(exc).__name__}: {exc})"
-            return read
+            return
         # The manifest's row holds for the whole file; its title names the file's own (first) document only.
-        attachment_values = {k: v for k, v in values.items() if k != "title"}
-        documents = [apply(d, values if i == 0 else attachment_values, read.sha) for i, d in enumerate(documents)]
+        attachment_values = {k: v for k, v in read.values.items() if k != "title"}
+        documents = [apply(d, read.values if i == 0 else attachment_values) for i, d in enumerate(documents)]
         read.documents, read.redacted = self._redact(documents)
         read.chunks = self._chunks(read.documents)
         if not read.chunks:
             read.reason = "bevat geen tekst om te indexeren"
-        return read
 
     def _to_embed(self, read: ReadFile) -> bool:
         """Whether the file is to be embedded, the catalog being as it is now: hashed, its content not stored under

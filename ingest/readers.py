@@ -47,30 +47,30 @@ def document_key(path: Path) -> str:
     return str(path.resolve())
 
 
-def file_sha256(path: Path) -> str:
-    """The file's hash, read in blocks: for an unchanged file this is all ingest has to do."""
-    try:
-        with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError as exc:
-        raise UnreadableFile(f"kan het bestand niet openen ({exc.strerror})") from exc
+def cannot_open(exc: OSError) -> UnreadableFile:
+    """The plain reason for a file the OS will not let us read (hashing it or reading it)."""
+    return UnreadableFile(f"kan het bestand niet openen ({exc.strerror})")
 
 
-def read_documents(path: Path, options: IngestSettings | None = None) -> list[SourceDocument]:
+def read_documents(
+    path: Path, options: IngestSettings | None = None, sha256: str | None = None
+) -> list[SourceDocument]:
     """The documents a file holds: one for most formats; for an e-mail the mail first, then its attachments.
 
     All documents read from one file share its `key` and `sha256` (see ingest/mail.py): the store keeps them under
     the file's path, so re-ingesting, replacing or deleting the file covers the attachments too. `options`: the
-    ingest settings (OCR); None means the defaults.
+    ingest settings (OCR); None means the defaults. `sha256`: the identity hash the indexer computed for the file
+    (ingest/manifest.py), which the documents carry, so an ingest hashes every file once; None: the hash of the
+    bytes read.
     """
     kind = _kind(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UnreadableFile(f"kan het bestand niet openen ({exc.strerror})") from exc
+        raise cannot_open(exc) from exc
     if not data.strip():
         raise UnreadableFile("leeg bestand")
-    sha256 = hashlib.sha256(data).hexdigest()
+    sha256 = sha256 or hashlib.sha256(data).hexdigest()
     key = document_key(path)
     if kind == "email":
         def read_attachment(data: bytes, path: Path) -> SourceDocument:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from conftest import DEMO_DIR, chunks_of
 
 from ingest.pipeline import Indexer, find_files
-from files import make_encrypted_pdf, make_pdf
+from files import make_encrypted_pdf, make_eml, make_pdf
 
 
 def test_demo_corpus_chunks_carry_source_page_and_metadata(app, demo):
@@ -134,3 +136,47 @@ def test_an_unchanged_file_costs_only_a_hash_check(app, tmp_path, monkeypatch):
 
     monkeypatch.setattr("ingest.pipeline.read_documents", must_not_parse)
     assert [o.status for o in app.ingest([tmp_path], "hashonly").outcomes] == ["ongewijzigd"]
+
+
+def test_every_file_is_hashed_once_per_ingest(app, tmp_path, monkeypatch):
+    """The identity hash the indexer computes is the one its documents carry: the reader does not hash the bytes
+    again, nor does a file read after all because the content it shared with a stored file was replaced."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("De markt is op zaterdag.", encoding="utf-8")
+    (folder / "b.txt").write_text("Het zwembad gaat om zeven uur open.", encoding="utf-8")
+    make_eml(folder / "c.eml", attachments=[("bijlage.txt", "Het programma van het buurtfeest.".encode())])
+    make_pdf(folder / "d.pdf", ["De begroting voor 2025 is sluitend."])
+    (folder / "bronvast-manifest.csv").write_text("file,doc_type\nb.txt,notitie\n", encoding="utf-8")
+    hashed: Counter[str] = Counter()
+
+    def count(name: str) -> None:
+        if name in {path.name for path in folder.iterdir()}:
+            hashed[name] += 1
+
+    def file_digest(handle, digest):
+        count(Path(handle.name).name)
+        return real_file_digest(handle, digest)
+
+    def sha256(data=b"", **options):
+        for path in folder.iterdir():  # the bytes of which file, if any
+            if bytes(data) == path.read_bytes():
+                count(path.name)
+        return real_sha256(data, **options)
+
+    real_file_digest, real_sha256 = hashlib.file_digest, hashlib.sha256
+    monkeypatch.setattr(hashlib, "file_digest", file_digest)
+    monkeypatch.setattr(hashlib, "sha256", sha256)
+    documents = ["a.txt", "b.txt", "c.eml", "d.pdf"]
+
+    assert [o.status for o in app.ingest([folder], "hash-once").outcomes] == ["nieuw"] * 4
+    assert hashed == dict.fromkeys(documents, 1)
+    hashed.clear()
+    # a.txt changes and e.txt takes its old content: stored under a.txt when reading began, so e.txt is not read
+    # ahead, but is read once a.txt is replaced; with the hash it already has.
+    (folder / "e.txt").write_bytes((folder / "a.txt").read_bytes())
+    (folder / "a.txt").write_text("De markt is voortaan op vrijdag.", encoding="utf-8")
+    outcomes = {o.path.name: (o.status, o.chunks > 0) for o in app.ingest([folder], "hash-once").outcomes}
+    assert outcomes == {"a.txt": ("vervangen", True), "b.txt": ("ongewijzigd", False),
+                        "c.eml": ("ongewijzigd", False), "d.pdf": ("ongewijzigd", False), "e.txt": ("nieuw", True)}
+    assert hashed == dict.fromkeys([*documents, "e.txt"], 1)
