@@ -22,7 +22,8 @@ from bronvast.app import Bronvast
 from bronvast.errors import StoreError
 from bronvast.schema import Answer, CollectionStats, SearchFilter, Turn, redaction_kinds
 
-from ingest.pipeline import DocumentInfo, DocumentNotFound, IngestReport
+from ingest.documents import DocumentNotFound
+from ingest.report import DocumentInfo, IngestReport
 
 SERVER_FILE = "serve.json"
 REPORT = TypeAdapter(IngestReport)

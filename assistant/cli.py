@@ -21,7 +21,7 @@ from bronvast.errors import ModelNotFound, SettingsError, StoreError, StoreLocke
 from bronvast.remote import RemoteBronvast
 from bronvast.schema import Answer, SearchFilter, Turn
 from bronvast.settings import DEFAULT_PROFILE, LANGUAGE_PROFILES, Settings, load_settings
-from ingest.pipeline import redaction_counts
+from ingest.report import redaction_counts
 
 cli = typer.Typer(
     help="bronvast: vragen beantwoorden met bronvermelding, op eigen hardware.",

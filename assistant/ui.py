@@ -12,7 +12,7 @@ import gradio as gr
 from bronvast.app import Bronvast
 from bronvast.errors import StoreError
 from bronvast.schema import Answer, Turn
-from ingest.pipeline import redaction_counts
+from ingest.report import redaction_counts
 
 SOURCES_HEADING = "**Bronnen**"
 UNSUPPORTED = "⚠"

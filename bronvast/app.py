@@ -20,9 +20,9 @@ from bronvast.settings import RetrievalSettings, Settings
 from bronvast.schema import redaction_kinds
 from bronvast.store import ChunkStore
 from ingest.chunking import make_splitter
-from ingest.pipeline import (
-    DocumentInfo, FileOutcome, Indexer, IngestReport, delete_document, ingest_paths, list_documents,
-)
+from ingest.documents import delete_document, list_documents
+from ingest.pipeline import Indexer, ingest_paths
+from ingest.report import DocumentInfo, FileOutcome, IngestReport
 
 
 class Bronvast:

@@ -15,7 +15,8 @@ from assistant.api import ANSWER, DOCUMENTS, FILTER, HISTORY, REPORT, STATS, Ser
 from bronvast.errors import StoreError
 from bronvast.schema import Answer, CollectionStats, SearchFilter, Turn
 from bronvast.settings import Settings
-from ingest.pipeline import DocumentInfo, DocumentNotFound, FileOutcome, IngestReport
+from ingest.documents import DocumentNotFound
+from ingest.report import DocumentInfo, FileOutcome, IngestReport
 
 
 class RemoteBronvast:

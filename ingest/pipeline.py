@@ -35,24 +35,23 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
 
+from bronvast.digest import file_sha256
 from bronvast.schema import Chunk, CollectionSpec, Page, SourceDocument, SparseVector
 from bronvast.settings import IngestSettings
 from bronvast.sparse import SparseEncoder
-from bronvast.digest import file_sha256
-from bronvast.errors import StoreError
-from bronvast.store import ChunkStore, Version, check_collection_name, missing_collection
+from bronvast.store import ChunkStore, Version, check_collection_name
+from ingest.catalog import Catalog, StoredSnapshot
 from ingest.chunking import chunk_document
 from ingest.manifest import MANIFEST_NAMES, ManifestError, Manifests, apply, identity_sha
 from ingest.parsed import UnreadableFile
 from ingest.readers import cannot_open, document_key, read_documents
 from ingest.redact import redact
+from ingest.report import FileOutcome, IngestReport, Status
+from ingest.sources import find_files
 
 # Metadata that names documents (keys and file names, like path and source) rather than saying what they hold.
 UNREDACTED_METADATA = frozenset({"parent", "parent_source"})
-
-Status = Literal["nieuw", "vervangen", "ongewijzigd", "geweigerd", "verwijderd"]
 
 # Files read and chunked ahead of the ones being embedded: enough to keep the embedder fed, few enough that memory
 # stays flat on a folder of any size.
@@ -61,123 +60,6 @@ READERS = 2
 # The chunks of consecutive small files are embedded in one call up to about this many (a larger file goes alone):
 # a call per small file pays the per-call overhead on a handful of chunks.
 EMBED_BATCH = 64
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    path: Path
-    status: Status
-    chunks: int = 0
-    reason: str = ""
-    # Personal data redacted from the file's documents: kind -> how many values (never the values); empty when
-    # the collection does not redact or the file was not read (unchanged, same content as another file).
-    redacted: dict[str, int] = field(default_factory=dict)
-
-
-def redaction_counts(counts: dict[str, int]) -> str:
-    """"bsn 1, iban 2" for the kinds found (counts only, never values); "geen" when a redacting read found none;
-    "" when nothing was redacted or read."""
-    if not counts:
-        return ""
-    return ", ".join(f"{kind} {n}" for kind, n in counts.items() if n) or "geen"
-
-
-@dataclass
-class IngestReport:
-    collection: str
-    outcomes: list[FileOutcome] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def rejected(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status == "geweigerd"]
-
-    @property
-    def redacted(self) -> dict[str, int]:
-        """Personal data redacted over every file: kind -> count; {} when the collection does not redact."""
-        total: dict[str, int] = {}
-        for outcome in self.outcomes:
-            for kind, n in outcome.redacted.items():
-                total[kind] = total.get(kind, 0) + n
-        return total
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every file is indexed, 2 when some were rejected."""
-        return 2 if self.rejected else 0
-
-
-def find_files(paths: Iterable[Path], exclude: Path | None = None) -> tuple[list[Path], list[FileOutcome]]:
-    """Files named and files inside folders named, and outcomes for paths that do not exist.
-
-    Inside folders, hidden files and the `exclude` folder (bronvast's own data dir) are skipped.
-    """
-    skip = exclude.resolve() if exclude else None
-    files: list[Path] = []
-    missing: list[FileOutcome] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and p.name not in MANIFEST_NAMES
-                and not (skip and p.resolve().is_relative_to(skip))
-            )
-        elif path.is_file():
-            files.append(path)
-        else:
-            missing.append(FileOutcome(path, "geweigerd", reason="bestand of map bestaat niet"))
-    return list(dict.fromkeys(files)), missing
-
-
-class DocumentNotFound(StoreError):
-    """`documents delete` named nothing, or a file name several documents share (the message lists them)."""
-
-
-class Catalog:
-    """The collection's stored versions, looked up by name (path or also-path) and by identity hash; kept in step
-    with the store by the Indexer, so unchanged files cost a hash check, not a store query."""
-
-    def __init__(self, versions: Iterable[Version]):
-        self.versions: list[Version] = list(versions)
-        self._by_name: dict[str, list[Version]] | None = None
-        self._by_sha: dict[str, list[Version]] | None = None
-
-    def named(self, name: str) -> list[Version]:
-        return list(self._indexes()[0].get(name, ()))
-
-    def with_sha(self, sha256: str) -> list[Version]:
-        return list(self._indexes()[1].get(sha256, ()))
-
-    def names(self) -> list[str]:
-        return list(self._indexes()[0])
-
-    def add(self, version: Version) -> None:
-        # Kept up to date rather than rebuilt: an ingest adds a version per file, and rebuilding the indexes over
-        # every version each time made a folder of 10,000 files quadratic.
-        self.versions.append(version)
-        if self._by_name is not None and self._by_sha is not None:
-            self._by_sha[version.sha256].append(version)
-            for name in version.names:
-                self._by_name[name].append(version)
-
-    def discard(self, version: Version) -> None:
-        self.versions = [v for v in self.versions if v is not version]
-        self.changed()
-
-    def changed(self) -> None:
-        self._by_name = self._by_sha = None
-
-    def _indexes(self) -> tuple[dict[str, list[Version]], dict[str, list[Version]]]:
-        if self._by_name is None or self._by_sha is None:
-            self._by_name, self._by_sha = defaultdict(list), defaultdict(list)
-            for version in self.versions:
-                self._by_sha[version.sha256].append(version)
-                for name in version.names:
-                    self._by_name[name].append(version)
-        return self._by_name, self._by_sha
 
 
 @dataclass
@@ -194,23 +76,6 @@ class ReadFile:
     redacted: dict[str, int] = field(default_factory=dict)
     reason: str = ""
     status: Status = "nieuw"
-
-
-@dataclass(frozen=True)
-class StoredSnapshot:
-    """What the catalog held when reading began, frozen for the reader threads: a file whose content was stored
-    then (under its name, or complete under another) is only hashed, not read. Decisions use the live catalog."""
-
-    named: frozenset[tuple[str, str]]
-    complete: frozenset[str]
-
-    @classmethod
-    def of(cls, catalog: Catalog) -> StoredSnapshot:
-        return cls(frozenset((name, v.sha256) for v in catalog.versions for name in v.names),
-                   frozenset(v.sha256 for v in catalog.versions if v.complete))
-
-    def holds(self, key: str, sha: str) -> bool:
-        return (key, sha) in self.named or sha in self.complete
 
 
 def _manifest_values(manifests: Manifests | None, path: Path) -> tuple[dict[str, str], str]:
@@ -561,50 +426,6 @@ class Indexer:
             # Leave no partial copy of a new version behind (a version that was complete before stays).
             self.store.delete_points(self.collection, [c.id for c in chunks if c.id not in already_there])
             raise
-
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    """One file as the collection holds it; a file stored once for several names is listed under each."""
-
-    file: str
-    path: str
-    kind: str
-    chunks: int
-    date: str | None
-    access: list[str]
-    indexed_at: str
-    same_as: list[str]  # the other names of the same stored content (dedup)
-
-
-def list_documents(indexer: Indexer) -> list[DocumentInfo]:
-    if indexer.collection not in indexer.store.collections():
-        raise missing_collection(indexer.collection)
-    indexer.recover()
-    rows = [
-        DocumentInfo(Path(name).name, name, v.kind, v.points, v.date, list(v.access), v.ingested_at,
-                     [other for other in v.names if other != name])
-        for v in indexer.catalog.versions for name in v.names
-    ]
-    return sorted(rows, key=lambda row: row.path)
-
-
-def delete_document(indexer: Indexer, target: str) -> list[str]:
-    """Removes the document named by path (absolute or relative to the working directory) or by file name."""
-    indexer.recover()
-    names = indexer.catalog.names()
-    exact = [name for name in (target, str(Path(target).expanduser().resolve())) if name in names]
-    matches = exact[:1] or [name for name in names if Path(name).name == target]
-    if not matches:
-        raise DocumentNotFound(f"geen document '{target}' in collectie '{indexer.collection}'")
-    if len(matches) > 1:
-        listed = "\n".join(f"  {name}" for name in sorted(matches))
-        raise DocumentNotFound(
-            f"'{target}' past op {len(matches)} documenten in collectie '{indexer.collection}'; "
-            f"geef het pad:\n{listed}"
-        )
-    indexer.remove(matches[0])
-    return matches
 
 
 def _also_payload(version: Version) -> dict:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import DEMO_DIR, chunks_of
 
-from ingest.pipeline import Indexer, find_files
+from ingest.pipeline import Indexer
+from ingest.sources import find_files
 from files import make_encrypted_pdf, make_eml, make_pdf
 
 
