@@ -17,13 +17,12 @@ from pathlib import Path
 
 from assistant.retrieve import Retriever
 from bronvast.factories import embedder_name
-from bronvast.schema import Page, SourceDocument
 from bronvast.settings import Settings
 from eval.dataset import DatasetError
 from eval.metrics import mrr_at_k, ndcg_at_k, percentile, recall_at_k
-from ingest.pipeline import Indexer
+from ingest.pipeline import Indexer, ingest_documents
+from ingest.sources import TextSource
 
-INDEX_BATCH = 64  # documents embedded and written together
 CANDIDATE_CHUNKS = 200  # chunks fetched per query, enough for 100 distinct documents in practice
 
 
@@ -94,25 +93,19 @@ def collection_name(dataset: BeirDataset, settings: Settings) -> str:
     return f"beir-{dataset.name}-{hashlib.sha256(config.encode()).hexdigest()[:10]}"
 
 
-def documents(dataset: BeirDataset) -> list[SourceDocument]:
-    docs = []
+def documents(dataset: BeirDataset) -> Iterator[TextSource]:
+    """The corpus as the indexer reads it: each document keyed by dataset and id, cited by its id (`source`), which
+    the metrics compare with the qrels."""
     for doc_id, (title, text) in dataset.corpus.items():
-        # The indexer puts the title in front of every chunk it embeds (ingest/pipeline.py), so the body is the text.
-        docs.append(SourceDocument(
-            path=Path(doc_id), key=f"beir:{dataset.name}/{doc_id}",
-            sha256=hashlib.sha256(f"{title}\n\n{text}".encode()).hexdigest(), kind="text", title=title, pages=[Page(None, text)],
-        ))
-    return docs
+        yield TextSource(key=f"beir:{dataset.name}/{doc_id}", path=Path(doc_id), title=title, text=text)
 
 
 def index_corpus(indexer: Indexer, dataset: BeirDataset, on_batch: Callable[[int], None] | None = None) -> float:
-    started = time.perf_counter()
-    docs = documents(dataset)
-    for start in range(0, len(docs), INDEX_BATCH):
-        indexer.index_documents(docs[start : start + INDEX_BATCH])
-        if on_batch:
-            on_batch(min(INDEX_BATCH, len(docs) - start))
-    return time.perf_counter() - started
+    """Indexes the corpus the way `bronvast ingest` indexes files (ingest_documents): a re-run skips unchanged
+    documents by their hash, and a run that was cut off is recovered and finished. `on_batch(n)`: n more documents
+    settled. Returns the seconds it took."""
+    report = ingest_documents(indexer, documents(dataset), on_file=(lambda _outcome: on_batch(1)) if on_batch else None)
+    return report.seconds
 
 
 def evaluate(

@@ -1,5 +1,5 @@
-"""The catalog: what a collection holds, version by version, so an ingest decides per file from memory (unchanged,
-same content as another file, replace) instead of asking the store.
+"""The catalog: what a collection holds, version by version, so an ingest decides per source from memory
+(unchanged, same content as another file, replace) instead of asking the store.
 """
 
 from __future__ import annotations
@@ -57,8 +57,9 @@ class Catalog:
 
 @dataclass(frozen=True)
 class StoredSnapshot:
-    """What the catalog held when reading began, frozen for the reader threads: a file whose content was stored
-    then (under its name, or complete under another) is only hashed, not read. Decisions use the live catalog."""
+    """What the catalog held when reading began, frozen for the reader threads: a source whose content was stored
+    then (under its key, or complete under another where it allows dedup) is only hashed, not read. Decisions use
+    the live catalog."""
 
     named: frozenset[tuple[str, str]]
     complete: frozenset[str]
@@ -68,5 +69,6 @@ class StoredSnapshot:
         return cls(frozenset((name, v.sha256) for v in catalog.versions for name in v.names),
                    frozenset(v.sha256 for v in catalog.versions if v.complete))
 
-    def holds(self, key: str, sha: str) -> bool:
-        return (key, sha) in self.named or sha in self.complete
+    def holds(self, key: str, sha: str, dedup: bool) -> bool:
+        """Whether the content is stored under `key`, or (with `dedup`) complete under any key."""
+        return (key, sha) in self.named or (dedup and sha in self.complete)

@@ -13,6 +13,8 @@ Status = Literal["nieuw", "vervangen", "ongewijzigd", "geweigerd", "verwijderd"]
 
 @dataclass(frozen=True)
 class FileOutcome:
+    """What became of one file (or one document handed in as text: `path` is then its id)."""
+
     path: Path
     status: Status
     chunks: int = 0

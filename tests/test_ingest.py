@@ -10,7 +10,7 @@ import pytest
 from conftest import DEMO_DIR, chunks_of
 
 from ingest.pipeline import Indexer
-from ingest.sources import find_files
+from ingest.sources import FileSource, find_files
 from files import make_encrypted_pdf, make_eml, make_pdf
 
 
@@ -111,7 +111,7 @@ def test_a_write_that_fails_halfway_leaves_no_partial_document(app, tmp_path):
     store = FailingStore(app.store)
     indexer = Indexer(store, app.embedder, app.encoder, app.splitter, "partial", app.spec)
     with pytest.raises(OSError):
-        indexer.index_file(tmp_path / "lang.txt")
+        next(indexer.index_sources([FileSource(tmp_path / "lang.txt")]))
     assert chunks_of(app, "partial") == []
 
 
@@ -132,10 +132,10 @@ def test_an_unchanged_file_costs_only_a_hash_check(app, tmp_path, monkeypatch):
     (tmp_path / "a.txt").write_text("De markt is op zaterdag.", encoding="utf-8")
     assert app.ingest([tmp_path], "hashonly").exit_code == 0
 
-    def must_not_parse(path):
+    def must_not_parse(path, *_args):
         raise AssertionError(f"{path} was parsed again")
 
-    monkeypatch.setattr("ingest.pipeline.read_documents", must_not_parse)
+    monkeypatch.setattr("ingest.sources.read_documents", must_not_parse)
     assert [o.status for o in app.ingest([tmp_path], "hashonly").outcomes] == ["ongewijzigd"]
 
 
