@@ -46,10 +46,10 @@ class FileSource:
     dedup: ClassVar[bool] = True
 
     @classmethod
-    def of(cls, path: Path, manifests: Manifests | None) -> FileSource:
+    def of(cls, path: Path, manifests: Manifests) -> FileSource:
         """The file with its manifest values, looked up in the calling thread (Manifests caches as it goes)."""
         try:
-            return cls(path, manifests.values_for(path) if manifests else {})
+            return cls(path, manifests.values_for(path))
         except ManifestError as exc:
             return cls(path, manifest_error=str(exc))
 
