@@ -72,11 +72,9 @@ def read_documents(
         raise UnreadableFile("leeg bestand")
     sha256 = sha256 or hashlib.sha256(data).hexdigest()
     key = document_key(path)
-    if kind == "email":
-        def read_attachment(data: bytes, path: Path) -> SourceDocument:
-            return _attachment_document(data, path, key, sha256, options)
-
-        return read_mail(data, path, key, sha256, read_attachment)
+    if kind == "email":  # its attachments are read by this router, handed to the mail reader
+        return read_mail(data, path, key, sha256,
+                         lambda attachment, name: _attachment_document(attachment, name, key, sha256, options))
     return [_document(data, path, kind, key, sha256, options)]
 
 
@@ -105,7 +103,7 @@ def _attachment_document(
 
 
 def _document(
-    data: bytes, path: Path, kind: str, key: str, sha256: str, options: IngestSettings | None = None
+    data: bytes, path: Path, kind: str, key: str, sha256: str, options: IngestSettings | None
 ) -> SourceDocument:
     """One document out of a file's bytes (or an attachment's: `path` then names it, `key` is the mail's)."""
     reader = READERS[kind]
