@@ -17,7 +17,7 @@ from assistant.grounding import Grounding
 from assistant.retrieve import Retriever
 from bronvast import factories
 from bronvast.language import LANGUAGES
-from bronvast.schema import Answer, Chunk, CollectionSpec, CollectionStats, Hit, SearchFilter, SourceDocument, Turn
+from bronvast.schema import Answer, Chunk, CollectionSpec, CollectionStats, Hit, SearchFilter, Turn
 from bronvast.schema import redaction_kinds
 from bronvast.settings import RetrievalSettings, Settings
 from bronvast.sparse import SparseEncoder
@@ -26,6 +26,7 @@ from ingest.chunking import make_splitter
 from ingest.documents import delete_document, list_documents
 from ingest.pipeline import Indexer, ingest_documents, ingest_paths
 from ingest.report import DocumentInfo, FileOutcome, IngestReport
+from ingest.sources import TextSource
 
 
 class Bronvast:
@@ -151,7 +152,7 @@ class Bronvast:
         return grounding.support(text, grounding.evidence([Hit(chunk, 1.0)]))[0]
 
     def index_documents(
-        self, collection: str, documents: Iterable[SourceDocument], on_file: Callable[[FileOutcome], None] | None = None
+        self, collection: str, documents: Iterable[TextSource], on_file: Callable[[FileOutcome], None] | None = None
     ) -> IngestReport:
         with self._busy:
             return ingest_documents(self.indexer(collection), documents, on_file=on_file)

@@ -15,15 +15,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.retrieve import Retriever
 from bronvast.factories import embedder_name
-from bronvast.schema import Page, SourceDocument
 from bronvast.settings import Settings
 from eval.dataset import DatasetError
 from eval.metrics import mrr_at_k, ndcg_at_k, percentile, recall_at_k
-from ingest.pipeline import Indexer
+from eval.target import EvalTarget
+from ingest.sources import TextSource
 
-INDEX_BATCH = 64  # documents embedded and written together
 CANDIDATE_CHUNKS = 200  # chunks fetched per query, enough for 100 distinct documents in practice
 
 
@@ -94,34 +92,30 @@ def collection_name(dataset: BeirDataset, settings: Settings) -> str:
     return f"beir-{dataset.name}-{hashlib.sha256(config.encode()).hexdigest()[:10]}"
 
 
-def documents(dataset: BeirDataset) -> list[SourceDocument]:
-    docs = []
+def documents(dataset: BeirDataset) -> Iterator[TextSource]:
+    """The corpus as the indexer reads it: each document keyed by dataset and id, cited by its id (`source`), which
+    the metrics compare with the qrels."""
     for doc_id, (title, text) in dataset.corpus.items():
-        # The indexer puts the title in front of every chunk it embeds (ingest/pipeline.py), so the body is the text.
-        docs.append(SourceDocument(
-            path=Path(doc_id), key=f"beir:{dataset.name}/{doc_id}",
-            sha256=hashlib.sha256(f"{title}\n\n{text}".encode()).hexdigest(), kind="text", title=title, pages=[Page(None, text)],
-        ))
-    return docs
+        yield TextSource(key=f"beir:{dataset.name}/{doc_id}", path=Path(doc_id), title=title, text=text)
 
 
-def index_corpus(indexer: Indexer, dataset: BeirDataset, on_batch: Callable[[int], None] | None = None) -> float:
-    started = time.perf_counter()
-    docs = documents(dataset)
-    for start in range(0, len(docs), INDEX_BATCH):
-        indexer.index_documents(docs[start : start + INDEX_BATCH])
-        if on_batch:
-            on_batch(min(INDEX_BATCH, len(docs) - start))
-    return time.perf_counter() - started
+def index_corpus(
+    target: EvalTarget, collection: str, dataset: BeirDataset, on_batch: Callable[[int], None] | None = None
+) -> float:
+    """Indexes the corpus the way `bronvast ingest` indexes files: a re-run skips unchanged documents by their
+    hash, and a run that was cut off is recovered and finished. `on_batch(n)`: n more documents settled. Returns
+    the seconds it took."""
+    on_file = (lambda _outcome: on_batch(1)) if on_batch else None
+    return target.index_documents(collection, documents(dataset), on_file=on_file).seconds
 
 
 def evaluate(
-    retriever: Retriever, dataset: BeirDataset, collection: str, on_query: Callable[[], None] | None = None
+    target: EvalTarget, mode: str, dataset: BeirDataset, collection: str, on_query: Callable[[], None] | None = None
 ) -> BeirResult:
     ndcg, recall, mrr, latencies = [], [], [], []
     for query_id, judgements in dataset.qrels.items():
         started = time.perf_counter()
-        hits = retriever.rank(dataset.queries[query_id], collection, None, CANDIDATE_CHUNKS)
+        hits = target.rank(dataset.queries[query_id], collection, CANDIDATE_CHUNKS, mode)
         latencies.append((time.perf_counter() - started) * 1000)
         ranking = list(dict.fromkeys(hit.chunk.source for hit in hits))  # a document ranks by its best chunk
         ndcg.append(ndcg_at_k(ranking, judgements, 10))
@@ -131,29 +125,28 @@ def evaluate(
             on_query()
     count = len(latencies)
     return BeirResult(
-        dataset.name, retriever.config.mode, count,
+        dataset.name, mode, count,
         round(sum(ndcg) / count, 4), round(sum(recall) / count, 4), round(sum(mrr) / count, 4),
         round(percentile(latencies, 50), 2), round(percentile(latencies, 95), 2),
     )
 
 
 def run_beir(
-    app, directory: Path, modes: list[str], on_total: Callable[[str, int], None] | None = None,
+    target: EvalTarget, directory: Path, modes: list[str], on_total: Callable[[str, int], None] | None = None,
     on_advance: Callable[[int], None] | None = None,
 ) -> list[BeirResult]:
     """Indexes the dataset (once per index configuration) and evaluates each retrieval mode on the same index.
 
-    `app` is a bronvast.app.Bronvast; `on_total(label, n)` and `on_advance(n)` drive a progress bar.
+    `on_total(label, n)` and `on_advance(n)` drive a progress bar.
     """
     dataset = load_beir(directory)
-    collection = collection_name(dataset, app.settings)
+    collection = collection_name(dataset, target.settings)
     if on_total:
         on_total("indexeren", len(dataset.corpus))
-    index_corpus(app.indexer(collection), dataset, on_batch=on_advance)
+    index_corpus(target, collection, dataset, on_batch=on_advance)
     results = []
     for mode in modes:
-        retriever = app.retriever_for(app.settings.retrieval.model_copy(update={"mode": mode}))
         if on_total:
             on_total(f"zoeken ({mode})", len(dataset.qrels))
-        results.append(evaluate(retriever, dataset, collection, on_query=lambda: on_advance and on_advance(1)))
+        results.append(evaluate(target, mode, dataset, collection, on_query=lambda: on_advance and on_advance(1)))
     return results

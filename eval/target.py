@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
-from bronvast.schema import Answer, Chunk, Hit, SourceDocument
+from bronvast.schema import Answer, Chunk, Hit
 from bronvast.settings import Settings
 from ingest.report import FileOutcome, IngestReport
+from ingest.sources import TextSource
 
 
 class EvalTarget(Protocol):
@@ -41,6 +42,6 @@ class EvalTarget(Protocol):
         """How well the chunk backs the text by the answer check (>= 1.0: supported)."""
 
     def index_documents(
-        self, collection: str, documents: Iterable[SourceDocument], on_file: Callable[[FileOutcome], None] | None = None
+        self, collection: str, documents: Iterable[TextSource], on_file: Callable[[FileOutcome], None] | None = None
     ) -> IngestReport:
         """Indexes documents that are not files (a BEIR corpus) through the one write path of `bronvast ingest`."""

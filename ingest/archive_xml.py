@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from bronvast.schema import Page
-from ingest.readers import Parsed, UnreadableFile, _iso_date
+from ingest.parsed import Parsed, UnreadableFile, iso_date
 from ingest.xmlsafe import parse_xml
 
 MDTO_NAMESPACE = "https://www.nationaalarchief.nl/mdto"
@@ -57,7 +57,7 @@ def read_archive_record(data: bytes, path: Path) -> Parsed:
         )
         if value
     ]
-    return Parsed(title or "", [Page(None, "\n".join(v for v in lines if v is not None))], _iso_date(facts["date"]),
+    return Parsed(title or "", [Page(None, "\n".join(v for v in lines if v is not None))], iso_date(facts["date"]),
                   metadata, access)
 
 
@@ -161,8 +161,8 @@ def _after(start: str | None, duration: str | None) -> str | None:
 def _first_date(element: ET.Element, paths: tuple[str, ...]) -> str | None:
     for path in paths:
         found = _text(element, path) or _text(element, "beperkinggebruiktermijn/" + path)
-        if found and _iso_date(found):
-            return _iso_date(found)
+        if found and iso_date(found):
+            return iso_date(found)
     return None
 
 

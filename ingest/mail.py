@@ -15,6 +15,7 @@ attachments with it: the store needs nothing new. The documents differ in `path`
 from __future__ import annotations
 
 import email.errors
+from collections.abc import Callable
 from dataclasses import replace
 from email import policy
 from email.message import EmailMessage
@@ -22,24 +23,21 @@ from email.parser import BytesParser
 from pathlib import Path, PurePosixPath
 
 from bronvast.schema import Page, SourceDocument
-from bronvast.settings import IngestSettings
-from ingest.readers import (
-    SUPPORTED_SUFFIXES,
-    UnreadableFile,
-    _decode,
-    _first_line,
-    _iso_date,
-    _tidy,
-    document_from_bytes,
-    html_document,
-)
+from ingest.parsed import UnreadableFile, decode, first_line, iso_date, tidy
+from ingest.webpage import html_document
 
+MAIL_SUFFIX = ".eml"  # a mail file, and an attachment that is a forwarded mail
 ADDRESS_HEADERS = {"from": "Van", "to": "Aan", "cc": "Cc"}
 MAX_NESTING = 3  # a forwarded mail inside a forwarded mail inside ...: stop somewhere
 
+# Reads an attachment that is not a mail: its bytes, and its path (<mail path>/<name>, whose suffix gives the
+# format) -> its document, or UnreadableFile. Handed in by ingest/readers.py, which routes formats to readers:
+# this module would otherwise have to import the router that imports it.
+AttachmentReader = Callable[[bytes, Path], SourceDocument]
+
 
 def read_mail(
-    data: bytes, path: Path, key: str, sha256: str, options: IngestSettings | None = None, depth: int = 0
+    data: bytes, path: Path, key: str, sha256: str, read_attachment: AttachmentReader, depth: int = 0
 ) -> list[SourceDocument]:
     """The mail first, then its readable attachments. Attachments that cannot be read are listed, with their
     reasons, in the mail's metadata `skipped_attachments` (the indexer reports them with the file's outcome)."""
@@ -59,7 +57,7 @@ def read_mail(
             continue  # an unnamed inline part, such as a logo in the signature
         names.append(name)
         try:
-            attachments += _attachment(part, name, path, key, sha256, date, options, depth)
+            attachments += _attachment(part, name, path, key, sha256, date, read_attachment, depth)
         except UnreadableFile as exc:
             skipped.append(f"{name} ({exc})")
         except Exception as exc:  # a parser library tripping over a malformed attachment: skip it, keep the mail
@@ -70,7 +68,7 @@ def read_mail(
     lines += [f"Datum: {date}" if date else "", f"Onderwerp: {headers['subject']}" if headers["subject"] else ""]
     lines += [f"Bijlagen: {', '.join(names)}" if names else ""]
     heading = "\n".join(line for line in lines if line)
-    pages = [Page(p.number, _tidy(p.text), p.section) for p in body]
+    pages = [Page(p.number, tidy(p.text), p.section) for p in body]
     pages = [p for p in pages if p.text]
     if pages:  # the headers open the text, so "who wrote about ..." finds them
         pages[0] = Page(pages[0].number, heading + "\n\n" + pages[0].text, pages[0].section)
@@ -87,7 +85,7 @@ def read_mail(
         key=key,
         sha256=sha256,
         kind="email",
-        title=headers["subject"] or _first_line(pages[0].text) or path.stem,
+        title=headers["subject"] or first_line(pages[0].text) or path.stem,
         pages=pages,
         date=date,
         metadata=metadata,
@@ -103,7 +101,7 @@ def _header(message: EmailMessage, name: str) -> str:
 def _mail_date(message: EmailMessage) -> str | None:
     value = message.get("date")
     moment = getattr(value, "datetime", None) if value is not None else None
-    return _iso_date(moment) if moment is not None else None
+    return iso_date(moment) if moment is not None else None
 
 
 def _body(message: EmailMessage) -> list[Page]:
@@ -113,7 +111,7 @@ def _body(message: EmailMessage) -> list[Page]:
     try:
         text = part.get_content()
     except (LookupError, UnicodeError, AttributeError):  # an unknown or wrong charset: detect it ourselves
-        text = _decode(part.get_payload(decode=True) or b"")
+        text = decode(part.get_payload(decode=True) or b"")
     if not isinstance(text, str) or not text.strip():
         return []
     if part.get_content_subtype() == "html":
@@ -139,25 +137,22 @@ def _attachment_name(part: EmailMessage, taken: list[str]) -> str | None:
 
 def _attachment(
     part: EmailMessage, name: str, mail_path: Path, key: str, sha256: str, mail_date: str | None,
-    options: IngestSettings | None, depth: int,
+    read_attachment: AttachmentReader, depth: int,
 ) -> list[SourceDocument]:
-    kind = SUPPORTED_SUFFIXES.get(PurePosixPath(name).suffix.lower())
-    if kind is None:
-        raise UnreadableFile(f"bestandstype '{PurePosixPath(name).suffix or '(geen)'}' wordt niet ondersteund")
     if part.get_content_type() == "message/rfc822":
         inner = part.get_payload(0) if part.is_multipart() else None
         data = inner.as_bytes(policy=policy.default) if inner is not None else b""
     else:
         data = part.get_payload(decode=True) or b""
-    if not data.strip():
-        raise UnreadableFile("leeg bestand")
     path = mail_path / name
-    if kind == "email":
+    if PurePosixPath(name).suffix.lower() == MAIL_SUFFIX:  # a forwarded mail, read here with its own attachments
+        if not data.strip():
+            raise UnreadableFile("leeg bestand")
         if depth >= MAX_NESTING:
             raise UnreadableFile("te diep genest doorgestuurd bericht")
-        documents = read_mail(data, path, key, sha256, options, depth + 1)
-    else:
-        documents = [document_from_bytes(data, path, kind, key, sha256, options)]
+        documents = read_mail(data, path, key, sha256, read_attachment, depth + 1)
+    else:  # the reader says why when the format is not supported or the attachment is empty
+        documents = [read_attachment(data, path)]
     link = {"parent": key, "parent_source": mail_path.name}
     first = documents[0]
     # An attachment without a date of its own is dated by the mail it came with; its own access rules stay.

@@ -60,9 +60,9 @@ def identity_sha(file_sha: str, values: dict[str, str]) -> str:
     return hashlib.sha256(f"{file_sha}\n{json.dumps(values, sort_keys=True, ensure_ascii=False)}".encode()).hexdigest()
 
 
-def apply(document: SourceDocument, values: dict[str, str], sha256: str) -> SourceDocument:
-    """The document with the manifest's values in place (and its identity hash)."""
-    changes: dict = {"sha256": sha256}
+def apply(document: SourceDocument, values: dict[str, str]) -> SourceDocument:
+    """The document with the manifest's values in place (its identity hash, over them too, it was read with)."""
+    changes: dict = {}
     metadata = dict(document.metadata)
     for key, value in values.items():
         if key == "title":

@@ -12,7 +12,7 @@ import zlib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from ingest.readers import Block, Parsed, UnreadableFile, _iso_date, sectioned
+from ingest.parsed import Block, Parsed, UnreadableFile, iso_date, sectioned
 from ingest.xmlsafe import parse_xml
 
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -104,5 +104,5 @@ def _meta(root: ET.Element) -> tuple[str, str | None, str]:
     def first(*tags: str) -> str:
         return next(((meta.findtext(tag) or "").strip() for tag in tags if (meta.findtext(tag) or "").strip()), "")
 
-    date = _iso_date(first(f"{META}creation-date", f"{DC}date") or None)
+    date = iso_date(first(f"{META}creation-date", f"{DC}date") or None)
     return first(f"{DC}title"), date, first(f"{META}initial-creator", f"{DC}creator")

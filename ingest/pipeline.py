@@ -1,7 +1,13 @@
-"""Stage 3, index: files -> documents -> chunks -> vectors -> the store, one whole file at a time.
+"""Stage 3, index: sources -> documents -> chunks -> vectors -> the store, one whole source at a time; the writer
+(Indexer) and the two ways in: ingest_paths (files and folders, `bronvast ingest`) and ingest_documents (documents
+handed in as text, a BEIR corpus). Both read through ingest/sources.py, so they share everything below.
 
-A file is read, chunked and embedded completely in memory before anything is written, so a file that fails
-leaves nothing behind. A changed file's new chunks are written before its old ones are deleted, so a question
+Around it: what a source is and how it is read (ingest/sources.py, ingest/readers.py), the collection's versions
+in memory (ingest/catalog.py), what an ingest reports (ingest/report.py), and listing and deleting documents
+(ingest/documents.py).
+
+A source is read, chunked and embedded completely in memory before anything is written, so one that fails
+leaves nothing behind. A changed source's new chunks are written before its old ones are deleted, so a question
 asked meanwhile always finds one complete version.
 
 Crash safety (kill -9 at any moment): every point records `chunks_total`, the chunk count of its version
@@ -14,16 +20,18 @@ section headings, title and metadata values redacted (ingest/redact.py) after re
 chunk, vector or payload holds a detected value; the file is never written to and its identity hash stays the
 file's own. Paths and file names are the documents' identity and citation and are not redacted.
 
-Throughput: files are hashed, read and chunked READ_AHEAD files ahead in reader threads while the embedder works
+Throughput: sources are hashed, read and chunked READ_AHEAD ahead in reader threads while the embedder works
 (it runs in native code without the GIL; thread readers need no pickling of the splitter and its tokenizer), and
-the chunks of consecutive files are embedded together, up to about EMBED_BATCH per call, and written together.
-Decisions (unchanged, same content as a stored file, replace) are still made in file order against the catalog as
-the files before left it, and outcomes come in file order. A changed file ends a write group, so at most one file
-has two stored versions at a time, as before.
+the chunks of consecutive sources are embedded together, up to about EMBED_BATCH per call, and written together.
+Decisions (unchanged, same content as a stored file, replace) are still made in source order against the catalog
+as the sources before left it, and outcomes come in that order. A changed source ends a write group, so at most one
+has two stored versions at a time, as before. Each file is hashed once: its documents carry the identity hash the
+reader thread computed.
 
-Dedup: content (the identity hash: file bytes plus manifest values) already stored under another path is not
-embedded again; the second path is added to the stored version's `also_paths`, and citations name both. Removing
-a name removes only that name; the points go with the last one.
+Dedup: a file whose content (the identity hash: file bytes plus manifest values) is already stored under another
+path is not embedded again; the second path is added to the stored version's `also_paths`, and citations name
+both. Removing a name removes only that name; the points go with the last one. Documents handed in as text are not
+deduplicated (ingest/sources.py says why).
 """
 
 from __future__ import annotations
@@ -35,24 +43,24 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
 
 from bronvast.schema import Chunk, CollectionSpec, Page, SourceDocument, SparseVector
 from bronvast.settings import IngestSettings
 from bronvast.sparse import SparseEncoder
-from bronvast.errors import StoreError
-from bronvast.store import ChunkStore, Version, check_collection_name, missing_collection
+from bronvast.store import ChunkStore, Version, check_collection_name
+from ingest.catalog import Catalog, StoredSnapshot
 from ingest.chunking import chunk_document
-from ingest.manifest import MANIFEST_NAMES, ManifestError, Manifests, apply, identity_sha
-from ingest.readers import UnreadableFile, document_key, file_sha256, read_documents
+from ingest.manifest import MANIFEST_NAMES, ManifestError, Manifests
+from ingest.parsed import UnreadableFile
+from ingest.readers import document_key
 from ingest.redact import redact
+from ingest.report import FileOutcome, IngestReport, Status
+from ingest.sources import FileSource, Source, TextSource, find_files
 
 # Metadata that names documents (keys and file names, like path and source) rather than saying what they hold.
 UNREDACTED_METADATA = frozenset({"parent", "parent_source"})
 
-Status = Literal["nieuw", "vervangen", "ongewijzigd", "geweigerd", "verwijderd"]
-
-# Files read and chunked ahead of the ones being embedded: enough to keep the embedder fed, few enough that memory
+# Sources read and chunked ahead of the ones being embedded: enough to keep the embedder fed, few enough that memory
 # stays flat on a folder of any size.
 READ_AHEAD = 16
 READERS = 2
@@ -61,131 +69,13 @@ READERS = 2
 EMBED_BATCH = 64
 
 
-@dataclass(frozen=True)
-class FileOutcome:
-    path: Path
-    status: Status
-    chunks: int = 0
-    reason: str = ""
-    # Personal data redacted from the file's documents: kind -> how many values (never the values); empty when
-    # the collection does not redact or the file was not read (unchanged, same content as another file).
-    redacted: dict[str, int] = field(default_factory=dict)
-
-
-def redaction_counts(counts: dict[str, int]) -> str:
-    """"bsn 1, iban 2" for the kinds found (counts only, never values); "geen" when a redacting read found none;
-    "" when nothing was redacted or read."""
-    if not counts:
-        return ""
-    return ", ".join(f"{kind} {n}" for kind, n in counts.items() if n) or "geen"
-
-
 @dataclass
-class IngestReport:
-    collection: str
-    outcomes: list[FileOutcome] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def rejected(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status == "geweigerd"]
-
-    @property
-    def redacted(self) -> dict[str, int]:
-        """Personal data redacted over every file: kind -> count; {} when the collection does not redact."""
-        total: dict[str, int] = {}
-        for outcome in self.outcomes:
-            for kind, n in outcome.redacted.items():
-                total[kind] = total.get(kind, 0) + n
-        return total
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every file is indexed, 2 when some were rejected."""
-        return 2 if self.rejected else 0
-
-
-def find_files(paths: Iterable[Path], exclude: Path | None = None) -> tuple[list[Path], list[FileOutcome]]:
-    """Files named and files inside folders named, and outcomes for paths that do not exist.
-
-    Inside folders, hidden files and the `exclude` folder (bronvast's own data dir) are skipped.
-    """
-    skip = exclude.resolve() if exclude else None
-    files: list[Path] = []
-    missing: list[FileOutcome] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and p.name not in MANIFEST_NAMES
-                and not (skip and p.resolve().is_relative_to(skip))
-            )
-        elif path.is_file():
-            files.append(path)
-        else:
-            missing.append(FileOutcome(path, "geweigerd", reason="bestand of map bestaat niet"))
-    return list(dict.fromkeys(files)), missing
-
-
-class DocumentNotFound(StoreError):
-    """`documents delete` named nothing, or a file name several documents share (the message lists them)."""
-
-
-class Catalog:
-    """The collection's stored versions, looked up by name (path or also-path) and by identity hash; kept in step
-    with the store by the Indexer, so unchanged files cost a hash check, not a store query."""
-
-    def __init__(self, versions: Iterable[Version]):
-        self.versions: list[Version] = list(versions)
-        self._by_name: dict[str, list[Version]] | None = None
-        self._by_sha: dict[str, list[Version]] | None = None
-
-    def named(self, name: str) -> list[Version]:
-        return list(self._indexes()[0].get(name, ()))
-
-    def with_sha(self, sha256: str) -> list[Version]:
-        return list(self._indexes()[1].get(sha256, ()))
-
-    def names(self) -> list[str]:
-        return list(self._indexes()[0])
-
-    def add(self, version: Version) -> None:
-        # Kept up to date rather than rebuilt: an ingest adds a version per file, and rebuilding the indexes over
-        # every version each time made a folder of 10,000 files quadratic.
-        self.versions.append(version)
-        if self._by_name is not None and self._by_sha is not None:
-            self._by_sha[version.sha256].append(version)
-            for name in version.names:
-                self._by_name[name].append(version)
-
-    def discard(self, version: Version) -> None:
-        self.versions = [v for v in self.versions if v is not version]
-        self.changed()
-
-    def changed(self) -> None:
-        self._by_name = self._by_sha = None
-
-    def _indexes(self) -> tuple[dict[str, list[Version]], dict[str, list[Version]]]:
-        if self._by_name is None or self._by_sha is None:
-            self._by_name, self._by_sha = defaultdict(list), defaultdict(list)
-            for version in self.versions:
-                self._by_sha[version.sha256].append(version)
-                for name in version.names:
-                    self._by_name[name].append(version)
-        return self._by_name, self._by_sha
-
-
-@dataclass
-class ReadFile:
-    """A file as a reader thread left it: its identity hash and, when it had to be read, documents and chunks.
+class ReadSource:
+    """A source as a reader thread left it: its identity hash and, when it had to be read, documents and chunks.
     `reason` says why it is rejected (then without sha when hashing or its manifest row failed)."""
 
-    path: Path
+    source: Source
     key: str
-    values: dict[str, str]  # its manifest values
     sha: str = ""
     documents: list[SourceDocument] | None = None  # None: not read (its content was stored) or unreadable
     chunks: list[Chunk] = field(default_factory=list)
@@ -193,30 +83,9 @@ class ReadFile:
     reason: str = ""
     status: Status = "nieuw"
 
-
-@dataclass(frozen=True)
-class StoredSnapshot:
-    """What the catalog held when reading began, frozen for the reader threads: a file whose content was stored
-    then (under its name, or complete under another) is only hashed, not read. Decisions use the live catalog."""
-
-    named: frozenset[tuple[str, str]]
-    complete: frozenset[str]
-
-    @classmethod
-    def of(cls, catalog: Catalog) -> StoredSnapshot:
-        return cls(frozenset((name, v.sha256) for v in catalog.versions for name in v.names),
-                   frozenset(v.sha256 for v in catalog.versions if v.complete))
-
-    def holds(self, key: str, sha: str) -> bool:
-        return (key, sha) in self.named or sha in self.complete
-
-
-def _manifest_values(manifests: Manifests | None, path: Path) -> tuple[dict[str, str], str]:
-    """The file's manifest values, or an error message (looked up in the calling thread: Manifests caches)."""
-    try:
-        return (manifests.values_for(path) if manifests else {}), ""
-    except ManifestError as exc:
-        return {}, str(exc)
+    @property
+    def path(self) -> Path:
+        return self.source.path
 
 
 def read_ahead(items: Iterable, submit: Callable[..., Future], ahead: int = READ_AHEAD) -> Iterator:
@@ -295,26 +164,22 @@ class Indexer:
                         repaired += 1
         return repaired
 
-    def index_file(self, path: Path, manifests: Manifests | None = None) -> FileOutcome:
-        return next(self.index_files([path], manifests))
-
-    def index_files(self, paths: Iterable[Path], manifests: Manifests | None = None) -> Iterator[FileOutcome]:
-        """Indexes files, yielding one outcome per file in their order, each once the file is settled (its points
-        written, or nothing to write). Files are read READ_AHEAD ahead in READERS threads; see the module docstring."""
+    def index_sources(self, sources: Iterable[Source]) -> Iterator[FileOutcome]:
+        """Indexes files (or documents handed in), yielding one outcome per source in their order, each once the
+        source is settled (its points written, or nothing to write). Sources are read READ_AHEAD ahead in READERS
+        threads; see the module docstring."""
         stored = StoredSnapshot.of(self.catalog)
-        pending: list[ReadFile] = []
+        pending: list[ReadSource] = []
         with ThreadPoolExecutor(READERS, thread_name_prefix="bronvast-read") as pool:
-            reads = read_ahead(
-                paths, lambda path: pool.submit(self._read, path, *_manifest_values(manifests, path), stored)
-            )
+            reads = read_ahead(sources, lambda source: pool.submit(self._read, source, stored))
             try:
                 for read in reads:
                     if pending and (read.sha in {p.sha for p in pending} or read.key in {p.key for p in pending}
                                     or not self._to_embed(read)):
-                        yield from self._embed_pending(pending)  # decide on this file after the ones before
+                        yield from self._embed_pending(pending)  # decide on this source after the ones before
                         pending = []
                     if self._to_embed(read) and read.documents is None:  # not read ahead: was stored, is no more
-                        read = self._read(read.path, read.values, "", None)
+                        self._load(read)
                     outcome = self._settle(read)
                     if outcome is not None:
                         yield outcome
@@ -328,50 +193,47 @@ class Indexer:
                 reads.close()
                 pool.shutdown(cancel_futures=True)
 
-    def _read(self, path: Path, values: dict[str, str], manifest_error: str, stored: StoredSnapshot | None) -> ReadFile:
-        """Runs in a reader thread: the file's identity hash and, unless `stored` holds that content already, its
-        documents (manifest values applied, redacted) and chunks. Touches neither the catalog nor the store."""
-        read = ReadFile(path, document_key(path), values)
-        if manifest_error:
-            read.reason = manifest_error
-            return read
+    def _read(self, source: Source, stored: StoredSnapshot) -> ReadSource:
+        """Runs in a reader thread: the source's identity hash and, unless `stored` holds that content already, its
+        documents (redacted) and chunks. Touches neither the catalog nor the store."""
+        read = ReadSource(source, source.key)
         try:
-            read.sha = identity_sha(file_sha256(path), values)
-        except UnreadableFile as exc:
+            read.sha = source.identity()
+        except (UnreadableFile, ManifestError) as exc:
             read.reason = str(exc)
             return read
-        if stored is not None and stored.holds(read.key, read.sha):
-            return read
+        if not stored.holds(read.key, read.sha, source.dedup):
+            self._load(read)
+        return read
+
+    def _load(self, read: ReadSource) -> None:
+        """The hashed source's documents, read with its identity hash (never hashed again), and their chunks; or
+        the reason it is rejected."""
         try:
-            # an e-mail gives the mail and its attachments: all stored under the file's key and identity hash
-            documents = read_documents(path, self.reading)
+            documents = read.source.documents(read.sha, self.reading)
         except UnreadableFile as exc:
             read.reason = str(exc)
-            return read
+            return
         except Exception as exc:  # a parser library tripping over a malformed file is still just a bad file
             read.reason = f"kon niet gelezen worden ({type(exc).__name__}: {exc})"
-            return read
-        # The manifest's row holds for the whole file; its title names the file's own (first) document only.
-        attachment_values = {k: v for k, v in values.items() if k != "title"}
-        documents = [apply(d, values if i == 0 else attachment_values, read.sha) for i, d in enumerate(documents)]
+            return
         read.documents, read.redacted = self._redact(documents)
         read.chunks = self._chunks(read.documents)
         if not read.chunks:
             read.reason = "bevat geen tekst om te indexeren"
-        return read
 
-    def _to_embed(self, read: ReadFile) -> bool:
-        """Whether the file is to be embedded, the catalog being as it is now: hashed, its content not stored under
-        its own name nor (complete) under another, and not rejected by its reader."""
+    def _to_embed(self, read: ReadSource) -> bool:
+        """Whether the source is to be embedded, the catalog being as it is now: hashed, its content not stored
+        under its own name nor (complete, where it allows dedup) under another, and not rejected by its reader."""
         if not read.sha or any(v.sha256 == read.sha for v in self.catalog.named(read.key)):
             return False
-        if any(v.complete for v in self.catalog.with_sha(read.sha)):
+        if self._twins(read):
             return False
         return not read.reason
 
-    def _settle(self, read: ReadFile) -> FileOutcome | None:
-        """The outcome of a file that needs no embedding, its catalog changes made; None when it is to be embedded
-        (its status then set)."""
+    def _settle(self, read: ReadSource) -> FileOutcome | None:
+        """The outcome of a source that needs no embedding, its catalog changes made; None when it is to be
+        embedded (its status then set)."""
         if not read.sha:
             return FileOutcome(read.path, "geweigerd", reason=read.reason)
         held = self.catalog.named(read.key)
@@ -379,35 +241,39 @@ class Indexer:
             self._forget(read.key, keep_sha=read.sha)  # after a crash a name may linger elsewhere
             return FileOutcome(read.path, "ongewijzigd")
         read.status = "vervangen" if held else "nieuw"
-        twins = [v for v in self.catalog.with_sha(read.sha) if v.complete]
+        twins = self._twins(read)
         if twins:
             return self._add_name(read.path, read.key, twins[0], read.status)
         if read.reason:
             return FileOutcome(read.path, "geweigerd", reason=read.reason)
         return None
 
-    def _embed_pending(self, pending: list[ReadFile]) -> Iterator[FileOutcome]:
-        """Embeds the files' chunks in one call, then writes them in groups that end at a changed file, whose old
-        version goes right after its new one is written; yields their outcomes in order."""
+    def _twins(self, read: ReadSource) -> list[Version]:
+        """The complete stored versions with the source's content, where its content may stand in for it (dedup)."""
+        return [v for v in self.catalog.with_sha(read.sha) if v.complete] if read.source.dedup else []
+
+    def _embed_pending(self, pending: list[ReadSource]) -> Iterator[FileOutcome]:
+        """Embeds the sources' chunks in one call, then writes them in groups that end at a changed source, whose
+        old version goes right after its new one is written; yields their outcomes in order."""
         if not pending:
             return
         chunks = [chunk for read in pending for chunk in read.chunks]
         dense, sparse = self._embed(chunks)
-        group: list[ReadFile] = []
+        group: list[ReadSource] = []
         start = 0
         for read in pending:
             group.append(read)
             if read.status == "nieuw" and read is not pending[-1]:
                 continue
             end = start + sum(len(r.chunks) for r in group)
-            self._write(chunks[start:end], dense[start:end], sparse[start:end], already_there=set())
+            self._write(chunks[start:end], dense[start:end], sparse[start:end])
             start = end
             for done in group:
                 yield self._written(done)
             group = []
 
-    def _written(self, read: ReadFile) -> FileOutcome:
-        """Records a file whose points are written in the catalog and drops its older versions."""
+    def _written(self, read: ReadSource) -> FileOutcome:
+        """Records a source whose points are written in the catalog and drops its older versions."""
         documents, chunks = read.documents, read.chunks
         self.catalog.add(Version(
             path=read.key, sha256=read.sha, source=documents[0].path.name, kind=documents[0].kind,
@@ -425,37 +291,6 @@ class Indexer:
         for version in held:
             self._drop_name(version, name)
         return bool(held)
-
-    def index_documents(
-        self, documents: list[SourceDocument], known: dict[str, set[str]] | None = None
-    ) -> list[FileOutcome]:
-        """Indexes documents together (one embedding batch, one write) and reports an outcome per document key.
-
-        Documents that share a key came from one file (an e-mail and its attachments, see read_documents): they
-        share its sha256, are chunked with one running chunk_index, replaced together and get one outcome, for
-        the first of them. `known`: the hashes already indexed per document key, where the caller has looked them up.
-        """
-        known = known or {}
-        files: dict[str, list[SourceDocument]] = {}
-        for document in documents:
-            files.setdefault(document.key, []).append(document)
-        previous = {key: known[key] if key in known else self.store.indexed_sha(self.collection, key) for key in files}
-        sha = {key: docs[0].sha256 for key, docs in files.items()}
-        changed = [key for key in files if previous[key] != {sha[key]}]
-        redacted: dict[str, dict[str, int]] = {}
-        for key in changed:
-            files[key], redacted[key] = self._redact(files[key])
-        chunks_per_file = {key: self._chunks(files[key]) for key in changed}
-        already_there = {c.id for key in changed if sha[key] in previous[key] for c in chunks_per_file[key]}
-        self._embed_and_write([chunk for key in changed for chunk in chunks_per_file[key]], already_there)
-        for key in changed:
-            self.store.delete_document(self.collection, key, keep_sha=sha[key])
-        self._catalog = None
-        return [
-            replace(self._outcome(docs[0], previous[key], len(chunks_per_file.get(key, []))),
-                    redacted=redacted.get(key, {}))
-            for key, docs in files.items()
-        ]
 
     def _redact(self, documents: list[SourceDocument]) -> tuple[list[SourceDocument], dict[str, int]]:
         """The documents with the collection's personal-data kinds replaced by markers, and how many values of each
@@ -492,15 +327,11 @@ class Indexer:
         return redacted, counts
 
     def _chunks(self, documents: list[SourceDocument]) -> list[Chunk]:
-        """The chunks of one file's documents, numbered on across them; each records the file's chunk count."""
+        """The chunks of one source's documents, numbered on across them; each records the source's chunk count."""
         chunks: list[Chunk] = []
         for document in documents:
             chunks += chunk_document(document, self.collection, self.splitter, first_index=len(chunks))
         return [replace(chunk, chunks_total=len(chunks)) for chunk in chunks]
-
-    def _embed_and_write(self, chunks: list[Chunk], already_there: set[str]) -> None:
-        if chunks:
-            self._write(chunks, *self._embed(chunks), already_there)
 
     def _embed(self, chunks: list[Chunk]) -> tuple[list, list[SparseVector]]:
         # Embedded and BM25-indexed: the document title, then the chunk (stored and cited: the chunk alone).
@@ -541,64 +372,15 @@ class Indexer:
         self.store.set_version_payload(self.collection, version.path, version.sha256, _also_payload(version))
         self.catalog.changed()
 
-    @staticmethod
-    def _outcome(document: SourceDocument, previous: set[str], chunks: int) -> FileOutcome:
-        if previous == {document.sha256}:
-            return FileOutcome(document.path, "ongewijzigd")
-        return FileOutcome(document.path, "vervangen" if previous else "nieuw", chunks=chunks)
-
-    def _write(self, chunks: list[Chunk], dense: list, sparse: list[SparseVector], already_there: set[str]) -> None:
+    def _write(self, chunks: list[Chunk], dense: list, sparse: list[SparseVector]) -> None:
         self.store.ensure_collection(self.collection, self.spec)
         try:
             self.store.upsert(self.collection, chunks, dense, sparse)
         except BaseException:
-            # Leave no partial copy of a new version behind (a version that was complete before stays).
-            self.store.delete_points(self.collection, [c.id for c in chunks if c.id not in already_there])
+            # Leave no partial copy of a new version behind. A version that was complete before stays: its points
+            # have other ids, a point's id being made of its path, hash and index.
+            self.store.delete_points(self.collection, [c.id for c in chunks])
             raise
-
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    """One file as the collection holds it; a file stored once for several names is listed under each."""
-
-    file: str
-    path: str
-    kind: str
-    chunks: int
-    date: str | None
-    access: list[str]
-    indexed_at: str
-    same_as: list[str]  # the other names of the same stored content (dedup)
-
-
-def list_documents(indexer: Indexer) -> list[DocumentInfo]:
-    if indexer.collection not in indexer.store.collections():
-        raise missing_collection(indexer.collection)
-    indexer.recover()
-    rows = [
-        DocumentInfo(Path(name).name, name, v.kind, v.points, v.date, list(v.access), v.ingested_at,
-                     [other for other in v.names if other != name])
-        for v in indexer.catalog.versions for name in v.names
-    ]
-    return sorted(rows, key=lambda row: row.path)
-
-
-def delete_document(indexer: Indexer, target: str) -> list[str]:
-    """Removes the document named by path (absolute or relative to the working directory) or by file name."""
-    indexer.recover()
-    names = indexer.catalog.names()
-    exact = [name for name in (target, str(Path(target).expanduser().resolve())) if name in names]
-    matches = exact[:1] or [name for name in names if Path(name).name == target]
-    if not matches:
-        raise DocumentNotFound(f"geen document '{target}' in collectie '{indexer.collection}'")
-    if len(matches) > 1:
-        listed = "\n".join(f"  {name}" for name in sorted(matches))
-        raise DocumentNotFound(
-            f"'{target}' past op {len(matches)} documenten in collectie '{indexer.collection}'; "
-            f"geef het pad:\n{listed}"
-        )
-    indexer.remove(matches[0])
-    return matches
 
 
 def _also_payload(version: Version) -> dict:
@@ -623,15 +405,8 @@ def ingest_paths(
     report = IngestReport(indexer.collection, outcomes=list(missing))
     if on_start:
         on_start(len(files))
-    manifests = Manifests()
-    for folder in (p for p in paths if p.is_dir()):
-        for name in MANIFEST_NAMES:
-            for manifest in folder.rglob(name):
-                manifests.manifest_in(manifest.parent.resolve())
-    for outcome in indexer.index_files(files, manifests):
-        report.outcomes.append(outcome)
-        if on_file:
-            on_file(outcome)
+    manifests = _manifests_in(paths)
+    _index(indexer, (FileSource.of(path, manifests) for path in files), report, on_file)
     for manifest, message in manifests.missing_files():
         report.outcomes.append(FileOutcome(manifest, "geweigerd", reason=message))
     if sync:
@@ -640,9 +415,45 @@ def ingest_paths(
         for name in indexer.catalog.names():
             if name not in present and any(Path(name).is_relative_to(folder) for folder in folders):
                 indexer.remove(name)
-                outcome = FileOutcome(Path(name), "verwijderd")
-                report.outcomes.append(outcome)
-                if on_file:
-                    on_file(outcome)
+                _record(report, FileOutcome(Path(name), "verwijderd"), on_file)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def ingest_documents(
+    indexer: Indexer, documents: Iterable[TextSource], on_file: Callable[[FileOutcome], None] | None = None
+) -> IngestReport:
+    """Indexes documents handed in as text (a BEIR corpus) the way ingest_paths indexes files: an unchanged
+    document costs a hash check, a version a crash cut off is removed and written again, and the documents are
+    read ahead and embedded in batches."""
+    started = time.perf_counter()
+    indexer.check_spec()
+    indexer.recover()
+    report = IngestReport(indexer.collection)
+    _index(indexer, documents, report, on_file)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _manifests_in(paths: list[Path]) -> Manifests:
+    """Every manifest inside the folders named, loaded up front: a row naming a file that is not there is reported
+    even where no file of that folder is read."""
+    manifests = Manifests()
+    for folder in (p for p in paths if p.is_dir()):
+        for name in MANIFEST_NAMES:
+            for manifest in folder.rglob(name):
+                manifests.manifest_in(manifest.parent.resolve())
+    return manifests
+
+
+def _index(
+    indexer: Indexer, sources: Iterable[Source], report: IngestReport, on_file: Callable[[FileOutcome], None] | None
+) -> None:
+    for outcome in indexer.index_sources(sources):
+        _record(report, outcome, on_file)
+
+
+def _record(report: IngestReport, outcome: FileOutcome, on_file: Callable[[FileOutcome], None] | None) -> None:
+    report.outcomes.append(outcome)
+    if on_file:
+        on_file(outcome)

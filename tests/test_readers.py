@@ -21,7 +21,8 @@ from files import (
     make_unreadable,
 )
 
-from ingest.readers import UnreadableFile, read_document
+from ingest.parsed import UnreadableFile
+from ingest.readers import read_document
 
 DUTCH_LATIN = "Het café in Wijk bij Duurstede organiseert een reünie; naïeve vragen zijn ook één keer welkom."
 

@@ -24,7 +24,8 @@ from bronvast.settings import PROJECT_ROOT, ChunkingSettings
 from bronvast.qdrant_store import QdrantStore
 from bronvast.store import point_id
 from ingest.chunking import make_splitter
-from ingest.pipeline import DocumentNotFound, Indexer, ingest_paths
+from ingest.documents import DocumentNotFound
+from ingest.pipeline import Indexer, ingest_paths
 
 runner = CliRunner()
 

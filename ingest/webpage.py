@@ -1,0 +1,52 @@
+"""HTML -> its main text, split at its h1-h6 headings: a web page (ingest/readers.py) or an e-mail's HTML body
+(ingest/mail.py). Site chrome (navigation, headers, footers, cookie banners) is dropped, so it does not end up in
+every chunk of a site's pages.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup
+
+from ingest.parsed import Block, Parsed, iso_date, sectioned
+
+# Elements that hold site chrome rather than the document itself.
+HTML_BOILERPLATE = ["nav", "header", "footer", "aside", "script", "style", "noscript", "form", "template", "svg"]
+HTML_BLOCKS = ["p", "div", "li", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "pre", "blockquote"]
+HTML_BOILERPLATE_HINT = re.compile(r"cookie|menu|navigat|breadcrumb|footer|sidebar|skip-?link", re.IGNORECASE)
+HEADING_MARK = "\ue000"  # a private-use character: cannot occur in the HTML's own text
+
+
+def html_document(markup: str) -> Parsed:
+    """A web page's (or an HTML e-mail's) main text, split at its h1-h6 headings; site chrome dropped."""
+    soup = BeautifulSoup(markup, "html.parser")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    dated = soup.find("meta", attrs={"name": re.compile(r"^(date|dcterms\.(date|issued|created)|dc\.date)$", re.I)})
+    date = iso_date(dated.get("content")) if dated else None
+    for tag in soup.find_all(HTML_BOILERPLATE):
+        tag.decompose()
+    for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo"]}):
+        tag.decompose()
+    for tag in soup.find_all(
+        lambda t: t.attrs is not None
+        and HTML_BOILERPLATE_HINT.search(" ".join(t.get("class", [])) + " " + (t.get("id") or ""))
+    ):
+        tag.decompose()
+    main = soup.find("main") or soup.find("article") or soup.body or soup
+    heading = main.find("h1")
+    page_title = heading.get_text(" ", strip=True) if heading else title
+    for block in main.find_all(HTML_BLOCKS):
+        block.append("\n")  # keep paragraphs apart without splitting sentences at inline tags
+    for tag in main.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        text = " ".join(tag.get_text(" ").split())
+        if text:  # a marked line, so the heading survives get_text() and the text can be split there
+            tag.replace_with(f"\n{HEADING_MARK}{tag.name[1]}{HEADING_MARK}{text}\n")
+    blocks: list[Block] = []
+    for line in main.get_text().split("\n"):
+        if line.startswith(HEADING_MARK):
+            _, level, text = line.split(HEADING_MARK, 2)
+            blocks.append((int(level), text))
+        else:
+            blocks.append((None, line))
+    return Parsed(page_title, sectioned(blocks), date)
