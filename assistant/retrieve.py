@@ -1,7 +1,9 @@
 """Stage 4, hits: a question -> the chunks of one collection that best answer it.
 
-Dense (embedding) and sparse (BM25-style, Dutch-aware) searches run in the store; their rankings are fused here
-with weighted reciprocal rank fusion, so the fusion works the same on every engine. Then near-duplicate passages
+Dense (embedding) and sparse (BM25-style, Dutch-aware) searches run in the store; their rankings are fused here,
+by default with weighted distribution-based score fusion (retrieval.fusion: dbsf; rrf and relative are the
+others). Our own, not Qdrant's fusion: it works the same on every engine and keeps each side's own score, which the
+refusal gate needs. Then near-duplicate passages
 are dropped and, when asked, each hit is widened with its neighbouring chunks (small-to-big).
 """
 
