@@ -102,12 +102,6 @@ class EdgeStore(CollectionSchema):
     def collections(self) -> list[str]:
         return sorted(config.parent.name for config in self.root.glob(f"*/{CONFIG_FILE}"))
 
-    def indexed_sha(self, collection: str, path: str) -> set[str]:
-        if not self._exists(collection):
-            return set()
-        records = self._scroll(collection, _filter([Condition("path", (path,))]), ["sha256"])
-        return {record.payload["sha256"] for record in records}
-
     def upsert(
         self,
         collection: str,
@@ -127,15 +121,6 @@ class EdgeStore(CollectionSchema):
         # seconds to minutes. Until then this returns at once; a growing collection rebuilds every `exact_below`.
         shard.optimize()
         shard.flush()
-
-    def delete_document(self, collection: str, path: str, keep_sha: str | None = None) -> None:
-        if not self._exists(collection):
-            return
-        selector = Filter(
-            must=[_condition(Condition("path", (path,)))],
-            must_not=[_condition(Condition("sha256", (keep_sha,)))] if keep_sha else None,
-        )
-        self._write(collection, UpdateOperation.delete_points_by_filter(selector))
 
     def delete_points(self, collection: str, ids: Sequence[str]) -> None:
         self._write(collection, UpdateOperation.delete_points(list(ids)))

