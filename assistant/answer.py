@@ -140,7 +140,7 @@ class Assistant:
 
         hits = sanitised(hits)  # document text is data: instructions in it never reach the LLM or the answer
         answer.citations = [
-            Citation(n, hit.chunk.cited_as, hit.chunk.page, hit.chunk.text, round(hit.score, 4))
+            Citation(n, hit.chunk.source, hit.chunk.page, hit.chunk.text, round(hit.score, 4), hit.chunk.copies)
             for n, hit in enumerate(hits, start=1)
         ]
         grounding = Grounding(self.retriever.embedder, self.retriever.encoder.analyzer, self.settings.answer,

@@ -206,7 +206,7 @@ def print_sources(answer: Answer) -> None:
     for citation in answer.citations:
         page = f", pagina {citation.page}" if citation.page else ""
         excerpt = escape(" ".join(citation.text.split())[:200])
-        console.print(f"\\[{citation.n}] [bold]{escape(citation.source)}[/]{page} (score {citation.score:.2f})\n    {excerpt}…",
+        console.print(f"\\[{citation.n}] [bold]{escape(citation.cited_as)}[/]{page} (score {citation.score:.2f})\n    {excerpt}…",
                       highlight=False)
 
 

@@ -33,7 +33,7 @@ def format_answer(answer: Answer) -> str:
         page = f", pagina {c.page}" if c.page else ""
         passage = html.escape(" ".join(c.text.split()))  # document text is shown as text, never as markup
         opened = " open" if c.n == 1 else ""  # the best passage in view, the others one click away
-        lines.append(f"<details{opened}><summary>[{c.n}] {html.escape(c.source)}{page}</summary>\n\n{passage}\n\n</details>")
+        lines.append(f"<details{opened}><summary>[{c.n}] {html.escape(c.cited_as)}{page}</summary>\n\n{passage}\n\n</details>")
     return "\n".join(lines)
 
 

@@ -85,10 +85,14 @@ class Chunk:
         return {**{k: v for k, v in self.metadata.items() if k not in data}, **data}
 
     @property
+    def copies(self) -> tuple[str, ...]:
+        """The file names of identical copies stored as this one (dedup), other than its own."""
+        return tuple(name for name in dict.fromkeys(self.also_sources) if name != self.source)
+
+    @property
     def cited_as(self) -> str:
         """The name a citation shows: the file name, and the names of identical copies (`a.pdf (ook: b.pdf)`)."""
-        others = [name for name in dict.fromkeys(self.also_sources) if name != self.source]
-        return f"{self.source} (ook: {', '.join(others)})" if others else self.source
+        return f"{self.source} (ook: {', '.join(self.copies)})" if self.copies else self.source
 
     @classmethod
     def from_payload(cls, point_id: str, payload: dict) -> Chunk:
@@ -210,10 +214,20 @@ class CollectionStats:
 @dataclass(frozen=True)
 class Citation:
     n: int
-    source: str
+    source: str  # the file name
     page: int | None
     text: str
     score: float
+    also: tuple[str, ...] = ()  # the file names of identical copies (dedup): a citation of each of them too
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.source, *self.also)
+
+    @property
+    def cited_as(self) -> str:
+        """As shown: `a.pdf (ook: b.pdf)`."""
+        return f"{self.source} (ook: {', '.join(self.also)})" if self.also else self.source
 
 
 @dataclass(frozen=True)

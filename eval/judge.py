@@ -61,7 +61,7 @@ class Judge:
         prompts = self.prompts[question_language(question)]
         budget = (self.config.context_window - self.config.max_tokens - PROMPT_OVERHEAD_TOKENS) * CHARS_PER_TOKEN
         sources = "\n\n".join(
-            f"[{c.n}] {c.source}{f', p. {c.page}' if c.page else ''}:\n{c.text}" for c in answer.citations
+            f"[{c.n}] {c.cited_as}{f', p. {c.page}' if c.page else ''}:\n{c.text}" for c in answer.citations
         )[: max(budget - len(answer.answer), 0)]
         messages = [
             ChatMessage(role=MessageRole.SYSTEM, content=prompts["system"]),

@@ -57,9 +57,10 @@ def p_value(p: float | None) -> str:
 
 
 def location(entry: dict) -> str:
-    """A passage's or gold entry's file name, with its page when it has one."""
-    page = entry.get("page")
-    return entry["source"] if page is None else f"{entry['source']}, p. {page}"
+    """A passage's or gold entry's file name (and a citation's identical copies), with its page when it has one."""
+    page, also = entry.get("page"), entry.get("also")
+    name = f"{entry['source']} (ook: {', '.join(also)})" if also else entry["source"]
+    return name if page is None else f"{name}, p. {page}"
 
 
 def text(value: object) -> str:

@@ -85,7 +85,7 @@ def run_cases(
         total = time.perf_counter() - started
         result = case_result(case, answer, distinct_units(ranked)[:k])
         result.timings["total_s"] = round(total, 4)
-        result.scores = score(case, answer, result, target.embed, k)
+        result.scores = score(case, answer, result, target.embed, k, copies_of(ranked))
         if judge and not answer.refused:
             result.judge = judge.judge(case.question, answer).to_json()
             if result.judge["score"] is not None:
@@ -94,6 +94,12 @@ def run_cases(
         if on_case:
             on_case(case)
     return results
+
+
+def copies_of(hits) -> dict[str, str]:
+    """Each identical copy's file name -> the name its passages are stored and ranked under (dedup), so a gold
+    entry naming either copy matches."""
+    return {copy: hit.chunk.source for hit in hits for copy in hit.chunk.copies}
 
 
 def distinct_units(hits) -> list[metrics.Unit]:
@@ -116,11 +122,14 @@ def case_result(case: Case, answer: Answer, retrieved: list[metrics.Unit]) -> Ca
 
 
 def score(
-    case: Case, answer: Answer, result: CaseResult, embed: Callable[[list[str]], list[list[float]]], k: int
+    case: Case, answer: Answer, result: CaseResult, embed: Callable[[list[str]], list[list[float]]], k: int,
+    copies: dict[str, str] | None = None,
 ) -> dict[str, float]:
-    """The case's scores; a metric that does not apply to the case (eval/summary.py says when) is absent."""
+    """The case's scores; a metric that does not apply to the case (eval/summary.py says when) is absent.
+    `copies`: identical copies' names -> the name they are ranked and cited under (copies_of)."""
     scores: dict[str, float] = {}
-    gold = [(g.source, g.page) for g in case.gold]
+    stored_as = {**(copies or {}), **{copy: c.source for c in answer.citations for copy in c.also}}
+    gold = [(stored_as.get(g.source, g.source), g.page) for g in case.gold]
     if case.answerable:
         scores["false_refusal"] = float(answer.refused)
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -377,6 +378,28 @@ def test_generate_rejects_drafts_the_passage_does_not_support(app, demo, tmp_pat
 def llm_server(fake) -> tuple[str, ...]:
     return ("llm.backend=openai-compatible", f"llm.base_url={fake.base_url}", "llm.model=fake-generator",
             "llm.max_retries=0")
+
+
+def test_a_gold_entry_naming_an_identical_copy_matches_where_the_content_is_stored(app):
+    """Dedup stores identical files once, under the first name; a gold entry naming the other copy is still found
+    in the ranking and in the citations (both carry every name as data)."""
+    from bronvast.schema import Chunk, Hit, Sentence
+    from eval.dataset import Case
+    from eval.run import case_result, copies_of, score
+
+    stored = Chunk("id", "Parkeren kost 3,20 euro.", path="/d/a.txt", source="a.txt", page=None, title="t",
+                   collection="c", sha256="s", chunk_index=0, ingested_at="t", also_sources=("b.txt",))
+    assert copies_of([Hit(stored, 0.9)]) == {"b.txt": "a.txt"}
+    case = Case(id="d", question="Wat kost parkeren?", gold=[{"source": "b.txt"}])
+    answer = Answer(case.question, "Parkeren kost 3,20 euro.", False,
+                    [Citation(1, "a.txt", None, stored.text, 0.9, ("b.txt",))],
+                    sentences=[Sentence(stored.text, [1], True, 1.0)], mode="extractive")
+    result = case_result(case, answer, [("a.txt", None)])
+    scores = score(case, answer, result, app.embed, 5, copies_of([Hit(stored, 0.9)]))
+    assert (scores["hit@5"], scores["citation_precision"], scores["citation_recall"]) == (1.0, 1.0, 1.0)
+    unmatched = score(case, replace(answer, citations=[Citation(1, "a.txt", None, stored.text, 0.9)]), result,
+                      app.embed, 5)
+    assert (unmatched["hit@5"], unmatched["citation_recall"]) == (0.0, 0.0)  # without the copy's name: no match
 
 
 def test_scores_of_one_case_by_hand(app):

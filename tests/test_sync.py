@@ -165,6 +165,8 @@ def test_identical_content_is_stored_once_and_cited_under_both_names(app, tmp_pa
     assert "zelfde inhoud als a.txt" in [o for o in report.outcomes if o.path.name == "b.txt"][0].reason
     (chunk,) = app.store.chunks(name)
     assert chunk.also_sources == ("b.txt",) and chunk.cited_as == "a.txt (ook: b.txt)"
+    (cited, *_) = app.ask("Wat kost parkeren in zone A?", name).citations  # both names as data, joined for display
+    assert (cited.source, cited.also, cited.cited_as) == ("a.txt", ("b.txt",), "a.txt (ook: b.txt)")
     assert (app.store.stats(name).documents, app.store.stats(name).chunks) == (2, 1)
     listed = {d.file: d for d in app.documents(name)}
     assert set(listed) == {"a.txt", "b.txt"} and listed["b.txt"].same_as == [str((tmp_path / "a.txt").resolve())]
