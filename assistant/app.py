@@ -17,7 +17,7 @@ from assistant.grounding import Grounding
 from assistant.retrieve import Retriever
 from bronvast import factories
 from bronvast.language import LANGUAGES
-from bronvast.schema import Answer, Chunk, CollectionSpec, CollectionStats, Hit, SearchFilter, Turn
+from bronvast.schema import Answer, Chunk, CollectionSpec, CollectionStats, GateReading, Hit, SearchFilter, Turn
 from bronvast.schema import redaction_kinds
 from bronvast.settings import RetrievalSettings, Settings
 from bronvast.sparse import SparseEncoder
@@ -133,6 +133,10 @@ class Bronvast:
             self.settings.retrieval.model_copy(update={"mode": mode}))
         with self._busy:
             return retriever.rank(question, collection, None, k)
+
+    def gate(self, question: str, collection: str, k: int, where: SearchFilter | None = None) -> GateReading:
+        with self._busy:
+            return self.retriever.gate(question, collection, where, k)
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         return self.embedder.get_text_embedding_batch(texts)

@@ -36,28 +36,14 @@ def eval_beir(
 ) -> None:
     """Meet retrieval op een BEIR-dataset: nDCG@10, recall@100, MRR@10 en latentie p50/p95."""
     from eval.beir import run_beir
-    from eval.dataset import DatasetError
 
     modes = mode or ["hybrid"]
     unknown = [m for m in modes if m not in RETRIEVAL_MODES]
     if unknown:
         errors.print(f"[red]Fout:[/] onbekende modus {', '.join(unknown)}; kies uit {', '.join(RETRIEVAL_MODES)}")
         raise typer.Exit(1)
-    # Without a profile of one's own, the embedded default for the language (config/english.yaml for English).
-    fallback = LANGUAGE_PROFILES.get(language, DEFAULT_PROFILE)
-    with application(config, [f"sparse.language={language}", *(set_ or [])], fallback) as app:
-        local_application(app)
-        with progress_bar() as progress:
-            task = progress.add_task("", total=None)
-            try:
-                results = run_beir(
-                    app, directory, modes,
-                    on_total=lambda label, n: progress.reset(task, total=n, description=label),
-                    on_advance=lambda n: progress.advance(task, n),
-                )
-            except DatasetError as exc:
-                errors.print(f"[red]Fout:[/] {exc}")
-                raise typer.Exit(1) from None
+    results = on_beir(language, config, set_, lambda app, on_total, on_advance: run_beir(
+        app, directory, modes, on_total=on_total, on_advance=on_advance))
     if as_json:
         rows = [r.to_json() for r in results]
         print(json.dumps(rows[0] if len(rows) == 1 else rows, ensure_ascii=False))
@@ -69,6 +55,56 @@ def eval_beir(
         table.add_row(r.mode, str(r.queries), f"{r.ndcg_10:.3f}", f"{r.recall_100:.3f}", f"{r.mrr_10:.3f}",
                       f"{r.latency_p50_ms:.1f}", f"{r.latency_p95_ms:.1f}")
     console.print(table)
+
+
+def on_beir(language: str, config: Path | None, set_: list[str] | None, work):
+    """Runs `work(app, on_total, on_advance)` on a BEIR dataset with a progress bar; the profile, without one of
+    one's own, is the embedded default for the documents' language (config/english.yaml for English)."""
+    from eval.dataset import DatasetError
+
+    fallback = LANGUAGE_PROFILES.get(language, DEFAULT_PROFILE)
+    with application(config, [f"sparse.language={language}", *(set_ or [])], fallback) as app:
+        local_application(app)
+        with progress_bar() as progress:
+            task = progress.add_task("", total=None)
+            try:
+                return work(app, lambda label, n: progress.reset(task, total=n, description=label),
+                            lambda n: progress.advance(task, n))
+            except DatasetError as exc:
+                errors.print(f"[red]Fout:[/] {exc}")
+                raise typer.Exit(1) from None
+
+
+@eval_cli.command("answerability")
+def eval_answerability(
+    directory: Annotated[Path, typer.Argument(help="Map met corpus.jsonl, queries.jsonl en qrels/test.tsv")],
+    language: Annotated[
+        str, typer.Option(help="Taal van de documenten: dutch of english; kiest het ingebouwde profiel voor die taal")
+    ] = "dutch",
+    k: Annotated[int, typer.Option("--k", min=1, help="De eerste k treffers waarover de signalen gaan")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON als uitvoer")] = False,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Meet de weigerpoort op een BEIR-dataset: elke vraag met en zonder haar relevante documenten (die worden uit
+    de zoekopdracht gelaten, niet uit de index). ROC AUC per signaal en hoe vaak de poort goed beslist."""
+    from eval.answerability import leave_gold_out
+
+    result = on_beir(language, config, set_, lambda app, on_total, on_advance: leave_gold_out(
+        app, directory, k, on_total=on_total, on_advance=on_advance))
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+        return
+    table = Table(title=f"Beantwoordbaarheid {result.dataset} ({language}): {result.answerable} met en "
+                        f"{result.unanswerable} zonder gold, signalen over de eerste {result.k} treffers")
+    for column in ("", "waarde"):
+        table.add_column(column, justify="left" if not column else "right")
+    for signal, auc in result.roc_auc.items():
+        table.add_row(f"ROC AUC {signal}", f"{auc:.3f}")
+    table.add_row("poort beantwoordt beantwoordbare", f"{result.answered_answerable}/{result.answerable}")
+    table.add_row("poort weigert onbeantwoordbare", f"{result.refused_unanswerable}/{result.unanswerable}")
+    console.print(table)
+    console.print("[dim]Zonder gold kan een naburig document de vraag soms toch beantwoorden: die labels zijn ruis.[/]")
 
 
 GATE_FAILED = 3

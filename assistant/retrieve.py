@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from llama_index.core.schema import NodeWithScore, TextNode
 
-from bronvast.schema import CollectionSpec, Hit, SearchFilter
+from bronvast.schema import CollectionSpec, GateReading, Hit, SearchFilter
 from bronvast.settings import RetrievalSettings
 from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore
@@ -51,6 +51,16 @@ class Retriever:
         relevant = [hit for hit in ranked if self.is_relevant(hit, scale)]
         distinct = drop_near_duplicates(relevant, self.encoder, self.config.duplicate_overlap)[: self.config.top_k]
         return self.widen(collection, distinct) if self.config.neighbours else distinct
+
+    def gate(self, question: str, collection: str, where: SearchFilter | None, k: int) -> GateReading:
+        """The refusal gate's decision on the question, as retrieve() takes it, and its signals over the first k
+        hits, for measuring how well they tell answerable questions from unanswerable ones."""
+        ranked = self.rank(question, collection, where, self.config.candidates)
+        scale = self.sparse_scale(question, collection)
+        dense = [hit.dense_score for hit in ranked[:k] if hit.dense_score is not None]
+        sparse = [hit.sparse_score / scale for hit in ranked[:k] if hit.sparse_score is not None]
+        return GateReading(any(self.is_relevant(hit, scale) for hit in ranked),
+                           max(dense, default=None), max(sparse, default=None))
 
     def rank(
         self, question: str, collection: str, where: SearchFilter | None, limit: int, timings: dict | None = None

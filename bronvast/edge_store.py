@@ -250,7 +250,10 @@ def _sparse(vector: SparseVector) -> EdgeSparseVector:
 
 
 def _filter(conditions: list[Condition]) -> Filter | None:
-    return Filter(must=[_condition(c) for c in conditions]) if conditions else None
+    if not conditions:
+        return None
+    return Filter(must=[_condition(c) for c in conditions if not c.excluded],
+                  must_not=[_condition(c) for c in conditions if c.excluded] or None)
 
 
 def _condition(condition: Condition) -> FieldCondition:

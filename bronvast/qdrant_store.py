@@ -183,7 +183,10 @@ def _query(query: Query) -> list[float] | models.SparseVector:
 
 
 def _filter(conditions: list[Condition]) -> models.Filter | None:
-    return models.Filter(must=[_condition(c) for c in conditions]) if conditions else None
+    if not conditions:
+        return None
+    return models.Filter(must=[_condition(c) for c in conditions if not c.excluded],
+                         must_not=[_condition(c) for c in conditions if c.excluded] or None)
 
 
 def _condition(condition: Condition) -> models.FieldCondition:

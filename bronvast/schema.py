@@ -121,6 +121,8 @@ class SearchFilter:
     `access`: the groups the asker belongs to; a chunk is visible when its `access` list holds one of them or
     "public". `after` / `before`: inclusive ISO dates (YYYY-MM-DD) on the chunk's `date`.
     `equals`: any other payload key -> the value it must have (from `--filter key=value`).
+    `without_sources`: file names left out of the search (not out of the index): evaluation asks a question with
+    its gold documents left out, so an answerable question becomes one the collection cannot answer.
     """
 
     kinds: tuple[str, ...] = ()
@@ -129,14 +131,17 @@ class SearchFilter:
     before: str | None = None
     access: tuple[str, ...] = ()
     equals: tuple[tuple[str, str], ...] = ()
+    without_sources: tuple[str, ...] = ()
 
     def is_empty(self) -> bool:
-        return not (self.kinds or self.sources or self.after or self.before or self.access or self.equals)
+        return not (self.kinds or self.sources or self.after or self.before or self.access or self.equals
+                    or self.without_sources)
 
     def describe(self) -> str:
         """The conditions as the user gave them: `kind=pdf, after=2024-01-01`."""
         pairs = [("kind", v) for v in self.kinds] + [("source", v) for v in self.sources]
         pairs += [("access", v) for v in self.access] + list(self.equals)
+        pairs += [("zonder source", v) for v in self.without_sources]
         pairs += [(name, v) for name, v in (("after", self.after), ("before", self.before)) if v]
         return ", ".join(f"{key}={value}" for key, value in pairs)
 
@@ -167,6 +172,17 @@ class Hit:
     score: float  # the ranking score: cosine, BM25 or fused, by retrieval mode
     dense_score: float | None = None  # the cosine, when the dense search found it
     sparse_score: float | None = None  # the BM25 score, when the sparse search found it
+
+
+@dataclass(frozen=True)
+class GateReading:
+    """What the refusal gate saw for one question: whether it let the question through (some candidate relevant)
+    and the signals it decides on, over the first k hits: the best cosine and the best BM25 score relative to what
+    the question's terms could score (Retriever.sparse_scale). None where a side found nothing."""
+
+    answered: bool
+    best_cosine: float | None
+    best_relative_bm25: float | None
 
 
 @dataclass(frozen=True)

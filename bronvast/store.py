@@ -137,13 +137,14 @@ class Condition:
     """One payload condition in engine-neutral form; each store turns it into its own filter type.
 
     With `values`: the field (or one element of a list field) equals one of them. With `date_from` / `date_until`:
-    the field is an ISO date, `date_from` <= date < `date_until`.
+    the field is an ISO date, `date_from` <= date < `date_until`. `excluded`: the point must NOT meet it.
     """
 
     key: str
     values: tuple[str | int, ...] = ()
     date_from: str | None = None
     date_until: str | None = None
+    excluded: bool = False
 
 
 def filter_conditions(where: SearchFilter | None) -> list[Condition]:
@@ -157,6 +158,8 @@ def filter_conditions(where: SearchFilter | None) -> list[Condition]:
     if where.after or where.before:
         conditions.append(date_condition(where.after, where.before))
     conditions.extend(Condition(key, (value,)) for key, value in where.equals)
+    if where.without_sources:
+        conditions.append(Condition("source", where.without_sources, excluded=True))
     return conditions
 
 

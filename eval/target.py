@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
-from bronvast.schema import Answer, Chunk, Hit
+from bronvast.schema import Answer, Chunk, GateReading, Hit, SearchFilter
 from bronvast.settings import Settings
 from ingest.report import FileOutcome, IngestReport
 from ingest.sources import TextSource
@@ -25,6 +25,9 @@ class EvalTarget(Protocol):
     def rank(self, question: str, collection: str, k: int, mode: str | None = None) -> list[Hit]:
         """The first k hits without the refusal gate, so retrieval is measured where the assistant refused;
         `mode` another retrieval mode than the settings' (dense, sparse, hybrid, hybrid+rerank)."""
+
+    def gate(self, question: str, collection: str, k: int, where: SearchFilter | None = None) -> GateReading:
+        """The refusal gate's decision and signals for the question (over the first k hits), searched with `where`."""
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         """Passage embeddings of the texts, by the collection's embedder."""

@@ -146,3 +146,33 @@ def test_a_corpus_indexed_again_writes_nothing_and_a_cut_off_document_is_written
     assert {c[:-1] for c in again} == {c[:-1] for c in first}  # the same chunks, "lang" written anew
     assert {c for c in again if c[1] != "lang"} == {c for c in first if c[1] != "lang"}
     assert all(v.complete for v in app.store.versions("beir-herhaal"))
+
+
+def test_answerability_asks_every_query_with_and_without_its_gold(data_dir, tmp_path):
+    """Leave gold out: the relevant documents are left out of the search, not out of the index; the gate's signals
+    then fall, and their ROC AUC says how well they tell the two kinds apart."""
+    dataset = write_dataset(tmp_path / "mini")
+    result = run("eval", "answerability", str(dataset), "--json")
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)
+    assert (row["dataset"], row["k"], row["answerable"], row["unanswerable"]) == ("mini", 5, 3, 3)
+    assert set(row["roc_auc"]) == {"best_cosine", "best_relative_bm25"}
+    assert row["roc_auc"]["best_relative_bm25"] > 0.5  # each query's own words are in its gold document only
+    assert row["answered_answerable"] == 3  # the gate lets all three through while their gold is searchable
+    assert run("eval", "answerability", str(tmp_path)).exit_code == 1  # no dataset: a plain error
+
+
+def test_a_question_without_its_gold_finds_only_other_documents(app, tmp_path):
+    from bronvast.schema import SearchFilter
+    from eval.answerability import summarise
+    from eval.beir import index_corpus, load_beir
+
+    dataset = load_beir(write_dataset(tmp_path / "zonder"))
+    index_corpus(app, "beir-zonder", dataset)
+    with_gold = app.gate(QUERIES["q2"], "beir-zonder", 5)
+    without = app.gate(QUERIES["q2"], "beir-zonder", 5, SearchFilter(without_sources=("d2",)))
+    assert with_gold.answered and with_gold.best_cosine > without.best_cosine
+    hits = app.retriever.rank(QUERIES["q2"], "beir-zonder", SearchFilter(without_sources=("d2",)), 10)
+    assert hits and "d2" not in {hit.chunk.source for hit in hits} and len(list(app.store.chunks("beir-zonder"))) == 4
+    perfect = summarise("s", 5, [with_gold], [without])
+    assert perfect.roc_auc["best_cosine"] == 1.0 and perfect.answerable == perfect.unanswerable == 1

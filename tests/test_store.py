@@ -170,6 +170,9 @@ def filtered(store):
         (SearchFilter(access=("fin", "hr")), "abcd"),
         (SearchFilter(equals=(("title", "Jaarverslag"),)), "d"),
         (SearchFilter(kinds=("pdf",), access=("hr",)), "a"),
+        (SearchFilter(without_sources=("b.docx",)), "acd"),  # left out of the search, not out of the index
+        (SearchFilter(without_sources=("a.pdf", "d.pdf")), "bc"),
+        (SearchFilter(kinds=("pdf",), without_sources=("a.pdf",)), "d"),
     ],
 )
 def test_a_search_filter_selects_on_the_payload(filtered, where, expected):
@@ -183,6 +186,7 @@ def test_a_search_filter_also_filters_sparse_queries(filtered):
     store.upsert(name, [chunk("/d/e.pdf", "e" * 64, 0, "e", kind="pdf")], [[0, 1]], [SparseVector([5], [1.0])])
     assert store.search(name, SparseVector([5], [1.0]), top_k=5, where=SearchFilter(kinds=("html",))) == []
     assert len(store.search(name, SparseVector([5], [1.0]), top_k=5, where=SearchFilter(kinds=("pdf",)))) == 1
+    assert store.search(name, SparseVector([5], [1.0]), top_k=5, where=SearchFilter(without_sources=("e.pdf",))) == []
 
 
 def test_a_bad_date_in_a_filter_is_a_plain_error(filtered):
