@@ -27,6 +27,9 @@ class Case(BaseModel):
     reference_answer: str | None = Field(default=None, description="The correct answer, for the answer metrics")
     answerable: bool = Field(default=True, description="false: the corpus does not hold the answer; must refuse")
     gold: list[Gold] = Field(default=[], description="Where the answer stands; empty for unanswerable cases")
+    must_contain: list[str | list[str]] = Field(
+        default=[], description="The facts a right answer contains: each item a phrase, or a list of phrases any of "
+        "which will do (compared as words, without case, accents and punctuation)")
     tags: list[str] = Field(default=[], description="For the per-tag breakdown")
 
     @field_validator("gold")
@@ -35,6 +38,15 @@ class Case(BaseModel):
         if gold and info.data.get("answerable") is False:
             raise ValueError("een onbeantwoordbare case (answerable: false) heeft geen gold-bronnen")
         return gold
+
+    @field_validator("must_contain")
+    @classmethod
+    def facts_of_an_answer(cls, facts: list[str | list[str]], info: ValidationInfo) -> list[str | list[str]]:
+        if facts and info.data.get("answerable") is False:
+            raise ValueError("een onbeantwoordbare case (answerable: false) heeft geen must_contain")
+        if any(not (fact if isinstance(fact, str) else fact and all(fact)) for fact in facts):
+            raise ValueError("een feit is een niet-lege tekst of een niet-lege lijst van niet-lege teksten")
+        return facts
 
 
 def schema() -> dict:

@@ -119,6 +119,14 @@ def contains_reference(answer: str, reference: str) -> float:
     return float(bool(wanted) and f" {wanted} " in f" {' '.join(tokens(answer))} ")
 
 
+def contains_facts(answer: str, facts: list[str | list[str]]) -> float:
+    """1 when the answer holds every fact (a fact given as a list: any of its phrases), else 0."""
+    said = f" {' '.join(tokens(answer))} "
+    found = [any(f" {' '.join(tokens(phrase))} " in said for phrase in ([fact] if isinstance(fact, str) else fact))
+             for fact in facts]
+    return float(all(found))
+
+
 def token_f1(answer: str, reference: str) -> float:
     said, wanted = tokens(answer), tokens(reference)
     shared = sum((Counter(said) & Counter(wanted)).values())

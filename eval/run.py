@@ -144,6 +144,8 @@ def score(
         if cited:
             scores["citation_precision"] = metrics.citation_precision(cited, gold)
         scores["citation_recall"] = metrics.citation_recall(cited, gold) if cited else 0.0
+    if case.answerable and case.must_contain:
+        scores["contains_facts"] = 0.0 if answer.refused else metrics.contains_facts(answer.answer, case.must_contain)
     if case.answerable and case.reference_answer:
         reference = case.reference_answer
         scores["contains_reference"] = metrics.contains_reference(answer.answer, reference)
@@ -151,8 +153,10 @@ def score(
         scores["rouge_l"] = metrics.rouge_l(answer.answer, reference)
         scores["semantic_similarity"] = cosine(*embed([answer.answer, reference]))
     if not answer.refused and answer.sentences:
-        scores["faithfulness"] = supported_share(answer.sentences)
         scores["generative_answers"] = float(answer.mode == "generative")
+    if not answer.refused and answer.sentences and answer.mode == "generative":
+        # An extractive answer is its sources' own sentences: supported by construction, so not counted here.
+        scores["faithfulness"] = supported_share(answer.sentences)
     return {name: round(value, 4) for name, value in scores.items()}
 
 

@@ -61,6 +61,10 @@ def definitions(k: int) -> list[Metric]:
         Metric("citation_recall", "citations", "higher", "mean",
                "Gold-items die geciteerd zijn / gold-items (0 bij weigering). " + answerable_gold,
                score("citation_recall")),
+        Metric("contains_facts", "answers", "higher", "mean",
+               "1 als het antwoord elk feit van de case (must_contain; bij een lijst: één van de formuleringen) "
+               "bevat, anders 0; 0 bij weigering (kleine letters, zonder accenten en leestekens). Antwoordbare "
+               "cases met must_contain.", score("contains_facts")),
         Metric("contains_reference", "answers", "higher", "mean",
                "1 als de woorden van het referentieantwoord aaneengesloten in het antwoord staan, anders 0 "
                "(kleine letters, zonder accenten en leestekens). Cases met referentie.", score("contains_reference")),
@@ -75,7 +79,8 @@ def definitions(k: int) -> list[Metric]:
                "Cases met referentie.", score("semantic_similarity")),
         Metric("faithfulness", "faithfulness", "higher", "mean",
                "Zinnen die de geciteerde passage staaft / zinnen van het antwoord (de citatiecontrole, zonder LLM). "
-               "Beantwoorde cases.", score("faithfulness")),
+               "Gegenereerde antwoorden: een extractief antwoord bestaat uit zinnen van de bronnen zelf en is per "
+               "definitie gestaafd.", score("faithfulness")),
         Metric("judge_score", "faithfulness", "higher", "mean",
                "Oordeel van het beoordelingsmodel over trouw aan de bronnen, 1-5 geschaald naar 0-1 ((score - 1) / "
                "4). Beantwoorde cases; alleen met een ingesteld beoordelingsmodel.", score("judge_score")),
