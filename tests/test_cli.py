@@ -51,8 +51,8 @@ def test_ask_json_contract(indexed):
     assert answer["question"] == answer["search_question"] == PARKING and answer["refused"] is False
     assert answer["answer"] and answer["mode"] in ("generative", "extractive")
     citation = answer["citations"][0]
-    assert set(citation) == {"n", "source", "page", "text", "score"}
-    assert (citation["n"], citation["source"], citation["page"]) == (1, "parkeren.md", None)
+    assert set(citation) == {"n", "source", "page", "text", "score", "also"}
+    assert (citation["n"], citation["source"], citation["page"], citation["also"]) == (1, "parkeren.md", None, [])
     assert "3,20 euro" in citation["text"] and isinstance(citation["score"], float)
     sentence = answer["sentences"][0]
     assert set(sentence) == {"text", "citations", "supported", "support"} and sentence["citations"] == [1]
