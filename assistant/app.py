@@ -128,11 +128,13 @@ class Bronvast:
 
     # The evaluation target (eval/target.py): what eval needs beyond the faces' calls.
 
-    def rank(self, question: str, collection: str, k: int, mode: str | None = None) -> list[Hit]:
+    def rank(
+        self, question: str, collection: str, k: int, mode: str | None = None, where: SearchFilter | None = None
+    ) -> list[Hit]:
         retriever = self.retriever if mode is None else self.retriever_for(
             self.settings.retrieval.model_copy(update={"mode": mode}))
         with self._busy:
-            return retriever.rank(question, collection, None, k)
+            return retriever.rank(question, collection, where, k)
 
     def gate(self, question: str, collection: str, k: int, where: SearchFilter | None = None) -> GateReading:
         with self._busy:

@@ -126,6 +126,9 @@ def eval_run(
         "--fail-under", help="METRIEK=WAARDE: exitcode 3 als de metriek lager uitvalt (herhaalbaar)")] = None,
     fail_over: Annotated[Optional[list[str]], typer.Option(
         "--fail-over", help="METRIEK=WAARDE: exitcode 3 als de metriek hoger uitvalt, bv. latentie (herhaalbaar)")] = None,
+    leave_gold_out: Annotated[bool, typer.Option(
+        "--leave-gold-out", help="Stel elke beantwoordbare vraag ook met haar gold-bestanden buiten de zoekopdracht: "
+        "onbeantwoordbare cases van dezelfde soort (tag zonder-gold)")] = False,
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:
@@ -149,6 +152,7 @@ def eval_run(
                 app, dataset, collection, out, config,
                 on_start=lambda n: progress.update(task, total=n),
                 on_case=lambda case: progress.update(task, advance=1, description=case.id),
+                leave_gold_out=leave_gold_out,
             )
         except DatasetError as exc:
             errors.print(f"[red]Fout:[/] {exc}")

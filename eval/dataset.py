@@ -30,6 +30,8 @@ class Case(BaseModel):
     must_contain: list[str | list[str]] = Field(
         default=[], description="The facts a right answer contains: each item a phrase, or a list of phrases any of "
         "which will do (compared as words, without case, accents and punctuation)")
+    without_sources: list[str] = Field(
+        default=[], description="File names left out of the search (not out of the index) for this question")
     tags: list[str] = Field(default=[], description="For the per-tag breakdown")
 
     @field_validator("gold")
@@ -47,6 +49,21 @@ class Case(BaseModel):
         if any(not (fact if isinstance(fact, str) else fact and all(fact)) for fact in facts):
             raise ValueError("een feit is een niet-lege tekst of een niet-lege lijst van niet-lege teksten")
         return facts
+
+
+def with_gold_left_out(cases: list[Case]) -> list[Case]:
+    """The cases and, after each answerable one with gold, the same question with its gold files left out of the
+    search: unanswerable as far as the search goes (a neighbouring document may still answer it: a noisy label),
+    so any answerable set yields unanswerable cases of its own kind, tagged "zonder-gold"."""
+    expanded = []
+    for case in cases:
+        expanded.append(case)
+        if case.answerable and case.gold:
+            expanded.append(Case(
+                id=f"{case.id}-zonder-gold", question=case.question, answerable=False,
+                without_sources=list(dict.fromkeys(g.source for g in case.gold)), tags=[*case.tags, "zonder-gold"],
+            ))
+    return expanded
 
 
 def schema() -> dict:

@@ -16,10 +16,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bronvast.embedders import cosine
-from bronvast.schema import Answer, supported_share
+from bronvast.schema import Answer, SearchFilter, supported_share
 from bronvast.settings import DEFAULT_PROFILE, PROJECT_ROOT, Settings
 from eval import metrics
-from eval.dataset import Case, load_cases
+from eval.dataset import Case, load_cases, with_gold_left_out
 from eval.judge import Judge, judge_for
 from eval.report import write_run_report
 from eval.summary import summarise
@@ -79,9 +79,10 @@ def run_cases(
     """`on_case` is called after each case (for a progress bar)."""
     results = []
     for case in cases:
-        ranked = target.rank(case.question, collection, target.settings.retrieval.candidates)
+        where = SearchFilter(without_sources=tuple(case.without_sources)) if case.without_sources else None
+        ranked = target.rank(case.question, collection, target.settings.retrieval.candidates, where=where)
         started = time.perf_counter()
-        answer = target.ask(case.question, collection)
+        answer = target.ask(case.question, collection, where)
         total = time.perf_counter() - started
         result = case_result(case, answer, distinct_units(ranked)[:k])
         result.timings["total_s"] = round(total, 4)
@@ -222,11 +223,14 @@ def write_atomically(path: Path, text: str) -> None:
 def evaluate(
     target: EvalTarget, dataset: Path, collection: str | None, out: Path | None, config: Path | None,
     on_start: Callable[[int], None] | None = None, on_case: Callable[[Case], None] | None = None,
+    leave_gold_out: bool = False,
 ) -> tuple[Path, dict]:
     """Runs a dataset and writes results.jsonl, metrics.json and report.html into `out` (default
-    <data_dir>/eval/<dataset>-<time>). Returns the folder and the metrics.json content."""
+    <data_dir>/eval/<dataset>-<time>). Returns the folder and the metrics.json content. `leave_gold_out`: each
+    answerable case is also asked with its gold files left out of the search (dataset.with_gold_left_out)."""
     settings = target.settings
     cases = load_cases(dataset)
+    cases = with_gold_left_out(cases) if leave_gold_out else cases
     collection = collection or settings.collection
     started = now()
     out = out or settings.data_dir / "eval" / f"{dataset.stem}-{started:%Y%m%d-%H%M%S}"

@@ -19,10 +19,12 @@ class EvalTarget(Protocol):
     def llm(self):
         """The answering LLM (a llama-index LLM): loaded for timing's sake, and the judge when it is configured alike."""
 
-    def ask(self, question: str, collection: str | None = None) -> Answer:
+    def ask(self, question: str, collection: str | None = None, where: SearchFilter | None = None) -> Answer:
         """The question as a user asks it: retrieval, the refusal gate, the answer and its check."""
 
-    def rank(self, question: str, collection: str, k: int, mode: str | None = None) -> list[Hit]:
+    def rank(
+        self, question: str, collection: str, k: int, mode: str | None = None, where: SearchFilter | None = None
+    ) -> list[Hit]:
         """The first k hits without the refusal gate, so retrieval is measured where the assistant refused;
         `mode` another retrieval mode than the settings' (dense, sparse, hybrid, hybrid+rerank)."""
 

@@ -246,6 +246,23 @@ def test_evaluate_runs_the_real_pipeline_and_writes_results_metrics_and_report(a
     assert "hit@5" in report and "demo-09" in report and "<svg" in report
 
 
+def test_leave_gold_out_asks_each_answerable_case_again_without_its_gold(app, demo, tmp_path):
+    """The gold files are left out of the search, not out of the index: the twin is an unanswerable case of the
+    same kind, and its ranking holds only other documents."""
+    dataset = small_dataset(tmp_path, ("demo-03", "demo-17"))
+    folder, summary = evaluate(app, dataset, demo, tmp_path / "zonder", None, leave_gold_out=True)
+    results = [json.loads(line) for line in (folder / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in results] == ["demo-03", "demo-03-zonder-gold", "demo-17"]  # unanswerable: no twin
+    original, twin = results[0], results[1]
+    assert twin["question"] == original["question"] and not twin["answerable"] and "zonder-gold" in twin["tags"]
+    gold = original["gold"][0]["source"]
+    assert original["retrieved"][0]["source"] == gold
+    assert twin["retrieved"] and gold not in {unit["source"] for unit in twin["retrieved"]}
+    assert gold not in {citation["source"] for citation in twin["citations"]}
+    assert set(twin["scores"]) == {"correct_refusal"} and "zonder-gold" in summary["per_tag"]
+    assert gold in {chunk.source for chunk in app.passages(demo)}  # out of the search, still in the index
+
+
 @pytest.mark.slow
 def test_eval_cli_gate_compare_and_bad_input(indexed, tmp_path):
     dataset = tmp_path / "parkeren.jsonl"
