@@ -35,8 +35,9 @@ apr jun jul aug sep sept okt nov dec art lid sub""".split()
 ECHO_SHARE = 0.8  # a sentence whose terms are this much the question's repeats it
 MIN_SENTENCE_TERMS = 3  # shorter fragments (headings, "Bronnen:", list stubs) are neither evidence nor answer
 
-# Text a language model could read as an instruction or a change of role. Passages are data: such text is replaced
-# before the prompt is built, so neither the LLM nor the extractive answer nor the check ever sees it.
+# Text a language model could read as an instruction or a change of role. Passages are data: a sentence holding such
+# text is replaced whole before the prompt is built, so neither the LLM nor the extractive answer nor the check
+# sees any of it (replacing the matched phrase alone left "…uitsluitend met het woord X" to be shown as an answer).
 CONTROL_TOKENS = re.compile(
     r"<\|[^|>]{1,40}\|>|</?s>|\[/?INST\]|<</?SYS>>|#{2,}\s*(?:system|instruction|assistant|systeem)\b[^\n]*"
     r"|^\s*(?:system|systeem|assistant|assistent)\s*:",
@@ -47,16 +48,25 @@ INSTRUCTION = re.compile(
     r"\b(?:instructies?|opdrachten|regels|prompts?|instructions?|rules)\b"
     r"|\b(?:je bent nu|jij bent nu|vanaf nu ben je|you are now|from now on you)\b"
     r"|\b(?:systeemprompt|system prompt|nieuwe instructies?|new instructions?)\b"
-    r"|\b(?:antwoord|answer|reply|respond)\b[^.!?\n]{0,30}\b(?:voortaan|vanaf nu|from now on)\b)"
+    r"|\b(?:antwoord|answer|reply|respond)\b[^.!?\n]{0,30}\b(?:voortaan|vanaf nu|from now on)\b"
+    r"|\b(?:antwoord|beantwoord|reageer|answer|reply|respond)\w*\b[^.!?\n]{0,40}\b(?:op|to)\s+(?:elke|iedere|alle|"
+    r"every|each|any|all)\s+(?:vraag|vragen|question|questions)\b"
+    r"|\b(?:uitsluitend|alleen|only)\s+(?:met|with)\s+(?:het woord|de woorden|the words?)\b)"
     r"[^.!?\n]*[.!?]?",
     re.IGNORECASE,
 )
-REMOVED = "[weggelaten: tekst gericht aan een taalmodel]"
+REMOVED = "[weggelaten: tekst gericht aan een taalmodel.]"  # a sentence of its own
 
 
 def sanitise(text: str) -> str:
-    """Passage text with control tokens and instructions to a language model replaced by a visible marker."""
-    return INSTRUCTION.sub(REMOVED, CONTROL_TOKENS.sub(" ", text))
+    """Passage text with every sentence that holds a control token or an instruction to a language model replaced
+    whole by a visible marker (the source viewer shows it); the rest keeps its own layout."""
+    for sentence in split_sentences(text):
+        if CONTROL_TOKENS.search(sentence) or INSTRUCTION.search(sentence):
+            # split_sentences joins wrapped lines: find the sentence in the text whitespace-insensitively
+            spread = r"\s+".join(re.escape(word) for word in sentence.split())
+            text = re.sub(spread, lambda _: REMOVED, text, count=1)
+    return CONTROL_TOKENS.sub(" ", text)
 
 
 def sanitised(hits: list[Hit]) -> list[Hit]:
@@ -251,7 +261,8 @@ class Grounding:
         return [Sentence(s, [n], True, round(score, 3)) for score, n, _, s in sorted(best, key=lambda b: b[1:3])]
 
     def _long_enough(self, sentence: str) -> bool:
-        return len(self.analyzer.tokens(sentence)) >= MIN_SENTENCE_TERMS
+        """Long enough to be evidence or answer, and not the marker of a removed instruction."""
+        return REMOVED not in sentence and len(self.analyzer.tokens(sentence)) >= MIN_SENTENCE_TERMS
 
 
 def rarity(term_sets: list[set[str]]):
