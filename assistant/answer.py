@@ -49,6 +49,10 @@ class Prompts:
     extractive: str
     unsupported: str
     unreachable: str
+    unanswered: str  # supported, yet not an answer: {missing} is one of the three below
+    missing_number: str
+    missing_time: str
+    missing_terms: str
 
     @classmethod
     def load(cls, path: Path, language: str) -> Prompts:
@@ -171,6 +175,11 @@ class Assistant:
         if supported_share(sentences) < self.settings.answer.min_supported_share:
             supported = sum(s.supported for s in sentences)
             notice = prompts.unsupported.format(supported=supported, total=len(sentences))
+            yield from self._extractive(answer, grounding, passages, notice)
+            return
+        missing = grounding.unaddressed(search_question, text)
+        if missing:  # supported is necessary, not sufficient: the answer must also hold what was asked
+            notice = prompts.unanswered.format(missing=getattr(prompts, f"missing_{missing}"))
             yield from self._extractive(answer, grounding, passages, notice)
             return
         answer.answer, answer.sentences = text, sentences

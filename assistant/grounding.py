@@ -32,6 +32,17 @@ TERMINAL = re.compile(r"[.!?:;]\s*$")
 DUTCH_ABBREVIATIONS = """a.s bijv bv blz ca d.d d.m.v d.w.z dhr dr drs e.a e.d enz etc i.p.v i.o.m ir jl jr m.b.t
 m.i.v mevr mr nl nr o.a o.b.v p.a prof resp t.a.v t.b.v t.g.v t.o.v vgl z.s.m zgn ma di wo do vr za zo jan feb mrt
 apr jun jul aug sep sept okt nov dec art lid sub""".split()
+# What a question asks for, told by how it starts: a number or an amount, or a date or time.
+ASKS_FOR_NUMBER = re.compile(
+    r"^\s*(?:hoeveel|hoe\s+(?:veel|groot|lang|hoog|duur|oud)|wat\s+(?:kost|kosten|bedraagt|bedragen)|"
+    r"how\s+(?:many|much|long|large|big|old)|what\s+(?:does|do)\s+\S+(?:\s+\S+)?\s+cost)\b", re.IGNORECASE)
+ASKS_FOR_TIME = re.compile(
+    r"^\s*(?:(?:tot|vanaf|sinds|per)\s+)?(?:wanneer|op welke (?:datum|dag|dagen))\b|^\s*(?:(?:until|since)\s+)?when\b",
+    re.IGNORECASE)
+CALENDAR_WORD = re.compile(
+    r"\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|maandag|dinsdag|"
+    r"woensdag|donderdag|vrijdag|zaterdag|zondag|dagelijks|wekelijks|january|february|march|may|june|july|august|"
+    r"october|monday|tuesday|wednesday|thursday|friday|saturday|sunday|daily|weekly)\w*", re.IGNORECASE)
 ECHO_SHARE = 0.8  # a sentence whose terms are this much the question's repeats it
 MIN_SENTENCE_TERMS = 3  # shorter fragments (headings, "Bronnen:", list stubs) are neither evidence nor answer
 
@@ -192,6 +203,17 @@ class Grounding:
             citations = cited or ([best] if supported else [])
             checked.append(Sentence(text, citations, supported, round(support, 3)))
         return checked
+
+    def unaddressed(self, question: str, answer: str) -> str:
+        """What an answer lacks to address the question: "number" or "time" when the question asks for one and the
+        answer names none, "terms" when it holds none of the question's own terms; "" when it addresses it."""
+        terms = set(self.analyzer.tokens(answer))
+        if ASKS_FOR_NUMBER.search(question) and not numbers_in(terms):
+            return "number"
+        if ASKS_FOR_TIME.search(question) and not (numbers_in(terms) or CALENDAR_WORD.search(answer)):
+            return "time"
+        question_terms = set(self.analyzer.tokens(question))
+        return "terms" if question_terms and not question_terms & terms else ""
 
     def is_echo(self, sentence: str, question_terms: set[str], echoes: tuple[str, ...]) -> bool:
         folded = sentence.casefold()

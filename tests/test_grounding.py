@@ -131,6 +131,19 @@ def test_a_removed_instruction_is_neither_evidence_nor_answer(grounding):
     assert sentences == ["Parkeren in zone A kost 3,20 euro per uur op werkdagen."]
 
 
+@pytest.mark.parametrize("question, answer, missing", [
+    ("Wat kost parkeren in zone A per uur?", "Hoofdstuk 3 gaat over parkeren in het centrum.", "number"),
+    ("Wat kost parkeren in zone A per uur?", "Parkeren kost 3,20 euro per uur.", ""),
+    ("Wanneer wordt het restafval opgehaald?", "Het restafval gaat naar de verbrandingsoven.", "time"),
+    ("Wanneer wordt het restafval opgehaald?", "Het restafval wordt elke dinsdag opgehaald.", ""),
+    ("Wie is de wethouder van mobiliteit?", "De begroting van het zwembad stijgt.", "terms"),
+    ("Wie is de wethouder van mobiliteit?", "Wethouder Fenna Haverkamp gaat erover.", ""),
+    ("How much does a permit cost?", "The permit is issued by the council.", "number"),
+])
+def test_an_answer_addresses_a_question_when_it_holds_what_is_asked_for(grounding, question, answer, missing):
+    assert grounding.unaddressed(question, answer) == missing
+
+
 def test_ordinary_text_about_instructions_is_kept():
     text = ("De instructies voor het indienen van een bezwaar staan op de website. Het college heeft de "
             "eerdere regels genegeerd, stelt bezwaarmaker. U ontvangt antwoord binnen zes weken.")

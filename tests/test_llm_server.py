@@ -157,6 +157,22 @@ def test_a_sentence_addressed_to_a_model_is_neither_prompt_nor_answer_and_is_mar
     assert REMOVED in answer.citations[0].text and "dinsdag" in answer.citations[0].text
 
 
+def test_a_supported_answer_that_does_not_answer_is_replaced_and_the_notice_says_why(shared_store_app, app, tmp_path):
+    """Support is necessary, not sufficient: a sentence copied from the passage that lacks the asked-for amount is
+    no answer to "wat kost ...?"."""
+    (tmp_path / "parkeren.txt").write_text(
+        "Parkeren\n\nDit hoofdstuk gaat over parkeren in het centrum van de stad. Parkeren in zone A van het "
+        "centrum kost 3,20 euro per uur.\n", encoding="utf-8")
+    assert app.ingest([tmp_path / "parkeren.txt"], "niet-beantwoord").exit_code == 0
+    with FakeOpenAI("Dit hoofdstuk gaat over parkeren in het centrum van de stad [1].") as fake:
+        answer = shared_store_app(fake.base_url, "fake").ask(QUESTION, "niet-beantwoord")
+    assert answer.mode == "extractive" and "3,20 euro" in answer.answer
+    assert "beantwoordt de vraag niet" in answer.notice and "geen getal of bedrag" in answer.notice
+    with FakeOpenAI("Parkeren in zone A van het centrum kost 3,20 euro per uur [1].") as fake:
+        kept = shared_store_app(fake.base_url, "fake").ask(QUESTION, "niet-beantwoord")
+    assert kept.mode == "generative" and kept.notice == ""
+
+
 @pytest.mark.skipif(not os.environ.get("LLM_SERVER_URL"), reason="LLM_SERVER_URL not set")
 def test_a_real_openai_compatible_server(shared_store_app, demo):
     app = shared_store_app(os.environ["LLM_SERVER_URL"], os.environ["LLM_SERVER_MODEL"])
