@@ -147,8 +147,7 @@ class Assistant:
             Citation(n, hit.chunk.source, hit.chunk.page, hit.chunk.text, round(hit.score, 4), hit.chunk.copies)
             for n, hit in enumerate(hits, start=1)
         ]
-        grounding = Grounding(self.retriever.embedder, self.retriever.encoder.analyzer, self.settings.answer,
-                              LANGUAGES[language])
+        grounding = self.grounding(language)
         if self.settings.answer.mode == "extractive":
             yield from self._extractive(answer, grounding, grounding.evidence(hits), prompts.extractive)
             return
@@ -184,6 +183,11 @@ class Assistant:
             return
         answer.answer, answer.sentences = text, sentences
         yield answer
+
+    def grounding(self, language: str) -> Grounding:
+        """The answer check and extraction for an answer language ("nl", "en")."""
+        return Grounding(self.retriever.embedder, self.retriever.encoder.analyzer, self.settings.answer,
+                         LANGUAGES[language])
 
     def language(self, question: str) -> str:
         config = self.settings.answer

@@ -13,12 +13,11 @@ from functools import cached_property
 from pathlib import Path
 
 from assistant.answer import Assistant
-from assistant.grounding import Grounding
 from assistant.retrieve import Retriever
 from bronvast import factories
-from bronvast.language import LANGUAGES
-from bronvast.schema import Answer, Chunk, CollectionSpec, CollectionStats, GateReading, Hit, SearchFilter, Turn
-from bronvast.schema import redaction_kinds
+from bronvast.schema import (
+    Answer, Chunk, CollectionSpec, CollectionStats, GateReading, Hit, SearchFilter, Turn, redaction_kinds,
+)
 from bronvast.settings import RetrievalSettings, Settings
 from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore
@@ -153,8 +152,7 @@ class Bronvast:
         return len(self.encoder.analyzer.tokens(text))
 
     def support(self, text: str, chunk: Chunk) -> float:
-        language = self.settings.answer.default_language
-        grounding = Grounding(self.embedder, self.encoder.analyzer, self.settings.answer, LANGUAGES[language])
+        grounding = self.assistant.grounding(self.settings.answer.default_language)
         return grounding.support(text, grounding.evidence([Hit(chunk, 1.0)]))[0]
 
     def index_documents(

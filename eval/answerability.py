@@ -19,7 +19,7 @@ from pathlib import Path
 from sklearn.metrics import roc_auc_score
 
 from bronvast.schema import GateReading, SearchFilter
-from eval.beir import collection_name, index_corpus, load_beir
+from eval.beir import indexed
 from eval.target import EvalTarget
 
 SIGNALS = ("best_cosine", "best_relative_bm25")
@@ -46,11 +46,7 @@ def leave_gold_out(
 ) -> AnswerabilityResult:
     """Indexes the dataset (once per index configuration, as `eval beir` does) and reads the gate for every query
     with and without its relevant documents. `on_total(label, n)` and `on_advance(n)` drive a progress bar."""
-    dataset = load_beir(directory)
-    collection = collection_name(dataset, target.settings)
-    if on_total:
-        on_total("indexeren", len(dataset.corpus))
-    index_corpus(target, collection, dataset, on_batch=on_advance)
+    dataset, collection = indexed(target, directory, on_total, on_advance)
     queries = {query: tuple(doc for doc, grade in judged.items() if grade > 0) for query, judged in dataset.qrels.items()}
     queries = {query: gold for query, gold in queries.items() if gold}
     if on_total:

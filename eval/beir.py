@@ -131,19 +131,26 @@ def evaluate(
     )
 
 
-def run_beir(
-    target: EvalTarget, directory: Path, modes: list[str], on_total: Callable[[str, int], None] | None = None,
+def indexed(
+    target: EvalTarget, directory: Path, on_total: Callable[[str, int], None] | None = None,
     on_advance: Callable[[int], None] | None = None,
-) -> list[BeirResult]:
-    """Indexes the dataset (once per index configuration) and evaluates each retrieval mode on the same index.
-
-    `on_total(label, n)` and `on_advance(n)` drive a progress bar.
-    """
+) -> tuple[BeirDataset, str]:
+    """The dataset, loaded, and the collection that holds its corpus, indexed once per index configuration.
+    `on_total(label, n)` and `on_advance(n)` drive a progress bar."""
     dataset = load_beir(directory)
     collection = collection_name(dataset, target.settings)
     if on_total:
         on_total("indexeren", len(dataset.corpus))
     index_corpus(target, collection, dataset, on_batch=on_advance)
+    return dataset, collection
+
+
+def run_beir(
+    target: EvalTarget, directory: Path, modes: list[str], on_total: Callable[[str, int], None] | None = None,
+    on_advance: Callable[[int], None] | None = None,
+) -> list[BeirResult]:
+    """Indexes the dataset and evaluates each retrieval mode on the same index (progress as `indexed`)."""
+    dataset, collection = indexed(target, directory, on_total, on_advance)
     results = []
     for mode in modes:
         if on_total:

@@ -114,17 +114,20 @@ def tokens(text: str) -> list[str]:
     return re.findall(r"\w+", fold(text))
 
 
+def words(text: str) -> str:
+    """The text's words, folded and space-separated with a space on either side, so that `in` matches whole words."""
+    return f" {' '.join(tokens(text))} "
+
+
 def contains_reference(answer: str, reference: str) -> float:
-    wanted = " ".join(tokens(reference))
-    return float(bool(wanted) and f" {wanted} " in f" {' '.join(tokens(answer))} ")
+    return float(bool(tokens(reference)) and words(reference) in words(answer))
 
 
 def contains_facts(answer: str, facts: list[str | list[str]]) -> float:
     """1 when the answer holds every fact (a fact given as a list: any of its phrases), else 0."""
-    said = f" {' '.join(tokens(answer))} "
-    found = [any(f" {' '.join(tokens(phrase))} " in said for phrase in ([fact] if isinstance(fact, str) else fact))
-             for fact in facts]
-    return float(all(found))
+    said = words(answer)
+    return float(all(any(words(phrase) in said for phrase in ([fact] if isinstance(fact, str) else fact))
+                     for fact in facts))
 
 
 def token_f1(answer: str, reference: str) -> float:

@@ -1,8 +1,8 @@
 """Stage 6, evaluation: every case of a dataset through the real pipeline -> per-case results and scores.
 
-`run_cases` asks each question as a user would (`EvalTarget.ask`, eval/target.py) and, separately, ranks the collection for it without
-the refusal gate, so retrieval quality is measured even where the assistant refused. `write_run` stores
-results.jsonl and metrics.json (eval/summary.py) and the HTML report (eval/report.py) in one folder.
+`run_cases` asks each question as a user would (`EvalTarget.ask`, eval/target.py) and, separately, ranks the
+collection for it without the refusal gate, so retrieval quality is measured even where the assistant refused.
+`write_run` stores results.jsonl and metrics.json (eval/summary.py) and the HTML report (eval/report.py) in one folder.
 """
 
 from __future__ import annotations
