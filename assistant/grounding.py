@@ -77,7 +77,8 @@ def sanitise(text: str) -> str:
             # split_sentences joins wrapped lines: find the sentence in the text whitespace-insensitively
             spread = r"\s+".join(re.escape(word) for word in sentence.split())
             text = re.sub(spread, lambda _: REMOVED, text, count=1)
-    return CONTROL_TOKENS.sub(" ", text)
+    # Whatever the sentence search missed still loses its instruction phrase, as before sentences were removed.
+    return INSTRUCTION.sub(REMOVED, CONTROL_TOKENS.sub(" ", text))
 
 
 def sanitised(hits: list[Hit]) -> list[Hit]:
