@@ -15,6 +15,7 @@ from pathlib import Path
 from assistant.answer import Assistant
 from assistant.retrieve import Retriever
 from bronvast import factories
+from bronvast.decision import AnswerDecision
 from bronvast.schema import (
     Answer, Chunk, CollectionSpec, CollectionStats, GateReading, Hit, SearchFilter, Turn, redaction_kinds,
 )
@@ -65,7 +66,12 @@ class Bronvast:
 
     def retriever_for(self, config: RetrievalSettings) -> Retriever:
         reranker = self.reranker if config.mode == "hybrid+rerank" else None
-        return Retriever(self.store, self.embedder, self.encoder, config, self.spec, reranker)
+        return Retriever(self.store, self.embedder, self.encoder, config, self.spec, reranker, self.decision)
+
+    @cached_property
+    def decision(self) -> AnswerDecision | None:
+        path = self.settings.retrieval.decision_file
+        return AnswerDecision.load(self.settings.resolve(path), self.spec.embedder) if path else None
 
     @cached_property
     def splitter(self):
@@ -135,9 +141,9 @@ class Bronvast:
         with self._busy:
             return retriever.rank(question, collection, where, k)
 
-    def gate(self, question: str, collection: str, k: int, where: SearchFilter | None = None) -> GateReading:
+    def gate(self, question: str, collection: str, where: SearchFilter | None = None) -> GateReading:
         with self._busy:
-            return self.retriever.gate(question, collection, where, k)
+            return self.retriever.gate(question, collection, where)
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         return self.embedder.get_text_embedding_batch(texts)

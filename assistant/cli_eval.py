@@ -75,34 +75,115 @@ def on_beir(language: str, config: Path | None, set_: list[str] | None, work):
                 raise typer.Exit(1) from None
 
 
+BeirOption = Annotated[Optional[list[Path]], typer.Option(
+    "--beir", help="BEIR-map (corpus.jsonl, queries.jsonl, qrels/test.tsv): elke vraag met en zonder gold (herhaalbaar)")]
+DatasetOption = Annotated[Optional[list[str]], typer.Option(
+    "--dataset", help="BESTAND=COLLECTIE: een evaluatieset over een geïndexeerde collectie, met de gold-tweelingen "
+    "(herhaalbaar)")]
+ReportOption = Annotated[Optional[Path], typer.Option(
+    "--report", help="Map voor answerability.json en answerability.html (ROC-curves en werkpunt)")]
+LanguageOption = Annotated[str, typer.Option(
+    help="Taal van de documenten: dutch of english; kiest het ingebouwde profiel voor die taal")]
+
+
 @eval_cli.command("answerability")
 def eval_answerability(
-    directory: Annotated[Path, typer.Argument(help="Map met corpus.jsonl, queries.jsonl en qrels/test.tsv")],
-    language: Annotated[
-        str, typer.Option(help="Taal van de documenten: dutch of english; kiest het ingebouwde profiel voor die taal")
-    ] = "dutch",
-    k: Annotated[int, typer.Option("--k", min=1, help="De eerste k treffers waarover de signalen gaan")] = 5,
+    beir: BeirOption = None,
+    dataset: DatasetOption = None,
+    part: Annotated[str, typer.Option(help="test (nooit gefit), fit of all")] = "test",
+    language: LanguageOption = "dutch",
+    report: ReportOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON als uitvoer")] = False,
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:
-    """Meet de weigerpoort op een BEIR-dataset: elke vraag met en zonder haar relevante documenten (die worden uit
-    de zoekopdracht gelaten, niet uit de index). ROC AUC per signaal en hoe vaak de poort goed beslist."""
-    from eval.answerability import leave_gold_out
+    """Meet de beslissing beantwoorden-of-weigeren zoals geconfigureerd: per bron de ROC AUC (met 95%-interval),
+    het werkpunt (beantwoorde beantwoordbare, geweigerde onbeantwoordbare vragen) en de AUC van elk signaal."""
+    from eval.answerability import separation
 
-    result = on_beir(language, config, set_, lambda app, on_total, on_advance: leave_gold_out(
-        app, directory, k, on_total=on_total, on_advance=on_advance))
+    if part not in ("test", "fit", "all"):
+        errors.print(f"[red]Fout:[/] --part {part}: kies test, fit of all")
+        raise typer.Exit(1)
+    labelled, _, decision = labelled_questions(beir, dataset, language, config, set_)
+    show_separation(separation(labelled, None, part), decision, report, as_json)
+
+
+@eval_cli.command("fit-decision")
+def eval_fit_decision(
+    out: Annotated[Path, typer.Option(help="JSON-bestand voor het beslismodel (retrieval.decision_file)")],
+    beir: BeirOption = None,
+    dataset: DatasetOption = None,
+    answer_share: Annotated[float, typer.Option(
+        min=0.5, max=1.0, help="Werkpunt: het aandeel beantwoordbare vragen dat beantwoord moet worden")] = 0.95,
+    language: LanguageOption = "dutch",
+    report: ReportOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON als uitvoer")] = False,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Fit de beslissing beantwoorden-of-weigeren (logistische regressie over de signalen) op het fit-deel van
+    elke bron, kies het werkpunt met kruisvalidatie, en meet op het test-deel dat het model nooit zag."""
+    from eval.answerability import fit, separation
+    from eval.dataset import DatasetError
+
+    # The signals alone: a configured decision may belong to another embedder, and is not what is being fitted.
+    labelled, embedder, _ = labelled_questions(beir, dataset, language, config, ["retrieval.decision_file=null", *(set_ or [])])
+    try:
+        decision = fit(labelled, embedder, answer_share)
+    except DatasetError as exc:
+        errors.print(f"[red]Fout:[/] {exc}")
+        raise typer.Exit(1) from None
+    decision.save(out)
+    show_separation(separation(labelled, decision, "test"), decision, report, as_json)
+    if not as_json:
+        console.print(f"Beslismodel: {shown(out)} (kruisgevalideerde AUC op het fit-deel "
+                      f"{decision.fitted['cross_validated_auc']:.3f}); zet retrieval.decision_file om het te gebruiken.")
+
+
+def labelled_questions(beir: list[Path] | None, datasets: list[str] | None, language: str, config, set_):
+    """Every source's questions, labelled answerable or not, with the decision's reading; and the embedder."""
+    from eval.answerability import from_beir, from_cases
+
+    pairs = []
+    for entry in datasets or []:
+        path, _, collection = entry.partition("=")
+        if not collection:
+            errors.print(f"[red]Fout:[/] --dataset {entry}: schrijf BESTAND=COLLECTIE")
+            raise typer.Exit(1)
+        pairs.append((Path(path), collection))
+    if not beir and not pairs:
+        errors.print("[red]Fout:[/] geef minstens één --beir of --dataset")
+        raise typer.Exit(1)
+
+    def work(app, on_total, on_advance):
+        labelled = [item for directory in beir or [] for item in from_beir(app, directory, on_total, on_advance)]
+        for path, collection in pairs:
+            labelled += from_cases(app, path, collection, on_total, on_advance)
+        return labelled, app.spec.embedder, app.decision
+
+    return on_beir(language, config, set_, work)
+
+
+def show_separation(results, decision, report: Path | None, as_json: bool) -> None:
+    """The table (or JSON) of how well each source is separated, and with `report` its HTML page."""
+    from dataclasses import asdict
+
+    from eval.report import write_answerability_report
+
+    if report:
+        page = write_answerability_report([r.to_json() for r in results], asdict(decision) if decision else {}, report)
+        (errors if as_json else console).print(f"Rapport: {shown(page)}")
     if as_json:
-        print(json.dumps(result.to_json(), ensure_ascii=False))
+        print(json.dumps([r.to_json() for r in results], ensure_ascii=False))
         return
-    table = Table(title=f"Beantwoordbaarheid {result.dataset} ({language}): {result.answerable} met en "
-                        f"{result.unanswerable} zonder gold, signalen over de eerste {result.k} treffers")
-    for column in ("", "waarde"):
-        table.add_column(column, justify="left" if not column else "right")
-    for signal, auc in result.roc_auc.items():
-        table.add_row(f"ROC AUC {signal}", f"{auc:.3f}")
-    table.add_row("poort beantwoordt beantwoordbare", f"{result.answered_answerable}/{result.answerable}")
-    table.add_row("poort weigert onbeantwoordbare", f"{result.refused_unanswerable}/{result.unanswerable}")
+    table = Table(title="Beantwoorden of weigeren: beantwoordbare vragen en hun tweelingen zonder gold")
+    for column in ("bron", "deel", "vragen", "ROC AUC", "95%-interval", "beantwoord", "geweigerd", "beste signaal"):
+        table.add_column(column, justify="left" if column in ("bron", "deel", "beste signaal") else "right")
+    for r in results:
+        signal, auc = max(r.signal_auc.items(), key=lambda item: item[1])
+        table.add_row(r.source, r.part, f"{r.answerable}+{r.unanswerable}", f"{r.auc:.3f}",
+                      f"{r.auc_ci[0]:.3f} – {r.auc_ci[1]:.3f}", f"{r.answered_answerable}/{r.answerable}",
+                      f"{r.refused_unanswerable}/{r.unanswerable}", f"{signal} {auc:.3f}")
     console.print(table)
     console.print("[dim]Zonder gold kan een naburig document de vraag soms toch beantwoorden: die labels zijn ruis.[/]")
 

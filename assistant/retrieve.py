@@ -17,10 +17,13 @@ from dataclasses import replace
 
 from llama_index.core.schema import NodeWithScore, TextNode
 
+from bronvast.decision import AnswerDecision
 from bronvast.schema import CollectionSpec, GateReading, Hit, SearchFilter
 from bronvast.settings import RetrievalSettings
 from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore
+
+NOTHING_FOUND = -1.0  # the best score of a side that found nothing: below any cosine and any relative BM25 score
 
 
 class Retriever:
@@ -32,6 +35,7 @@ class Retriever:
         config: RetrievalSettings,
         spec: CollectionSpec,
         reranker=None,
+        decision: AnswerDecision | None = None,
     ):
         self.store = store
         self.embedder = embedder
@@ -39,6 +43,9 @@ class Retriever:
         self.config = config
         self.spec = spec  # what the embedder and encoder produce; a collection made otherwise is refused
         self.reranker = reranker  # a llama-index node postprocessor (cross-encoder), for "hybrid+rerank"
+        # The fitted answer-or-refuse model (bronvast/decision.py); without one, the thresholds min_score and
+        # min_sparse_relevance decide alone.
+        self.decision = decision
         self._checked: set[str] = set()
 
     def retrieve(
@@ -48,19 +55,50 @@ class Retriever:
         When given `timings`, the rerank stage's seconds are recorded in it as rerank_s."""
         ranked = self.rank(question, collection, where, self.config.candidates, timings)
         scale = self.sparse_scale(question, collection)
-        relevant = [hit for hit in ranked if self.is_relevant(hit, scale)]
+        if not ranked or not self.reading(question, ranked, scale).answered:
+            return []
+        # The passages to cite: those that pass the per-passage thresholds, at least the best one.
+        relevant = [hit for hit in ranked if self.is_relevant(hit, scale)] or ranked[:1]
         distinct = drop_near_duplicates(relevant, self.encoder, self.config.duplicate_overlap)[: self.config.top_k]
         return self.widen(collection, distinct) if self.config.neighbours else distinct
 
-    def gate(self, question: str, collection: str, where: SearchFilter | None, k: int) -> GateReading:
-        """The refusal gate's decision on the question, as retrieve() takes it, and its signals over the first k
-        hits, for measuring how well they tell answerable questions from unanswerable ones."""
+    def gate(self, question: str, collection: str, where: SearchFilter | None = None) -> GateReading:
+        """The answer-or-refuse decision on the question, as retrieve() takes it, with the signals it read: for
+        measuring how well they tell answerable questions from unanswerable ones, and for fitting the decision."""
         ranked = self.rank(question, collection, where, self.config.candidates)
-        scale = self.sparse_scale(question, collection)
-        dense = [hit.dense_score for hit in ranked[:k] if hit.dense_score is not None]
-        sparse = [hit.sparse_score / scale for hit in ranked[:k] if hit.sparse_score is not None]
-        return GateReading(any(self.is_relevant(hit, scale) for hit in ranked),
-                           max(dense, default=None), max(sparse, default=None))
+        return self.reading(question, ranked, self.sparse_scale(question, collection))
+
+    def reading(self, question: str, ranked: list[Hit], scale: float) -> GateReading:
+        signals = self.signals(question, ranked, scale)
+        if self.decision is None:
+            return GateReading(any(self.is_relevant(hit, scale) for hit in ranked), None, signals)
+        probability = self.decision.probability(signals)
+        return GateReading(probability >= self.decision.threshold, round(probability, 4), signals)
+
+    def signals(self, question: str, ranked: list[Hit], scale: float) -> dict[str, float]:
+        """What the decision reads (bronvast.decision.SIGNALS), over all candidates; coverage over the top_k."""
+        dense = sorted((h for h in ranked if h.dense_score is not None), key=lambda h: h.dense_score, reverse=True)
+        sparse = sorted((h for h in ranked if h.sparse_score is not None), key=lambda h: h.sparse_score, reverse=True)
+        cosines = [h.dense_score for h in dense[:2]] + [NOTHING_FOUND] * 2
+        return {
+            "best_cosine": cosines[0],
+            "best_relative_bm25": sparse[0].sparse_score / scale if sparse else NOTHING_FOUND,
+            "dense_margin": cosines[0] - cosines[1] if len(dense) > 1 else 0.0,
+            "rank_agreement": rank_agreement(dense, sparse),
+            "coverage": self.coverage(question, ranked),
+            "question_terms": math.log(1 + len(set(self.encoder.analyzer.tokens(question)))),
+        }
+
+    def coverage(self, question: str, ranked: list[Hit]) -> float:
+        """The share of the question's terms in the best-covering passage of the top_k, each term weighted by how
+        rare it is among all candidates: a name or a code counts more than a word every passage holds."""
+        terms = set(self.encoder.analyzer.tokens(question))
+        if not terms or not ranked:
+            return 0.0
+        passages = [set(self.encoder.analyzer.tokens(hit.chunk.text)) for hit in ranked]
+        weight = {t: math.log(1 + len(passages) / (1 + sum(t in p for p in passages))) for t in terms}
+        total = sum(weight.values())
+        return max(sum(weight[t] for t in terms & p) / total for p in passages[: self.config.top_k])
 
     def rank(
         self, question: str, collection: str, where: SearchFilter | None, limit: int, timings: dict | None = None
@@ -155,6 +193,18 @@ def fuse(rankings: list[tuple[list[Hit], float]], scale: Callable[[list[float]],
             )
     ordered = sorted(scores, key=lambda chunk_id: scores[chunk_id], reverse=True)
     return [replace(merged[chunk_id], score=round(scores[chunk_id], 6)) for chunk_id in ordered]
+
+
+def rank_agreement(dense: list[Hit], sparse: list[Hit]) -> float:
+    """0 when dense and sparse search put the same passage first, lower the further each side ranks the other's
+    first passage; an answer tends to be found by both, a near miss by one."""
+    if not dense or not sparse:  # one side found nothing: as far apart as the candidates allow
+        return -math.log(1 + 2 * max(len(dense), len(sparse), 1))
+    dense_ids = [h.chunk.id for h in dense]
+    sparse_ids = [h.chunk.id for h in sparse]
+    apart = sum(ranking.index(first) if first in ranking else len(ranking)
+                for ranking, first in ((sparse_ids, dense_ids[0]), (dense_ids, sparse_ids[0])))
+    return -math.log(1 + apart)
 
 
 def reciprocal_rank(k: int) -> Callable[[list[float]], list[float]]:

@@ -176,13 +176,13 @@ class Hit:
 
 @dataclass(frozen=True)
 class GateReading:
-    """What the refusal gate saw for one question: whether it let the question through (some candidate relevant)
-    and the signals it decides on, over the first k hits: the best cosine and the best BM25 score relative to what
-    the question's terms could score (Retriever.sparse_scale). None where a side found nothing."""
+    """The answer-or-refuse decision on one question: whether it is answered, the fitted model's probability that
+    the collection holds the answer (None when the thresholds decide, without a fitted model), and the signals it
+    read (bronvast.decision.SIGNALS)."""
 
     answered: bool
-    best_cosine: float | None
-    best_relative_bm25: float | None
+    probability: float | None
+    signals: dict[str, float]
 
 
 @dataclass(frozen=True)

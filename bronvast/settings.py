@@ -128,6 +128,9 @@ class RetrievalSettings(Section):
     # relevant the assistant refuses.
     min_score: float = Field(default=0.3, ge=-1.0, le=1.0)
     min_sparse_relevance: float = Field(default=0.292, ge=0.0)
+    # The fitted answer-or-refuse model (bronvast/decision.py; `bronvast eval fit-decision` writes it). When set,
+    # it decides whether to answer, and the two thresholds above only choose which passages are cited.
+    decision_file: str | None = None
     duplicate_overlap: float = Field(default=0.8, ge=0.0, le=1.0)  # term overlap above which a passage is a repeat
     neighbours: int = Field(default=0, ge=0, le=3)  # chunks added on each side of a hit (small-to-big)
     # "hybrid+rerank": the fused top `rerank_candidates` are scored again by this cross-encoder (sentence-transformers

@@ -1,75 +1,216 @@
-"""Answerable or not: how well the refusal gate and its signals tell the two apart, on real data rather than the
-demo's own questions.
+"""Answerable or not: fitting the answer-or-refuse decision (bronvast/decision.py) on labelled questions, and
+measuring how well it and each of its signals tell answerable questions from unanswerable ones.
 
-Any BEIR-format dataset gives both kinds (leave gold out): each query is asked once as it is (answerable: its
-relevant documents are in the collection) and once with those documents left out of the search, not out of the
-index (unanswerable, as far as the collection goes; a neighbouring document may still answer it, so these labels
-are noisy). vac-nl thus gives 180 real Dutch questions of each kind.
+Labelled questions come from real data, not only the demo's own questions:
+- any BEIR-format dataset (leave gold out): each query once as it is (answerable: its relevant documents are in
+  the collection) and once with them left out of the search, not out of the index (unanswerable as far as the
+  collection goes: a neighbouring document may still answer it, so these labels are noisy); vac-nl gives 180
+  real Dutch questions of each kind;
+- an evaluation set (JSONL) over an indexed collection: its answerable cases, their leave-gold-out twins and its
+  unanswerable cases.
 
-Reported: the ROC AUC of each signal the gate decides on (the best cosine and the best relative BM25 score of the
-first k hits), and how often the gate as configured answers the answerable and refuses the unanswerable cases.
+Every question belongs to one part, "fit" or "test", by a hash of its id (a question and its twin together): the
+decision is fitted on the fit parts only, and reported on the test parts it never saw.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sklearn.metrics import roc_auc_score
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score, roc_curve
+from sklearn.model_selection import GroupKFold, cross_val_predict
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
+from bronvast.decision import SIGNALS, AnswerDecision
 from bronvast.schema import GateReading, SearchFilter
 from eval.beir import indexed
+from eval.dataset import DatasetError, load_cases, with_gold_left_out
 from eval.target import EvalTarget
 
-SIGNALS = ("best_cosine", "best_relative_bm25")
-NOTHING_FOUND = -1.0  # a side that found nothing scores below any cosine and any BM25 score
+TEST_SHARE = 0.4  # of the questions of every source, never fitted on
+ANSWER_SHARE = 0.95  # the operating point: the threshold that answers this share of the answerable fit questions
+FOLDS = 5
+
+Progress = Callable[[int], None] | None
 
 
 @dataclass(frozen=True)
-class AnswerabilityResult:
-    dataset: str
-    k: int
-    answerable: int
-    unanswerable: int
-    roc_auc: dict[str, float]  # signal -> ROC AUC (0.5: no better than chance)
-    answered_answerable: int  # by the gate as configured
-    refused_unanswerable: int
+class Labelled:
+    source: str  # the dataset's name
+    question_id: str  # shared by a question and its leave-gold-out twin
+    answerable: bool
+    reading: GateReading
 
-    def to_json(self) -> dict:
-        return asdict(self)
+    @property
+    def part(self) -> str:
+        return part_of(self.question_id)
 
 
-def leave_gold_out(
-    target: EvalTarget, directory: Path, k: int = 5, on_total: Callable[[str, int], None] | None = None,
-    on_advance: Callable[[int], None] | None = None,
-) -> AnswerabilityResult:
-    """Indexes the dataset (once per index configuration, as `eval beir` does) and reads the gate for every query
-    with and without its relevant documents. `on_total(label, n)` and `on_advance(n)` drive a progress bar."""
+def part_of(question_id: str) -> str:
+    """"fit" or "test", fixed by the id alone: the same question is in the same part in every run."""
+    share = int(hashlib.sha256(question_id.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    return "test" if share < TEST_SHARE else "fit"
+
+
+def from_beir(
+    target: EvalTarget, directory: Path, on_total: Callable[[str, int], None] | None = None,
+    on_advance: Progress = None,
+) -> list[Labelled]:
+    """Indexes the dataset (once per index configuration, as `eval beir` does) and reads the decision for every
+    query with and without its relevant documents."""
     dataset, collection = indexed(target, directory, on_total, on_advance)
     queries = {query: tuple(doc for doc, grade in judged.items() if grade > 0) for query, judged in dataset.qrels.items()}
     queries = {query: gold for query, gold in queries.items() if gold}
     if on_total:
         on_total("vragen met en zonder gold", len(queries))
-    with_gold, without_gold = [], []
+    labelled = []
     for query, gold in queries.items():
         question = dataset.queries[query]
-        with_gold.append(target.gate(question, collection, k))
-        without_gold.append(target.gate(question, collection, k, SearchFilter(without_sources=gold)))
+        labelled.append(Labelled(dataset.name, query, True, target.gate(question, collection)))
+        without = target.gate(question, collection, SearchFilter(without_sources=gold))
+        labelled.append(Labelled(dataset.name, query, False, without))
         if on_advance:
             on_advance(1)
-    return summarise(dataset.name, k, with_gold, without_gold)
+    return labelled
 
 
-def summarise(name: str, k: int, answerable: list[GateReading], unanswerable: list[GateReading]) -> AnswerabilityResult:
-    labels = [1] * len(answerable) + [0] * len(unanswerable)
-    readings = answerable + unanswerable
-    auc = {}
-    for signal in SIGNALS:
-        values = [NOTHING_FOUND if getattr(r, signal) is None else getattr(r, signal) for r in readings]
-        auc[signal] = round(float(roc_auc_score(labels, values)), 3)
-    return AnswerabilityResult(
-        name, k, len(answerable), len(unanswerable), auc,
-        answered_answerable=sum(r.answered for r in answerable),
-        refused_unanswerable=sum(not r.answered for r in unanswerable),
+def from_cases(
+    target: EvalTarget, path: Path, collection: str, on_total: Callable[[str, int], None] | None = None,
+    on_advance: Progress = None,
+) -> list[Labelled]:
+    """The decision read for every case of an evaluation set and for the leave-gold-out twin of each answerable
+    one, on a collection that holds the set's documents."""
+    target.check_searchable(collection)
+    cases = with_gold_left_out(load_cases(path))
+    if on_total:
+        on_total(f"vragen van {path.name}", len(cases))
+    labelled = []
+    for case in cases:
+        where = SearchFilter(without_sources=case.without_sources) if case.without_sources else None
+        group = case.id.removesuffix("-zonder-gold")
+        labelled.append(Labelled(path.stem, group, case.answerable, target.gate(case.question, collection, where)))
+        if on_advance:
+            on_advance(1)
+    return labelled
+
+
+def fit(labelled: Sequence[Labelled], embedder: str, answer_share: float = ANSWER_SHARE) -> AnswerDecision:
+    """A logistic regression on the fit part of every source, each source weighing the same however many
+    questions it has (vac-nl's 180 must not drown a set of 20). The operating point comes from cross-validated
+    probabilities (folds by question, so a question and its twin are never split): the highest threshold that
+    still answers `answer_share` of the answerable questions of every source."""
+    train = [item for item in labelled if item.part == "fit"]
+    x, y = features(train), np.array([item.answerable for item in train], dtype=int)
+    if min(y.sum(), len(y) - y.sum()) < FOLDS:
+        raise DatasetError(f"te weinig vragen om te fitten: het fit-deel heeft {y.sum()} beantwoordbare en "
+                           f"{len(y) - y.sum()} onbeantwoordbare; er zijn er van elk minstens {FOLDS} nodig")
+    sources = np.array([item.source for item in train])
+    names, counts = np.unique(sources, return_counts=True)
+    weight = np.array([len(train) / (len(names) * dict(zip(names, counts))[s]) for s in sources])
+    groups = [f"{item.source}/{item.question_id}" for item in train]
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    held_out = cross_val_predict(model, x, y, cv=GroupKFold(FOLDS), groups=groups, method="predict_proba",
+                                 params={"logisticregression__sample_weight": weight})[:, 1]
+    threshold = min(float(np.quantile(held_out[(y == 1) & (sources == s)], 1 - answer_share))
+                    for s in names if ((y == 1) & (sources == s)).any())
+    model.fit(x, y, logisticregression__sample_weight=weight)
+    scaler, regression = model[0], model[1]
+    return AnswerDecision(
+        signals=SIGNALS, mean=tuple(scaler.mean_.round(6)), scale=tuple(scaler.scale_.round(6)),
+        coef=tuple(regression.coef_[0].round(6)), intercept=round(float(regression.intercept_[0]), 6),
+        threshold=round(threshold, 6), embedder=embedder,
+        fitted={
+            "sources": {str(s): int(n) for s, n in zip(names, counts)},
+            "answerable": int(y.sum()), "unanswerable": int(len(y) - y.sum()),
+            "cross_validated_auc": round(float(roc_auc_score(y, held_out)), 3),
+            "answer_share": answer_share,
+        },
     )
+
+
+def features(labelled: Sequence[Labelled]) -> np.ndarray:
+    return np.array([[item.reading.signals[name] for name in SIGNALS] for item in labelled])
+
+
+@dataclass(frozen=True)
+class Separation:
+    """How well one source's questions of one part are told apart: the ROC AUC of the decision's probability (with
+    a 95% bootstrap interval over questions) and of each signal alone, the ROC curve, and the operating point."""
+
+    source: str
+    part: str
+    answerable: int
+    unanswerable: int
+    auc: float
+    auc_ci: tuple[float, float]
+    signal_auc: dict[str, float]
+    answered_answerable: int
+    refused_unanswerable: int
+    curve: list[tuple[float, float]]  # (false positive rate, true positive rate)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def separation(
+    labelled: Sequence[Labelled], decision: AnswerDecision | None, part: str = "test", resamples: int = 1000,
+    seed: int = 0,
+) -> list[Separation]:
+    """Per source, over the questions of `part` ("fit", "test" or "all"); the probability is `decision`'s, or the
+    one the readings carry (the configured decision) when `decision` is None."""
+    chosen = [item for item in labelled if part in ("all", item.part)]
+    return [
+        one_source(source, part, [item for item in chosen if item.source == source], decision, resamples, seed)
+        for source in dict.fromkeys(item.source for item in chosen)
+    ]
+
+
+def one_source(
+    source: str, part: str, items: list[Labelled], decision: AnswerDecision | None, resamples: int, seed: int,
+) -> Separation:
+    y = np.array([item.answerable for item in items], dtype=int)
+    if decision is not None:
+        answered = [decision.answers(item.reading.signals) for item in items]
+        scores = [decision.probability(item.reading.signals) for item in items]
+    else:
+        answered = [item.reading.answered for item in items]
+        scores = [item.reading.probability if item.reading.probability is not None else float(item.reading.answered)
+                  for item in items]
+    both = 0 < y.sum() < len(y)
+    fpr, tpr, _ = roc_curve(y, scores) if both else ([], [], [])
+    return Separation(
+        source, part, int(y.sum()), int(len(y) - y.sum()),
+        auc=round(float(roc_auc_score(y, scores)), 3) if both else float("nan"),
+        auc_ci=auc_interval(items, y, np.array(scores), resamples, seed) if both else (float("nan"),) * 2,
+        signal_auc={name: round(float(roc_auc_score(y, features(items)[:, i])), 3) if both else float("nan")
+                    for i, name in enumerate(SIGNALS)},
+        answered_answerable=sum(a for a, label in zip(answered, y) if label),
+        refused_unanswerable=sum(not a for a, label in zip(answered, y) if not label),
+        curve=[(round(float(f), 4), round(float(t), 4)) for f, t in zip(fpr, tpr)],
+    )
+
+
+def auc_interval(items: list[Labelled], y: np.ndarray, scores: np.ndarray, resamples: int, seed: int):
+    """95% percentile-bootstrap interval of the AUC, resampling questions (a question with its twin)."""
+    groups = sorted({item.question_id for item in items})
+    index = {g: [i for i, item in enumerate(items) if item.question_id == g] for g in groups}
+
+    def auc_of(sample: Sequence[float]) -> float:
+        rows = [i for g in sample for i in index[groups[int(g)]]]
+        labels = y[rows]
+        return roc_auc_score(labels, scores[rows]) if 0 < labels.sum() < len(labels) else np.nan
+
+    values = [auc_of(sample) for sample in resampled(len(groups), resamples, seed)]
+    low, high = np.nanpercentile(values, [2.5, 97.5])
+    return round(float(low), 3), round(float(high), 3)
+
+
+def resampled(n: int, resamples: int, seed: int):
+    generator = np.random.default_rng(seed)
+    return (generator.integers(0, n, n) for _ in range(resamples))

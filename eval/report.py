@@ -260,6 +260,31 @@ def delta_chart(metrics: dict[str, dict]) -> Markup | None:
     return svg(bottom + AXIS_H, parts, "Verschil B − A per metriek; groen beter, rood slechter, vol: significant")
 
 
+ROC_SIDE, ROC_MARGIN = 220, 34
+
+
+def roc_chart(result: dict) -> Markup:
+    """One source's ROC curve (false against true positive rate: answering an unanswerable question against
+    answering an answerable one), the diagonal of chance, and the operating point as a dot."""
+    def at(fpr: float, tpr: float) -> tuple[float, float]:
+        return ROC_MARGIN + fpr * ROC_SIDE, ROC_SIDE - tpr * ROC_SIDE + 8
+
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (at(f, t) for f, t in result["curve"]))
+    operating = at(1 - result["refused_unanswerable"] / result["unanswerable"],
+                   result["answered_answerable"] / result["answerable"])
+    corner, top = at(0, 0), at(1, 1)
+    parts = [element("rect", x=corner[0], y=top[1], width=ROC_SIDE, height=ROC_SIDE, class_="frame"),
+             element("line", x1=corner[0], y1=corner[1], x2=top[0], y2=top[1], class_="chance"),
+             Markup(f'<polyline points="{escape(points)}" class="roc"/>'),
+             element("circle", element("title", "werkpunt"), cx=operating[0], cy=operating[1], r=5, class_="point"),
+             element("text", "beantwoord zonder antwoord →", x=corner[0], y=corner[1] + 18, class_="tick"),
+             element("text", "beantwoord met antwoord →", x=12, y=corner[1], class_="tick",
+                     transform=f"rotate(-90 12 {corner[1]:.0f})")]
+    side = ROC_SIDE + ROC_MARGIN + 12
+    return Markup(f'<svg viewBox="0 0 {side} {side}" width="{side}" height="{side}" role="img" '
+                  f'aria-label="{escape("ROC-curve " + result["source"])}">{"".join(parts)}</svg>')
+
+
 # --- pages --------------------------------------------------------------------------------------------------------
 
 PAGES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
@@ -287,6 +312,11 @@ def render_comparison_report(comparison: dict) -> str:
         worse=[(case, change_rows(case["changes"])) for case in comparison.get("worse", [])])
 
 
+def render_answerability_report(results: list[dict], decision: dict) -> str:
+    return PAGES.get_template("answerability.html.j2").render(
+        results=[(result, roc_chart(result)) for result in results if result["curve"]], decision=decision)
+
+
 def read_json(path: Path, lines: bool = False) -> dict | list[dict]:
     """metrics.json (one object) or results.jsonl (lines=True: one object a line)."""
     if not path.is_file():
@@ -302,6 +332,16 @@ def write_run_report(run_dir: Path) -> Path:
     html = render_run_report(read_json(run_dir / "metrics.json"), read_json(run_dir / "results.jsonl", lines=True))
     path = run_dir / "report.html"
     path.write_text(html, encoding="utf-8")
+    return path
+
+
+def write_answerability_report(results: list[dict], decision: dict, out_dir: Path) -> Path:
+    """answerability.json and answerability.html: per source the ROC AUC, its curve and the operating point."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "answerability.json").write_text(
+        json.dumps({"decision": decision, "sources": results}, indent=2, ensure_ascii=False), encoding="utf-8")
+    path = out_dir / "answerability.html"
+    path.write_text(render_answerability_report(results, decision), encoding="utf-8")
     return path
 
 

