@@ -154,8 +154,8 @@ class Bronvast:
     def passages(self, collection: str) -> Iterator[Chunk]:
         return self.store.chunks(collection)
 
-    def term_count(self, text: str) -> int:
-        return len(self.encoder.analyzer.tokens(text))
+    def terms(self, text: str) -> list[str]:
+        return self.encoder.analyzer.tokens(text)
 
     def support(self, text: str, chunk: Chunk) -> float:
         grounding = self.assistant.grounding(self.settings.answer.default_language)

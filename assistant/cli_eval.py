@@ -177,15 +177,16 @@ def show_separation(results, decision, report: Path | None, as_json: bool) -> No
         print(json.dumps([r.to_json() for r in results], ensure_ascii=False))
         return
     table = Table(title="Beantwoorden of weigeren: beantwoordbare vragen en hun tweelingen zonder gold")
-    for column in ("bron", "deel", "vragen", "ROC AUC", "95%-interval", "beantwoord", "geweigerd", "beste signaal"):
+    for column in ("bron", "deel", "vragen", "ROC AUC", "95%-interval", "beantwoord", "geweigerd", "ruis", "beste signaal"):
         table.add_column(column, justify="left" if column in ("bron", "deel", "beste signaal") else "right")
     for r in results:
         signal, auc = max(r.signal_auc.items(), key=lambda item: item[1])
         table.add_row(r.source, r.part, f"{r.answerable}+{r.unanswerable}", f"{r.auc:.3f}",
                       f"{r.auc_ci[0]:.3f} – {r.auc_ci[1]:.3f}", f"{r.answered_answerable}/{r.answerable}",
-                      f"{r.refused_unanswerable}/{r.unanswerable}", f"{signal} {auc:.3f}")
+                      f"{r.refused_unanswerable}/{r.unanswerable}", str(r.near_copies), f"{signal} {auc:.3f}")
     console.print(table)
-    console.print("[dim]Zonder gold kan een naburig document de vraag soms toch beantwoorden: die labels zijn ruis.[/]")
+    console.print("[dim]Ruis: tweelingen zonder gold waarvan de beste overgebleven passage de gold-passage bijna kopieert "
+                  "(≥ 35% dezelfde termen); die vragen zijn waarschijnlijk toch beantwoordbaar.[/]")
 
 
 GATE_FAILED = 3

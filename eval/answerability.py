@@ -30,9 +30,10 @@ from sklearn.preprocessing import StandardScaler
 from bronvast.decision import SIGNALS, AnswerDecision
 from bronvast.schema import GateReading, SearchFilter
 from eval.beir import indexed
-from eval.dataset import DatasetError, load_cases, with_gold_left_out
+from eval.dataset import DatasetError, load_cases
 from eval.target import EvalTarget
 
+NEAR_COPY = 0.35  # term overlap (Jaccard) from which the best passage left is taken for a copy of the gold one
 TEST_SHARE = 0.4  # of the questions of every source, never fitted on
 ANSWER_SHARE = 0.95  # the operating point: the threshold that answers this share of the answerable fit questions
 FOLDS = 5
@@ -46,6 +47,9 @@ class Labelled:
     question_id: str  # shared by a question and its leave-gold-out twin
     answerable: bool
     reading: GateReading
+    # A leave-gold-out twin whose best remaining passage nearly copies the best passage of its gold documents:
+    # most likely still answerable, a noisy label.
+    near_copy: bool = False
 
     @property
     def part(self) -> str:
@@ -71,13 +75,28 @@ def from_beir(
         on_total("vragen met en zonder gold", len(queries))
     labelled = []
     for query, gold in queries.items():
-        question = dataset.queries[query]
-        labelled.append(Labelled(dataset.name, query, True, target.gate(question, collection)))
-        without = target.gate(question, collection, SearchFilter(without_sources=gold))
-        labelled.append(Labelled(dataset.name, query, False, without))
+        labelled += with_twin(target, dataset.name, query, dataset.queries[query], collection, gold)
         if on_advance:
             on_advance(1)
     return labelled
+
+
+def with_twin(
+    target: EvalTarget, source: str, question_id: str, question: str, collection: str, gold: Sequence[str],
+) -> list[Labelled]:
+    """An answerable question and its twin with the gold documents left out of the search."""
+    without = SearchFilter(without_sources=tuple(gold))
+    # the gold documents' best passage for the question, and the best one left without them
+    best = [target.rank(question, collection, 1, where=where) for where in (SearchFilter(sources=tuple(gold)), without)]
+    copied = all(best) and term_overlap(target, best[0][0].chunk.text, best[1][0].chunk.text) >= NEAR_COPY
+    return [Labelled(source, question_id, True, target.gate(question, collection)),
+            Labelled(source, question_id, False, target.gate(question, collection, without), copied)]
+
+
+def term_overlap(target: EvalTarget, a: str, b: str) -> float:
+    """Jaccard of the two texts' index terms (stop words out: every Dutch text shares "de" and "het")."""
+    terms_a, terms_b = set(target.terms(a)), set(target.terms(b))
+    return len(terms_a & terms_b) / len(terms_a | terms_b) if terms_a | terms_b else 0.0
 
 
 def from_cases(
@@ -87,14 +106,16 @@ def from_cases(
     """The decision read for every case of an evaluation set and for the leave-gold-out twin of each answerable
     one, on a collection that holds the set's documents."""
     target.check_searchable(collection)
-    cases = with_gold_left_out(load_cases(path))
+    cases = load_cases(path)
     if on_total:
         on_total(f"vragen van {path.name}", len(cases))
     labelled = []
     for case in cases:
-        where = SearchFilter(without_sources=case.without_sources) if case.without_sources else None
-        group = case.id.removesuffix("-zonder-gold")
-        labelled.append(Labelled(path.stem, group, case.answerable, target.gate(case.question, collection, where)))
+        if case.answerable and case.gold:
+            gold = list(dict.fromkeys(g.source for g in case.gold))
+            labelled += with_twin(target, path.stem, case.id, case.question, collection, gold)
+        else:
+            labelled.append(Labelled(path.stem, case.id, case.answerable, target.gate(case.question, collection)))
         if on_advance:
             on_advance(1)
     return labelled
@@ -152,6 +173,7 @@ class Separation:
     signal_auc: dict[str, float]
     answered_answerable: int
     refused_unanswerable: int
+    near_copies: int  # unanswerable twins whose best passage left nearly copies the gold one: noisy labels
     curve: list[tuple[float, float]]  # (false positive rate, true positive rate)
 
     def to_json(self) -> dict:
@@ -192,6 +214,7 @@ def one_source(
                     for i, name in enumerate(SIGNALS)},
         answered_answerable=sum(a for a, label in zip(answered, y) if label),
         refused_unanswerable=sum(not a for a, label in zip(answered, y) if not label),
+        near_copies=sum(item.near_copy for item in items),
         curve=[(round(float(f), 4), round(float(t), 4)) for f, t in zip(fpr, tpr)],
     )
 

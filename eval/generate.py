@@ -64,7 +64,7 @@ def generate_cases(
     language = settings.answer.default_language
     prompts = load_prompts(settings.resolve(settings.evaluation.prompts_file), "generate")[language]
     target.check_searchable(collection)  # a missing collection fails before the model loads
-    passages = [c for c in target.passages(collection) if target.term_count(c.text) >= MIN_PASSAGE_TERMS]
+    passages = [c for c in target.passages(collection) if len(target.terms(c.text)) >= MIN_PASSAGE_TERMS]
     report, cases = GenerateReport(), []
     for chunk in sampled(passages, seed):
         if len(cases) == n or report.tried == n * ATTEMPTS_PER_CASE:

@@ -40,8 +40,8 @@ class EvalTarget(Protocol):
     def passages(self, collection: str) -> Iterator[Chunk]:
         """Every stored chunk of the collection."""
 
-    def term_count(self, text: str) -> int:
-        """How many index terms the sparse analyser finds in the text."""
+    def terms(self, text: str) -> list[str]:
+        """The index terms the sparse analyser finds in the text (stop words out, stemmed)."""
 
     def support(self, text: str, chunk: Chunk) -> float:
         """How well the chunk backs the text by the answer check (>= 1.0: supported)."""

@@ -163,6 +163,7 @@ def test_answerability_asks_every_query_with_and_without_its_gold(data_dir, tmp_
     assert set(row["signal_auc"]) == set(SIGNALS)
     assert row["signal_auc"]["best_relative_bm25"] > 0.5  # each query's own words are in its gold document only
     assert row["answered_answerable"] == 3  # the decision lets all three through while their gold is searchable
+    assert row["near_copies"] == 0  # no document of the four copies another
     assert row["curve"][0] == [0.0, 0.0] and row["curve"][-1] == [1.0, 1.0]
     assert run("eval", "answerability", "--beir", str(tmp_path)).exit_code == 1  # no dataset: a plain error
     assert run("eval", "answerability").exit_code == 1  # no source at all
@@ -183,6 +184,19 @@ def test_a_question_without_its_gold_finds_only_other_documents(app, tmp_path):
     assert with_gold.signals["best_cosine"] > without.signals["best_cosine"]
     hits = app.retriever.rank(QUERIES["q2"], "beir-zonder", SearchFilter(without_sources=("d2",)), 10)
     assert hits and "d2" not in {hit.chunk.source for hit in hits} and len(list(app.store.chunks("beir-zonder"))) == 4
+
+
+def test_a_twin_whose_gold_has_a_copy_is_counted_as_a_noisy_label(app, tmp_path):
+    from eval.answerability import with_twin
+    from eval.beir import index_corpus, load_beir
+
+    dataset = load_beir(write_dataset(tmp_path / "kopie"))
+    dataset.corpus["d5"] = ("Parkeren", "In zone A kost parkeren 3,20 euro per uur, op werkdagen.")  # a copy of d2
+    index_corpus(app, "beir-kopie", dataset)
+    answerable, twin = with_twin(app, "kopie", "q2", QUERIES["q2"], "beir-kopie", ["d2"])
+    assert answerable.answerable and not twin.answerable and twin.near_copy
+    _, distinct = with_twin(app, "kopie", "q3", QUERIES["q3"], "beir-kopie", ["d4"])
+    assert not distinct.near_copy
 
 
 def test_the_fitted_decision_separates_held_out_questions_and_round_trips(tmp_path):
