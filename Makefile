@@ -11,7 +11,7 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 
-.PHONY: install system-packages run index serve test eval bench bench-beir bench-store bench-grounding bench-ingest bench-ingest-stream bench-llm demo-corpus clean
+.PHONY: install system-packages run index serve test eval eval-nl-docs eval-wetten bench bench-beir bench-store bench-grounding bench-ingest bench-ingest-stream bench-llm demo-corpus clean
 
 install: $(STAMP) system-packages
 
@@ -60,6 +60,24 @@ EVAL_OUT ?= $(or $(BRONVAST_DATA_DIR),data)/eval
 eval: index
 	$(BIN)/bronvast eval run eval/datasets/archive.jsonl --out $(EVAL_OUT)/archive
 	$(BIN)/bronvast eval run eval/datasets/objections.jsonl --out $(EVAL_OUT)/objections
+
+# The evaluation sets over real Dutch government documents in ../shared (skipped with a message when absent): each
+# indexes its folders into a collection of its own (unchanged files are skipped on a second run), then runs the set
+# plainly and with --leave-gold-out. wetten-2017 is a held-out domain: report only, never used to tune anything.
+NL_DOCS ?= ../shared/data/nl-docs
+eval-nl-docs: install
+	@if [ ! -d $(NL_DOCS) ]; then echo "skipped: $(NL_DOCS) is absent"; exit 0; fi; set -e; \
+	$(BIN)/bronvast ingest --collection nl-docs $(NL_DOCS)/toetsingskader_archiefwet $(NL_DOCS)/bio $(NL_DOCS)/pdf; \
+	$(BIN)/bronvast eval run eval/datasets/nl-docs.jsonl --collection nl-docs --out $(EVAL_OUT)/nl-docs; \
+	$(BIN)/bronvast eval run eval/datasets/nl-docs.jsonl --collection nl-docs --leave-gold-out \
+		--out $(EVAL_OUT)/nl-docs-zonder-gold
+
+eval-wetten: install
+	@if [ ! -d $(NL_DOCS)/wetten_2017 ]; then echo "skipped: $(NL_DOCS)/wetten_2017 is absent"; exit 0; fi; set -e; \
+	$(BIN)/bronvast ingest --collection wetten-2017 $(NL_DOCS)/wetten_2017; \
+	$(BIN)/bronvast eval run eval/datasets/wetten-2017.jsonl --collection wetten-2017 --out $(EVAL_OUT)/wetten-2017; \
+	$(BIN)/bronvast eval run eval/datasets/wetten-2017.jsonl --collection wetten-2017 --leave-gold-out \
+		--out $(EVAL_OUT)/wetten-2017-zonder-gold
 
 bench: install
 	$(BIN)/python benchmarks/foundation.py
