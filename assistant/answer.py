@@ -1,10 +1,11 @@
 """Stage 5, answer: hits -> a grounded, cited, checked answer, or a refusal that names what was searched.
 
-`Assistant.stream()` yields the answer text as it is generated and finally the complete `Answer`; every face
-(CLI, UI, REST, eval) goes through it. The steps: make a follow-up stand alone (assistant/conversation.py),
-retrieve, turn passages into data (assistant/grounding.sanitise), generate, check every sentence against the
-passage it cites, and fall back to the extractive answer when the LLM is unreachable or too little of its answer
-is supported.
+`Assistant.stream()` yields the extractive answer at once (a `FirstAnswer`), then the model's text as it is
+generated, and finally the complete `Answer`; every face (CLI, UI, REST, eval) goes through it. The steps: make a
+follow-up stand alone (assistant/conversation.py), retrieve, turn passages into data (assistant/grounding.sanitise),
+extract the sentences that answer (assistant/extract.py; well under a second, so the user never waits for a
+generation that may be thrown away), generate, check every sentence against the passage it cites and whether the
+answer addresses the question, and keep the extract when the LLM is unreachable or its answer fails the check.
 """
 
 from __future__ import annotations
@@ -12,22 +13,24 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 from llama_index.core.llms import ChatMessage, MessageRole
 
 from assistant.conversation import acceptable_rewrite, recent, rewrite_by_rules, rewrite_messages
-from assistant.grounding import CITATION, Evidence, Grounding, render, sanitised
+from assistant.extract import Extractor
+from assistant.grounding import CITATION, Grounding, render, sanitised
 from assistant.retrieve import Retriever
 from bronvast.language import CHARS_PER_TOKEN, LANGUAGES, question_language
-from bronvast.schema import Answer, Citation, Hit, SearchFilter, Turn, supported_share
+from bronvast.schema import Answer, Citation, FirstAnswer, Hit, SearchFilter, Sentence, Turn, supported_share
 from bronvast.settings import Settings
 
 PROMPT_OVERHEAD_TOKENS = 300
 # Seconds; generation starts counting after retrieval, the check after generation.
-TIMINGS = ("retrieve_s", "rerank_s", "first_token_s", "generate_s", "check_s")
+# extract_s: the extractive answer (the first answer when a model generates), from the retrieved passages.
+TIMINGS = ("retrieve_s", "rerank_s", "extract_s", "first_token_s", "generate_s", "check_s")
 
 
 class LLMUnavailable(Exception):
@@ -42,6 +45,8 @@ class Prompts:
     page: str
     refusal: str
     searched: str
+    no_sentence: str  # the passages found hold nothing that reads as an answer: {sources}
+    first: str  # over the extractive answer shown while the model writes
     empty_question: str
     rewrite: str
     rewrite_user: str
@@ -99,6 +104,19 @@ def count_tokens(llm, messages: list[ChatMessage], completion: str, reported: di
     }
 
 
+def extractive(answer: Answer, sentences: list[Sentence], notice: str) -> Iterator[Answer]:
+    """The answer made of the sources' own sentences, under a notice that says why it is not generated."""
+    answer.mode, answer.notice, answer.sentences, answer.answer = "extractive", notice, sentences, render(sentences)
+    yield answer
+
+
+def refusal(answer: Answer, sentence: str, notice: str) -> Iterator[str | Answer]:
+    """The refusal sentence as the answer's text, then the refused Answer with the notice that says why."""
+    answer.answer, answer.refused, answer.citations, answer.notice = sentence, True, [], notice
+    yield answer.answer
+    yield answer
+
+
 @dataclass
 class Generation:
     text: str
@@ -123,8 +141,9 @@ class Assistant:
     def stream(
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,
         history: Sequence[Turn] = (),
-    ) -> Iterator[str | Answer]:
-        """Yields pieces of answer text, then the finished Answer."""
+    ) -> Iterator[str | FirstAnswer | Answer]:
+        """Yields the extractive answer at once (a FirstAnswer) when a model will generate, then pieces of the
+        generated text, then the finished Answer: the generated one if it passed the check, else the extract."""
         language = self.language(question)
         prompts = self.prompts[language]
         timings = dict.fromkeys(TIMINGS, 0.0)
@@ -148,17 +167,27 @@ class Assistant:
             for n, hit in enumerate(hits, start=1)
         ]
         grounding = self.grounding(language)
-        if self.settings.answer.mode == "extractive":
-            yield from self._extractive(answer, grounding, grounding.evidence(hits), prompts.extractive)
+        started = time.perf_counter()
+        passages = grounding.evidence(hits)  # embedded once: the extraction and the check use them
+        extracted = self.extractor().extract(search_question, passages)
+        timings["extract_s"] = round(time.perf_counter() - started, 4)
+        if not extracted:  # only headings or a cover page were found: a refusal, not an empty answer
+            sources = ", ".join(dict.fromkeys(c.source for c in answer.citations))
+            yield from refusal(answer, prompts.refusal, prompts.no_sentence.format(sources=sources))
             return
+        if self.settings.answer.mode == "extractive":
+            yield from extractive(answer, extracted, prompts.extractive)
+            return
+        # The extract at once, while the model writes; its answer replaces the extract only if it passes the check.
+        yield FirstAnswer(replace(answer, citations=list(answer.citations), timings=dict(timings), mode="extractive",
+                                  sentences=extracted, answer=render(extracted), notice=prompts.first))
 
         started = time.perf_counter()
         try:
             generation = yield from self._generate(self._messages(search_question, hits, prompts), timings)
         except LLMUnavailable as exc:
             timings["generate_s"] = round(time.perf_counter() - started, 4)
-            notice = prompts.unreachable.format(reason=exc)
-            yield from self._extractive(answer, grounding, grounding.evidence(hits), notice)
+            yield from extractive(answer, extracted, prompts.unreachable.format(reason=exc))
             return
         timings["generate_s"] = round(time.perf_counter() - started, 4)
         answer.usage = generation.usage
@@ -168,21 +197,24 @@ class Assistant:
 
         started = time.perf_counter()
         text = without_unknown_citations(generation.text, len(hits))
-        passages = grounding.evidence(hits)  # embedded once: the check and, when it fails, the extraction use them
         sentences = grounding.check(text, passages, search_question, self.echoes(prompts, hits))
         timings["check_s"] = round(time.perf_counter() - started, 4)
         if supported_share(sentences) < self.settings.answer.min_supported_share:
             supported = sum(s.supported for s in sentences)
             notice = prompts.unsupported.format(supported=supported, total=len(sentences))
-            yield from self._extractive(answer, grounding, passages, notice)
+            yield from extractive(answer, extracted, notice)
             return
         missing = grounding.unaddressed(search_question, text)
         if missing:  # supported is necessary, not sufficient: the answer must also hold what was asked
             notice = prompts.unanswered.format(missing=getattr(prompts, f"missing_{missing}"))
-            yield from self._extractive(answer, grounding, passages, notice)
+            yield from extractive(answer, extracted, notice)
             return
         answer.answer, answer.sentences = text, sentences
         yield answer
+
+    def extractor(self) -> Extractor:
+        return Extractor(self.retriever.embedder, self.retriever.encoder.analyzer,
+                         self.settings.answer.extract_sentences)
 
     def grounding(self, language: str) -> Grounding:
         """The answer check and extraction for an answer language ("nl", "en")."""
@@ -232,24 +264,12 @@ class Assistant:
             usage["tokens_per_s"] = round(usage["completion_tokens"] / streaming, 2)
         return Generation(text, usage)
 
-    def _extractive(
-        self, answer: Answer, grounding: Grounding, passages: list[Evidence], notice: str
-    ) -> Iterator[str | Answer]:
-        started = time.perf_counter()
-        sentences = grounding.extract(answer.search_question, passages)
-        answer.timings["check_s"] = round(answer.timings["check_s"] + time.perf_counter() - started, 4)
-        answer.mode, answer.notice, answer.sentences, answer.answer = "extractive", notice, sentences, render(sentences)
-        yield answer
-
     def _refused(self, answer: Answer, prompts: Prompts, collection: str, where: SearchFilter | None):
         filters = f"; filter {where.describe()}" if where and not where.is_empty() else ""
         chunks = self.retriever.store.chunk_count(collection)
-        answer.notice = prompts.searched.format(
-            collection=collection, chunks=chunks, filters=filters, question=answer.search_question
-        )
-        answer.answer, answer.refused, answer.citations = prompts.refusal, True, []
-        yield answer.answer
-        yield answer
+        notice = prompts.searched.format(collection=collection, chunks=chunks, filters=filters,
+                                         question=answer.search_question)
+        yield from refusal(answer, prompts.refusal, notice)
 
     @staticmethod
     def echoes(prompts: Prompts, hits: list[Hit]) -> tuple[str, ...]:

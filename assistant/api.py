@@ -8,14 +8,17 @@ local files, so nobody else may call it. FastAPI serialises the return types and
 
 from __future__ import annotations
 
+import json
 import secrets
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from assistant.application import Application
-from assistant.wire import ASK, COLLECTIONS, DOCUMENTS, INGEST, STATUS, AskRequest, IngestRequest, Removed
+from assistant.wire import (
+    ASK, ASK_STREAM, COLLECTIONS, DOCUMENTS, INGEST, STATUS, AskRequest, IngestRequest, Removed, piece_line,
+)
 from bronvast.errors import StoreError
 from bronvast.schema import Answer, CollectionStats
 from ingest.documents import DocumentNotFound
@@ -32,6 +35,22 @@ def build_api(app: Application, token: str) -> FastAPI:
     @router.post(ASK)
     def ask(request: AskRequest) -> Answer:
         return app.ask(request.question, request.collection, request.where, request.history)
+
+    @router.post(ASK_STREAM)
+    def ask_stream(request: AskRequest) -> StreamingResponse:
+        """The first answer at once, the model's text as it comes, then the finished answer (NDJSON)."""
+        pieces = app.stream(request.question, request.collection, request.where, request.history)
+        first = next(pieces)  # an unknown collection or a bad filter fails here, as a plain 400
+
+        def lines():
+            yield piece_line(first)
+            try:
+                for piece in pieces:
+                    yield piece_line(piece)
+            except StoreError as exc:  # the status has gone out: the failure travels as the last line
+                yield json.dumps({"error": str(exc)}, ensure_ascii=False) + "\n"
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson")
 
     @router.post(INGEST)
     def ingest(request: IngestRequest) -> IngestReport:

@@ -66,12 +66,14 @@ class Bronvast:
 
     def retriever_for(self, config: RetrievalSettings) -> Retriever:
         reranker = self.reranker if config.mode == "hybrid+rerank" else None
-        return Retriever(self.store, self.embedder, self.encoder, config, self.spec, reranker, self.decision)
+        decision = AnswerDecision.load(self.settings.resolve(config.decision_file), self.spec.embedder) if (
+            config.decision_file) else None
+        return Retriever(self.store, self.embedder, self.encoder, config, self.spec, reranker, decision)
 
-    @cached_property
+    @property
     def decision(self) -> AnswerDecision | None:
-        path = self.settings.retrieval.decision_file
-        return AnswerDecision.load(self.settings.resolve(path), self.spec.embedder) if path else None
+        """The answer-or-refuse model the configured retrieval uses (None: its thresholds decide)."""
+        return self.retriever.decision
 
     @cached_property
     def splitter(self):
@@ -109,7 +111,7 @@ class Bronvast:
     def stream(
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,
         history: Sequence[Turn] = (),
-    ) -> Iterator[str | Answer]:
+    ) -> Iterator[str | FirstAnswer | Answer]:
         with self._busy:
             yield from self.assistant.stream(question, collection, where, history)
 

@@ -43,9 +43,11 @@ class Application(Protocol):
     def stream(
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,
         history: Sequence[Turn] = (),
-    ) -> Iterator[str | Answer]:
-        """Text pieces as a model writes them (or the refusal), then the finished Answer; an extractive answer
-        comes only as the Answer, which the faces show once, under its notice."""
+    ) -> Iterator[str | FirstAnswer | Answer]:
+        """When a model will generate: the extractive answer at once (a FirstAnswer), then text pieces as the model
+        writes them, then the finished Answer, which replaces the first. Otherwise the refusal's text or nothing,
+        then the Answer; an extractive answer comes only as the Answer, which the faces show once, under its
+        notice."""
 
     def status(self) -> list[CollectionStats]: ...
 

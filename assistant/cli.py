@@ -19,7 +19,7 @@ from assistant.cli_common import (
 )
 from assistant.cli_eval import eval_cli
 from assistant.remote import RemoteBronvast
-from bronvast.schema import Answer, SearchFilter, Turn
+from bronvast.schema import Answer, FirstAnswer, SearchFilter, Turn
 from bronvast.settings import load_settings
 from ingest.report import redaction_counts
 
@@ -147,9 +147,14 @@ def ask(
 def show_answer(pieces) -> Answer:
     """Streams the answer text to stdout, then says what the check found, why an answer is extractive or refused,
     and lists the sources. Returns the finished Answer."""
-    answer = None
+    answer = first = None
     for piece in pieces:
-        if isinstance(piece, Answer):
+        if isinstance(piece, FirstAnswer):  # the extract at once, then the model's text under its own heading
+            first = piece.answer
+            console.print(f"[italic]{escape(first.notice)}[/]", highlight=False)
+            console.print(escape(first.answer), highlight=False)
+            console.print("\n[bold]Gegenereerd antwoord (wordt gecontroleerd):[/]")
+        elif isinstance(piece, Answer):
             answer = piece
         else:
             sys.stdout.write(piece)
@@ -157,8 +162,10 @@ def show_answer(pieces) -> Answer:
     print()
     if answer.notice:
         console.print(f"\n[italic]{escape(answer.notice)}[/]", highlight=False)
-    if answer.mode == "extractive":
+    if answer.mode == "extractive" and not (first and first.answer == answer.answer):
         console.print(escape(answer.answer), highlight=False)
+    elif first and answer.mode == "extractive":
+        console.print("Het uittreksel hierboven blijft het antwoord.", highlight=False)
     unsupported = [s for s in answer.sentences if not s.supported]
     if unsupported:
         console.print(f"\n[yellow]Niet gestaafd door de geciteerde bron ({len(unsupported)} van {len(answer.sentences)} zinnen):[/]")

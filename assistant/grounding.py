@@ -2,7 +2,7 @@
 
 - `sanitise()` turns passage text into data the LLM cannot mistake for instructions (prompt injection).
 - `Grounding.check()` tests each sentence of a generated answer against the passage it cites.
-- `Grounding.extract()` answers without an LLM: the sentences of the top passages that best match the question.
+- `Grounding.evidence()` prepares passages for both the check and the extractive answer (assistant/extract.py).
 
 Support is measured twice, because each signal alone fails in a known way: term overlap (the BM25 analyser's
 stemmed terms) misses paraphrase, and embedding similarity scores an invented number as close to the real one.
@@ -14,10 +14,8 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, replace
 
-from assistant.retrieve import min_max
 from bronvast.embedders import cosine
 from bronvast.schema import Hit, Sentence
 from bronvast.settings import AnswerSettings
@@ -28,6 +26,7 @@ LEADING_CITATIONS = re.compile(r"^(?:\s*\[\d{1,3}\])+")
 # A line break ends a sentence unit when the next line starts a list item or a heading ends the line.
 LIST_ITEM = re.compile(r"^\s*(?:[*\-•–#]|\d{1,2}[.)]\s|[a-z][.)]\s)")
 TERMINAL = re.compile(r"[.!?:;]\s*$")
+TABLE_ROW = re.compile(r"\S\s+\|\s+\S|^\s*\|.*\|\s*$")  # "cell | cell" (DOCX, ODT) or "| cell | cell |" (Markdown)
 # Dutch abbreviations punkt's Dutch model does not know; a full stop after them does not end a sentence.
 DUTCH_ABBREVIATIONS = """a.s bijv bv blz ca d.d d.m.v d.w.z dhr dr drs e.a e.d enz etc i.p.v i.o.m ir jl jr m.b.t
 m.i.v mevr mr nl nr o.a o.b.v p.a prof resp t.a.v t.b.v t.g.v t.o.v vgl z.s.m zgn ma di wo do vr za zo jan feb mrt
@@ -43,6 +42,7 @@ CALENDAR_WORD = re.compile(
     r"\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|maandag|dinsdag|"
     r"woensdag|donderdag|vrijdag|zaterdag|zondag|dagelijks|wekelijks|january|february|march|may|june|july|august|"
     r"october|monday|tuesday|wednesday|thursday|friday|saturday|sunday|daily|weekly)\w*", re.IGNORECASE)
+MAX_HEADING_WORDS = 10
 ECHO_SHARE = 0.8  # a sentence whose terms are this much the question's repeats it
 MIN_SENTENCE_TERMS = 3  # shorter fragments (headings, "Bronnen:", list stubs) are neither evidence nor answer
 
@@ -116,13 +116,18 @@ def split_sentences(text: str, language: str = "dutch") -> list[str]:
 def _units(text: str) -> list[str]:
     units: list[str] = []
     for block in re.split(r"\n\s*\n", text):
-        current = ""
+        current = previous = ""
         for line in block.splitlines():
             line = line.strip()
             if not line:
                 continue
-            heading_before = current and not TERMINAL.search(current) and line[:1].isupper()
-            if current and (LIST_ITEM.match(line) or heading_before):
+            # a short line without closing punctuation before a capital is a heading (or an address line); a long
+            # one is a wrapped line whose sentence goes on with a name ("... van sporthal / De Bongerd: ...")
+            heading_before = (current and not TERMINAL.search(current) and line[:1].isupper()
+                              and len(previous.split()) <= MAX_HEADING_WORDS)
+            previous = line
+            row = TABLE_ROW.search(line) or TABLE_ROW.search(current)  # a table row is a unit of its own
+            if current and (LIST_ITEM.match(line) or heading_before or row):
                 units.append(current)
                 current = line
             else:
@@ -144,11 +149,13 @@ class Evidence:
     """One passage, prepared for comparison: its sentences with their terms and embeddings, and all its terms."""
 
     n: int
-    sentences: list[str]
+    sentences: list[str]  # those long enough to be evidence or answer
     terms: list[set[str]]
     vectors: list[list[float]]
     all_terms: set[str]
     numbers: set[str]  # numbers_in(all_terms)
+    units: list[str]  # every sentence of the passage, short ones (headings, table headers) included
+    positions: list[int]  # where each of `sentences` stands in `units`
 
 
 @dataclass(frozen=True)
@@ -170,14 +177,16 @@ class Grounding:
 
     def evidence(self, hits: list[Hit]) -> list[Evidence]:
         """Every passage's sentences, embedded in one batch."""
-        split = [[s for s in split_sentences(hit.chunk.text, self.language) if self._long_enough(s)] for hit in hits]
-        flat = [sentence for sentences in split for sentence in sentences]
+        units = [split_sentences(hit.chunk.text, self.language) for hit in hits]
+        positions = [[k for k, s in enumerate(unit) if self._long_enough(s)] for unit in units]
+        flat = [unit[k] for unit, kept in zip(units, positions) for k in kept]
         vectors = iter(self.embedder.get_text_embedding_batch(flat) if flat else [])
         passages = []
-        for n, (hit, sentences) in enumerate(zip(hits, split), start=1):
+        for n, (hit, unit, kept) in enumerate(zip(hits, units, positions), start=1):
+            sentences = [unit[k] for k in kept]
             all_terms = set(self.analyzer.tokens(hit.chunk.text))
             passages.append(Evidence(n, sentences, [set(self.analyzer.tokens(s)) for s in sentences],
-                                     [next(vectors) for _ in sentences], all_terms, numbers_in(all_terms)))
+                                     [next(vectors) for _ in sentences], all_terms, numbers_in(all_terms), unit, kept))
         return passages
 
     def check(
@@ -257,44 +266,13 @@ class Grounding:
         return max(signals.lexical / self.config.min_lexical_support,
                    signals.semantic / self.config.min_semantic_support)
 
-    def extract(self, question: str, passages: list[Evidence]) -> list[Sentence]:
-        """The answer without an LLM: the top passages' sentences that best match the question (its terms, each
-        weighted by how rare it is among these sentences, and its meaning, equally weighted), in the sources'
-        order, each citing its passage. Headings and page headers (no closing punctuation) are not answers."""
-        query = self.embedder.get_query_embedding(question)
-        seen: set[str] = set()
-        pool = []
-        for passage in passages:
-            for position, (sentence, terms, vector) in enumerate(zip(passage.sentences, passage.terms, passage.vectors)):
-                key = " ".join(sorted(terms))
-                if key in seen or not (TERMINAL.search(sentence) or LIST_ITEM.match(sentence)):
-                    continue  # overlapping chunks repeat sentences
-                seen.add(key)
-                pool.append((terms, vector, passage.n, position, sentence))
-        if not pool:
-            return []
-        weight = rarity([terms for terms, *_ in pool])
-        question_terms = set(self.analyzer.tokens(question))
-        total = sum(weight(t) for t in question_terms) or 1.0
-        lexical = [sum(weight(t) for t in question_terms & terms) / total for terms, *_ in pool]
-        semantic = min_max([cosine(query, vector) for _, vector, *_ in pool])
-        scored = [((lex + sem) / 2, n, position, sentence)
-                  for lex, sem, (_, _, n, position, sentence) in zip(lexical, semantic, pool)]
-        best = sorted(scored, reverse=True)[: self.config.extract_sentences]
-        return [Sentence(s, [n], True, round(score, 3)) for score, n, _, s in sorted(best, key=lambda b: b[1:3])]
-
     def _long_enough(self, sentence: str) -> bool:
         """Long enough to be evidence or answer, and not the marker of a removed instruction."""
         return REMOVED not in sentence and len(self.analyzer.tokens(sentence)) >= MIN_SENTENCE_TERMS
 
 
-def rarity(term_sets: list[set[str]]):
-    """Inverse document frequency over a pool of sentences: a term in every sentence ("Lindewaard") weighs little."""
-    frequency = Counter(term for terms in term_sets for term in terms)
-    return lambda term: math.log(1 + len(term_sets) / frequency.get(term, 1))
-
-
 def merged(passages: list[Evidence]) -> Evidence:
+    offsets = [sum(len(p.units) for p in passages[:k]) for k in range(len(passages))]
     return Evidence(
         passages[0].n,
         [s for p in passages for s in p.sentences],
@@ -302,6 +280,8 @@ def merged(passages: list[Evidence]) -> Evidence:
         [v for p in passages for v in p.vectors],
         set().union(*(p.all_terms for p in passages)),
         set().union(*(p.numbers for p in passages)),
+        [u for p in passages for u in p.units],
+        [offset + k for p, offset in zip(passages, offsets) for k in p.positions],
     )
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import httpx
 
 from assistant.wire import (
-    ANSWER, ASK, COLLECTIONS, DOCUMENT_LIST, DOCUMENTS, FILTER, HISTORY, INGEST, REPORT, STATS, STATUS,
-    ServerInfo,
+    ANSWER, ASK, ASK_STREAM, COLLECTIONS, DOCUMENT_LIST, DOCUMENTS, FILTER, HISTORY, INGEST, REPORT, STATS, STATUS,
+    ServerInfo, read_piece,
 )
 from bronvast.errors import StoreError
-from bronvast.schema import Answer, CollectionStats, SearchFilter, Turn
+from bronvast.schema import Answer, CollectionStats, FirstAnswer, SearchFilter, Turn
 from bronvast.settings import Settings
 from ingest.documents import DocumentNotFound
 from ingest.report import DocumentInfo, FileOutcome, IngestReport
@@ -56,18 +56,25 @@ class RemoteBronvast:
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,
         history: Sequence[Turn] = (),
     ) -> Answer:
-        body = {"question": question, "collection": collection, "where": FILTER.dump_python(where, mode="json"),
-                "history": HISTORY.dump_python(list(history), mode="json")}
-        return ANSWER.validate_python(self._call("POST", ASK, body))
+        return ANSWER.validate_python(self._call("POST", ASK, ask_body(question, collection, where, history)))
 
     def stream(
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,
         history: Sequence[Turn] = (),
-    ) -> Iterator[str | Answer]:
-        answer = self.ask(question, collection, where, history)
-        if answer.mode != "extractive":
-            yield answer.answer
-        yield answer
+    ) -> Iterator[str | FirstAnswer | Answer]:
+        try:
+            body = ask_body(question, collection, where, history)
+            with self.client.stream("POST", ASK_STREAM, json=body) as response:
+                if response.status_code != 200:
+                    response.read()
+                    self._raise_for(response, ASK_STREAM)
+                for line in response.iter_lines():
+                    if line:
+                        yield read_piece(line)
+        except httpx.HTTPError as exc:
+            raise self._unreachable(exc) from exc
+        except ValueError as exc:  # the server failed midway
+            raise StoreError(f"`bronvast serve` op {self.server.url} brak het antwoord af: {exc}") from exc
 
     def documents(self, collection: str | None = None) -> list[DocumentInfo]:
         return DOCUMENT_LIST.validate_python(self._call("GET", DOCUMENTS, params={"collection": collection}))
@@ -94,11 +101,22 @@ class RemoteBronvast:
         try:
             response = self.client.request(method, path, json=body, params=params)
         except httpx.HTTPError as exc:
-            raise StoreError(f"de index is in gebruik door `bronvast serve` op {self.server.url}, "
-                             f"maar die server antwoordt niet ({exc})") from exc
+            raise self._unreachable(exc) from exc
+        self._raise_for(response, path)
+        return response.json()
+
+    def _unreachable(self, exc: Exception) -> StoreError:
+        return StoreError(f"de index is in gebruik door `bronvast serve` op {self.server.url}, "
+                          f"maar die server antwoordt niet ({exc})")
+
+    def _raise_for(self, response: httpx.Response, path: str) -> None:
         if response.status_code == 404 and path == DOCUMENTS:
             raise DocumentNotFound(response.json().get("detail", response.text))
         if response.status_code != 200:
             detail = response.json().get("detail", response.text) if response.content else response.reason_phrase
             raise StoreError(f"`bronvast serve` op {self.server.url} weigerde de opdracht: {detail}")
-        return response.json()
+
+
+def ask_body(question: str, collection: str | None, where: SearchFilter | None, history: Sequence[Turn]) -> dict:
+    return {"question": question, "collection": collection, "where": FILTER.dump_python(where, mode="json"),
+            "history": HISTORY.dump_python(list(history), mode="json")}

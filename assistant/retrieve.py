@@ -80,19 +80,26 @@ class Retriever:
         dense = sorted((h for h in ranked if h.dense_score is not None), key=lambda h: h.dense_score, reverse=True)
         sparse = sorted((h for h in ranked if h.sparse_score is not None), key=lambda h: h.sparse_score, reverse=True)
         cosines = [h.dense_score for h in dense[:2]] + [NOTHING_FOUND] * 2
+        scale *= self.content_share(question)
         return {
             "best_cosine": cosines[0],
             "best_relative_bm25": sparse[0].sparse_score / scale if sparse else NOTHING_FOUND,
             "dense_margin": cosines[0] - cosines[1] if len(dense) > 1 else 0.0,
             "rank_agreement": rank_agreement(dense, sparse),
             "coverage": self.coverage(question, ranked),
-            "question_terms": math.log(1 + len(set(self.encoder.analyzer.tokens(question)))),
+            "question_terms": math.log(1 + len(self.encoder.analyzer.question_terms(question))),
         }
+
+    def content_share(self, question: str) -> float:
+        """The share of the question's index terms that name what it is about (not its question words): what the
+        relative BM25 score is measured against, since a passage holds the answer, not the question word."""
+        terms = set(self.encoder.analyzer.tokens(question))
+        return max(len(self.encoder.analyzer.question_terms(question)), 1) / max(len(terms), 1)
 
     def coverage(self, question: str, ranked: list[Hit]) -> float:
         """The share of the question's terms in the best-covering passage of the top_k, each term weighted by how
         rare it is among all candidates: a name or a code counts more than a word every passage holds."""
-        terms = set(self.encoder.analyzer.tokens(question))
+        terms = self.encoder.analyzer.question_terms(question)
         if not terms or not ranked:
             return 0.0
         passages = [set(self.encoder.analyzer.tokens(hit.chunk.text)) for hit in ranked]

@@ -11,10 +11,11 @@ import gradio as gr
 
 from assistant.application import Application
 from bronvast.errors import StoreError
-from bronvast.schema import Answer, Turn
+from bronvast.schema import Answer, FirstAnswer, Turn
 from ingest.report import redaction_counts
 
 SOURCES_HEADING = "**Bronnen**"
+DRAFT_HEADING = "**Gegenereerd antwoord (nog niet gecontroleerd):**"
 UNSUPPORTED = "⚠"
 UNSUPPORTED_LEGEND = f"{UNSUPPORTED} = niet gestaafd door de geciteerde bron"
 
@@ -48,14 +49,17 @@ def marked_sentences(answer: Answer) -> str:
 def respond(app: Application, message: str, collection: str, turns: list[Turn]) -> Iterator[tuple[str, list[Turn]]]:
     """The chat's answer function: streams the growing answer, then shows it with its sources; the conversation's
     turns (for follow-up questions) come back updated."""
-    text, turns = "", turns or []
+    text, first, turns = "", "", turns or []
     try:
         for piece in app.stream(message, collection or None, history=turns):
-            if isinstance(piece, Answer):
+            if isinstance(piece, FirstAnswer):  # shown at once; the model's text grows under it until checked
+                first = format_answer(piece.answer) + f"\n\n{DRAFT_HEADING}\n\n"
+                yield first, turns
+            elif isinstance(piece, Answer):
                 yield format_answer(piece), [*turns, Turn(message, piece.search_question, piece.answer)]
             else:
                 text += piece
-                yield text, turns
+                yield first + html.escape(text), turns
     except StoreError as exc:
         yield f"Fout: {exc}", turns
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter, field_validator
 
-from bronvast.schema import Answer, CollectionStats, RedactionKind, SearchFilter, Turn, redaction_kinds
+from bronvast.schema import Answer, CollectionStats, FirstAnswer, RedactionKind, SearchFilter, Turn, redaction_kinds
 from ingest.report import DocumentInfo, IngestReport
 
 SERVER_FILE = "serve.json"
 ASK, INGEST, DOCUMENTS, STATUS, COLLECTIONS = "/api/ask", "/api/ingest", "/api/documents", "/api/status", "/api/collections"
+ASK_STREAM = "/api/ask/stream"  # the pieces of Application.stream, one JSON object per line (NDJSON)
 
 REPORT = TypeAdapter(IngestReport)
 ANSWER = TypeAdapter(Answer)
@@ -22,6 +23,27 @@ STATS = TypeAdapter(list[CollectionStats])
 FILTER = TypeAdapter(SearchFilter | None)
 HISTORY = TypeAdapter(list[Turn])
 DOCUMENT_LIST = TypeAdapter(list[DocumentInfo])
+
+
+def piece_line(piece: str | FirstAnswer | Answer) -> str:
+    """One piece of a streamed answer as a line of JSON: {"first": answer}, {"text": "..."} or {"answer": answer}."""
+    if isinstance(piece, FirstAnswer):
+        body = {"first": ANSWER.dump_python(piece.answer, mode="json")}
+    elif isinstance(piece, Answer):
+        body = {"answer": ANSWER.dump_python(piece, mode="json")}
+    else:
+        body = {"text": piece}
+    return json.dumps(body, ensure_ascii=False) + "\n"
+
+
+def read_piece(line: str) -> str | FirstAnswer | Answer:
+    """A line of the stream back into its piece; {"error": "..."} (the server failed midway) raises ValueError."""
+    body = json.loads(line)
+    if "error" in body:
+        raise ValueError(body["error"])
+    if "first" in body:
+        return FirstAnswer(ANSWER.validate_python(body["first"]))
+    return ANSWER.validate_python(body["answer"]) if "answer" in body else body["text"]
 
 
 class AskRequest(BaseModel):

@@ -287,3 +287,11 @@ class Answer:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class FirstAnswer:
+    """The extractive answer, given at once while a language model writes; the finished Answer follows and
+    replaces it (the generated answer if it passed the check, else this extract with the reason)."""
+
+    answer: Answer

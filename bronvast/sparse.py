@@ -47,6 +47,15 @@ ENGLISH_STOP_WORDS = frozenset(
     """.split()
 )
 STOP_WORDS = {"dutch": DUTCH_STOP_WORDS, "english": ENGLISH_STOP_WORDS}
+# Words that ask rather than name: question words, and the nouns that name the form of the answer ("onder welk
+# inventarisnummer", "op welke datum"). They stay searchable terms (BM25 weighs them by rarity anyway), but a
+# passage that answers "wanneer ...?" holds a date, not the word, and an inventory entry its number, not the word
+# "inventarisnummer": they say nothing about whether a passage covers a question.
+INTERROGATIVES = {
+    "dutch": frozenset("""wanneer hoeveel hoe waar waarom waarvoor waarmee waardoor welk welke wiens
+        nummer inventarisnummer datum jaar jaartal bedrag""".split()),
+    "english": frozenset("when how many much where why whose number date year amount".split()),
+}
 STEMMERS = {"dutch": "dutch_porter", "english": "english"}
 
 # A run of letters/digits, possibly joined by - / . , or : ; a joiner must sit between two alphanumerics, so trailing
@@ -109,6 +118,11 @@ class Analyzer:
         for run in RUN.findall(fold(text)):
             terms.extend(self._run_terms(run))
         return terms
+
+    def question_terms(self, question: str) -> set[str]:
+        """The terms a passage must hold to cover the question: its index terms without the question words."""
+        asking = set(self.tokens(" ".join(INTERROGATIVES[self.language])))
+        return set(self.tokens(question)) - asking
 
     def _analyse_run(self, run: str) -> tuple[str, ...]:
         """A folded run -> its terms: one code, one stem, none (a stop word), or the parts of a joined run."""

@@ -18,8 +18,8 @@ from eval.metrics import percentile
 
 GROUPS = {"retrieval": "Ophalen", "citations": "Bronvermelding", "answers": "Antwoorden",
           "faithfulness": "Getrouwheid aan de bronnen", "refusal": "Weigeren", "cost": "Kosten"}
-STAGES = {"retrieve_s": "ophalen", "rerank_s": "herordenen", "first_token_s": "eerste token",
-          "generate_s": "genereren", "check_s": "controle", "total_s": "totaal"}
+STAGES = {"retrieve_s": "ophalen", "rerank_s": "herordenen", "extract_s": "uittreksel",
+          "first_token_s": "eerste token", "generate_s": "genereren", "check_s": "controle", "total_s": "totaal"}
 RUN_FIELDS = {"dataset": "Dataset", "collection": "Collectie", "config": "Configuratieprofiel", "cases": "Cases",
               "started": "Datum", "seconds": "Duur (s)", "judge": "Beoordelaar (judge)", "k": "k",
               "bootstrap": "Bootstrap-steekproeven"}

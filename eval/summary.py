@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from eval import metrics
 
-STAGES = ("retrieve_s", "rerank_s", "first_token_s", "generate_s", "check_s", "total_s")
+STAGES = ("retrieve_s", "rerank_s", "extract_s", "first_token_s", "generate_s", "check_s", "total_s")
 
 
 @dataclass(frozen=True)

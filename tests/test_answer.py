@@ -10,7 +10,7 @@ from assistant.answer import TIMINGS, Prompts, format_sources, is_refusal, witho
 from assistant.ui import SOURCES_HEADING, UNSUPPORTED, build_ui, format_answer, respond
 from assistant.app import Bronvast
 from bronvast.language import question_language
-from bronvast.schema import Answer, Chunk, Citation, Hit, Sentence, Turn
+from bronvast.schema import Answer, Chunk, Citation, FirstAnswer, Hit, Sentence, Turn
 from bronvast.settings import load_settings
 
 REFUSAL = "Dat staat niet in de beschikbare bronnen."
@@ -101,13 +101,15 @@ def test_a_follow_up_question_is_rewritten_before_retrieval(app, demo):
     assert (follow_up.citations[0].source, follow_up.citations[0].page) == ("beleidsnota-duurzame-mobiliteit-2025.pdf", 3)
 
 
-def test_stream_yields_text_then_the_answer(app, demo):
-    pieces = list(app.stream(demo_cases()["demo-09"]["question"], demo))
-    assert isinstance(pieces[-1], Answer)
-    assert all(isinstance(p, str) for p in pieces[:-1]) and len(pieces) > 2
-    streamed = "".join(pieces[:-1]).strip()
-    # a checked generative answer is what was streamed (minus unknown citations); an extractive one replaces it
-    assert pieces[-1].mode == "extractive" or without_unknown_citations(streamed, 10) == pieces[-1].answer
+def test_stream_yields_the_extract_then_text_then_the_answer(app, demo):
+    first, *text, answer = list(app.stream(demo_cases()["demo-09"]["question"], demo))
+    assert isinstance(first, FirstAnswer) and isinstance(answer, Answer)
+    assert first.answer.sentences and first.answer.citations and not first.answer.refused
+    assert all(isinstance(p, str) for p in text) and len(text) > 1
+    streamed = "".join(text).strip()
+    # a checked generative answer is what was streamed (minus unknown citations); otherwise the extract stands
+    assert (answer.mode == "extractive" and answer.answer == first.answer.answer) or (
+        without_unknown_citations(streamed, 10) == answer.answer)
 
 
 def test_refusal_detection():
@@ -179,12 +181,16 @@ def test_ui_builds(app, demo):
     assert ui.title == "bronvast"
 
 
-def test_the_refusal_gate_separates_every_shipped_evaluation_case(app, demo):
-    """All 56 demo questions: refused exactly when unanswerable (the gate's calibration, README *ask*)."""
+def test_the_fitted_decision_on_the_56_shipped_evaluation_cases(app, demo):
+    """The 56 demo questions under the fitted answer-or-refuse decision (config/decision-nl.json): no unanswerable
+    one is answered; two answerable ones, both asking for an inventory number in a table, are refused (README,
+    "Answer or refuse"). The thresholds before it separated all 56 because they were set on these questions."""
     from pathlib import Path
 
     from eval.dataset import load_cases
 
     cases = [c for name in ("demo", "archive", "objections") for c in load_cases(Path(f"eval/datasets/{name}.jsonl"))]
-    wrong = [c.id for c in cases if (app.retriever.retrieve(c.question, demo) == []) == c.answerable]
-    assert len(cases) == 56 and wrong == []
+    refused = {c.id for c in cases if app.retriever.retrieve(c.question, demo) == []}
+    assert len(cases) == 56 and app.retriever.decision is not None
+    assert [c.id for c in cases if not c.answerable and c.id not in refused] == []
+    assert sorted(c.id for c in cases if c.answerable and c.id in refused) == ["archief-01", "archief-08"]

@@ -56,7 +56,7 @@ def test_ask_json_contract(indexed):
     assert "3,20 euro" in citation["text"] and isinstance(citation["score"], float)
     sentence = answer["sentences"][0]
     assert set(sentence) == {"text", "citations", "supported", "support"} and sentence["citations"] == [1]
-    assert set(answer["timings"]) == {"retrieve_s", "rerank_s", "first_token_s", "generate_s", "check_s"}
+    assert set(answer["timings"]) == {"retrieve_s", "rerank_s", "extract_s", "first_token_s", "generate_s", "check_s"}
     assert 0 < answer["timings"]["first_token_s"] <= answer["timings"]["generate_s"]
     assert answer["usage"]["prompt_tokens"] > 0 and answer["usage"]["completion_tokens"] > 0
 
@@ -99,7 +99,9 @@ def test_an_empty_question_gets_a_plain_answer(indexed):
 
 
 def test_set_overrides_one_setting_for_one_command(indexed):
-    strict = ["--set", "retrieval.min_score=0.99", "--set", "retrieval.min_sparse_relevance=9"]
+    # without the fitted decision, the two thresholds decide whether to answer
+    strict = ["--set", "retrieval.decision_file=null", "--set", "retrieval.min_score=0.99",
+              "--set", "retrieval.min_sparse_relevance=9"]
     refused = json.loads(run("ask", PARKING, "--json", *strict).stdout)
     assert refused["refused"] is True
     assert json.loads(run("ask", PARKING, "--json").stdout)["refused"] is False

@@ -259,7 +259,9 @@ def test_leave_gold_out_asks_each_answerable_case_again_without_its_gold(app, de
     assert original["retrieved"][0]["source"] == gold
     assert twin["retrieved"] and gold not in {unit["source"] for unit in twin["retrieved"]}
     assert gold not in {citation["source"] for citation in twin["citations"]}
-    assert set(twin["scores"]) == {"correct_refusal"} and "zonder-gold" in summary["per_tag"]
+    # scored as an unanswerable case (whether the decision refuses it or a neighbouring document answers it)
+    assert "correct_refusal" in twin["scores"] and not set(twin["scores"]) & {"contains_facts", "citation_recall"}
+    assert "zonder-gold" in summary["per_tag"]
     assert gold in {chunk.source for chunk in app.passages(demo)}  # out of the search, still in the index
 
 

