@@ -15,7 +15,8 @@ from rich.table import Table
 
 from assistant import server
 from assistant.cli_common import (
-    CollectionOption, ConfigOption, SetOption, application, console, errors, plain_errors, progress_bar, shown,
+    CollectionOption, ConfigOption, JsonOption, SetOption, application, console, errors, plain_errors, progress_bar,
+    shown,
 )
 from assistant.cli_eval import eval_cli
 from assistant.remote import RemoteBronvast
@@ -82,7 +83,7 @@ cli.add_typer(documents_cli, name="documents")
 @documents_cli.command("list")
 def documents_list(
     collection: CollectionOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON als uitvoer")] = False,
+    as_json: JsonOption = False,
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:

@@ -24,6 +24,7 @@ ConfigOption = Annotated[
 SetOption = Annotated[
     Optional[list[str]], typer.Option("--set", help="Eén instelling overschrijven, bv. retrieval.top_k=8 (herhaalbaar)")
 ]
+JsonOption = Annotated[bool, typer.Option("--json", help="JSON als uitvoer")]
 CollectionOption = Annotated[Optional[str], typer.Option("--collection", "-c", help="Collectie (standaard: default)")]
 
 LOCKED_HINT = (

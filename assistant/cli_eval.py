@@ -11,7 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli_common import (
-    CollectionOption, ConfigOption, SetOption, application, console, errors, plain_errors, progress_bar, shown,
+    CollectionOption, ConfigOption, JsonOption, SetOption, application, console, errors, plain_errors, progress_bar,
+    shown,
 )
 from assistant.remote import RemoteBronvast
 from bronvast.settings import DEFAULT_PROFILE, LANGUAGE_PROFILES, load_settings
@@ -30,7 +31,7 @@ def eval_beir(
     language: Annotated[
         str, typer.Option(help="Taal van de documenten: dutch of english; kiest het ingebouwde profiel voor die taal")
     ] = "dutch",
-    as_json: Annotated[bool, typer.Option("--json", help="JSON als uitvoer")] = False,
+    as_json: JsonOption = False,
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:
@@ -93,7 +94,7 @@ def eval_answerability(
     part: Annotated[str, typer.Option(help="test (nooit gefit), fit of all")] = "test",
     language: LanguageOption = "dutch",
     report: ReportOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON als uitvoer")] = False,
+    as_json: JsonOption = False,
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:
@@ -117,7 +118,7 @@ def eval_fit_decision(
         min=0.5, max=1.0, help="Werkpunt: het aandeel beantwoordbare vragen dat beantwoord moet worden")] = 0.95,
     language: LanguageOption = "dutch",
     report: ReportOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON als uitvoer")] = False,
+    as_json: JsonOption = False,
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.grounding import (
     ASKS_FOR_NUMBER,
@@ -44,7 +44,8 @@ QUESTION_OPENING = re.compile(r"^\s*(?:hoe|how)\s+\w+", re.IGNORECASE)
 ASKS_FOR_PERSON = re.compile(r"^\s*(?:wie|door wie|welke (?:wethouder|burgemeester|ambtenaar|indieners?|persoon|"
                              r"personen)|who)\b", re.IGNORECASE)
 ASKS_FOR_REFERENCE = re.compile(r"\b(?:welk|welke|which)\s+(?:\w+\s+)?(?:besluit|aanslag|naheffingsaanslag|"
-                                r"kenmerk|zaaknummer|inventarisnummers?|nummers?|decision|reference|number)\b",
+                                r"kenmerk|zaaknummer|inventarisnummers?|nummers?|artikel|artikelen|decision|reference|"
+                                r"number|article|section)\b",
                                 re.IGNORECASE)
 # A reference: letters, digits and dashes with at least one digit (OV-2025-0387, NA-2025-004817), or a lone number.
 REFERENCE = re.compile(r"\b(?:[A-Z]{1,5}[-/]\d[\w/-]*|\d{1,6})\b")
@@ -192,22 +193,34 @@ class Extractor:
 
     def extract(self, question: str, passages: list[Evidence]) -> list[Sentence]:
         """The candidates that answer the question's parts, in the sources' order, each citing its passage."""
-        pool = candidates(passages, self.analyzer)
+        pool = self.embedded(candidates(passages, self.analyzer))
         if not pool:
             return []
         weight = rarity([c.terms for c in pool])
         chosen: dict[int, float] = {}
+        bests: set[int] = set()  # each part's best is kept whatever the others score
         for part in question_parts(question, self.analyzer):
             scores = self.scores(part, pool, weight)
-            best = max(scores)
             ranked = sorted(range(len(pool)), key=lambda k: scores[k], reverse=True)
+            bests.add(ranked[0])
             for k in ranked[: self.most]:
-                if k == ranked[0] or scores[k] >= ANSWER_SENTENCES_NEARLY * best:
+                if scores[k] >= ANSWER_SENTENCES_NEARLY * scores[ranked[0]]:
                     chosen[k] = max(chosen.get(k, 0.0), scores[k])
-        kept = sorted(sorted(chosen, key=chosen.get, reverse=True)[: self.most], key=lambda k: (pool[k].n, pool[k].start))
+        by_priority = sorted(chosen, key=lambda k: (k in bests, chosen[k]), reverse=True)
+        kept = sorted(by_priority[: max(self.most, len(bests))], key=lambda k: (pool[k].n, pool[k].start))
         units = {p.n: p.units for p in passages}
         return [Sentence(shown(units[n], start, end), [n], True, round(score, 3))
                 for n, start, end, score in merge_overlapping([(pool[k], chosen[k]) for k in kept])]
+
+    def embedded(self, pool: list[Candidate]) -> list[Candidate]:
+        """The pool with each stretch longer than its sentence embedded whole: a list's intro ("verzoek ik u:")
+        means little alone and much with its items."""
+        longer = [k for k, c in enumerate(pool) if c.start != c.end]
+        vectors = self.embedder.get_text_embedding_batch([pool[k].text for k in longer]) if longer else []
+        pool = list(pool)
+        for k, vector in zip(longer, vectors):
+            pool[k] = replace(pool[k], vector=vector)
+        return pool
 
     def scores(self, part: Part, pool: list[Candidate], weight) -> list[float]:
         """Each candidate for one part: its share of the part's terms (rare ones weigh more; its passage's share

@@ -42,7 +42,12 @@ CALENDAR_WORD = re.compile(
     r"\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|maandag|dinsdag|"
     r"woensdag|donderdag|vrijdag|zaterdag|zondag|dagelijks|wekelijks|january|february|march|may|june|july|august|"
     r"october|monday|tuesday|wednesday|thursday|friday|saturday|sunday|daily|weekly)\w*", re.IGNORECASE)
-MAX_HEADING_WORDS = 10
+# A name's initials that punkt takes for a sentence's end: "de heer A. Mulderink", "J.P. de Vries".
+INITIALS_END = re.compile(r"(?:\b(?:heer|mevrouw|dhr|mevr|mw|dr|mr|ir|drs|prof|ing)\.?\s+(?:[A-Z]\.\s?)+|\b(?:[A-Z]\.){2,})$")
+MAX_HEADING_WORDS = 8
+# A line ending in a comma or a word that needs a continuation is a wrapped line, however short.
+RUNS_ON = re.compile(r"(?:,|\b(?:de|het|een|van|voor|en|of|in|op|met|aan|te|tot|door|bij|naar|om|dat|die|is|zijn|"
+                     r"the|a|an|of|for|and|or|in|on|with|to|by|is|are))\s*$", re.IGNORECASE)
 ECHO_SHARE = 0.8  # a sentence whose terms are this much the question's repeats it
 MIN_SENTENCE_TERMS = 3  # shorter fragments (headings, "Bronnen:", list stubs) are neither evidence nor answer
 
@@ -103,7 +108,13 @@ def split_sentences(text: str, language: str = "dutch") -> list[str]:
     starts or a heading ends; a citation marker at a sentence's start belongs to the sentence before it."""
     sentences: list[str] = []
     for unit in _units(text):
+        pieces: list[str] = []
         for sentence in punkt(language).tokenize(unit):
+            if pieces and INITIALS_END.search(pieces[-1]):  # "de heer A. / Mulderink ...": one sentence
+                pieces[-1] += " " + sentence
+            else:
+                pieces.append(sentence)
+        for sentence in pieces:
             marks = LEADING_CITATIONS.match(sentence)
             if marks and sentences:
                 sentences[-1] += " " + marks.group(0).strip()
@@ -124,7 +135,7 @@ def _units(text: str) -> list[str]:
             # a short line without closing punctuation before a capital is a heading (or an address line); a long
             # one is a wrapped line whose sentence goes on with a name ("... van sporthal / De Bongerd: ...")
             heading_before = (current and not TERMINAL.search(current) and line[:1].isupper()
-                              and len(previous.split()) <= MAX_HEADING_WORDS)
+                              and len(previous.split()) <= MAX_HEADING_WORDS and not RUNS_ON.search(previous))
             previous = line
             row = TABLE_ROW.search(line) or TABLE_ROW.search(current)  # a table row is a unit of its own
             if current and (LIST_ITEM.match(line) or heading_before or row):
@@ -178,7 +189,8 @@ class Grounding:
     def evidence(self, hits: list[Hit]) -> list[Evidence]:
         """Every passage's sentences, embedded in one batch."""
         units = [split_sentences(hit.chunk.text, self.language) for hit in hits]
-        positions = [[k for k, s in enumerate(unit) if self._long_enough(s)] for unit in units]
+        positions = [[k for k, s in enumerate(unit) if self._long_enough(s) or announces_list(unit, k)]
+                     for unit in units]
         flat = [unit[k] for unit, kept in zip(units, positions) for k in kept]
         vectors = iter(self.embedder.get_text_embedding_batch(flat) if flat else [])
         passages = []
@@ -269,6 +281,12 @@ class Grounding:
     def _long_enough(self, sentence: str) -> bool:
         """Long enough to be evidence or answer, and not the marker of a removed instruction."""
         return REMOVED not in sentence and len(self.analyzer.tokens(sentence)) >= MIN_SENTENCE_TERMS
+
+
+def announces_list(units: list[str], k: int) -> bool:
+    """A short line that opens a list ("Ik verzoek u:"): an answer with its items, however few its own words."""
+    return (units[k].rstrip().endswith(":") and k + 1 < len(units) and bool(LIST_ITEM.match(units[k + 1]))
+            and REMOVED not in units[k])
 
 
 def merged(passages: list[Evidence]) -> Evidence:

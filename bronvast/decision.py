@@ -20,9 +20,10 @@ from bronvast.errors import SettingsError
 # - best_relative_bm25: the best BM25 score relative to what the question's terms could score;
 # - dense_margin: how far the best cosine stands above the second (an answer stands out from its neighbours);
 # - rank_agreement: whether dense and sparse search put the same passage first (-log(1 + rank distance));
-# - coverage: the share of the question's terms (without its question words), weighted by rarity among the candidates, in the best-covering hit;
-# - question_terms: log(1 + the question's distinct terms, question words such as "wanneer" left out): a long, specific question matches any passage less
-#   closely than a short one, so the same cosine means more.
+# - coverage: the share of the question's terms (without its question words), weighted by rarity among the
+#   candidates, in the best-covering hit;
+# - question_terms: log(1 + the question's distinct terms, question words such as "wanneer" left out): a long,
+#   specific question matches any passage less closely than a short one, so the same cosine means more.
 SIGNALS = ("best_cosine", "best_relative_bm25", "dense_margin", "rank_agreement", "coverage", "question_terms")
 
 
@@ -71,5 +72,6 @@ class AnswerDecision:
         if decision.embedder != embedder:
             raise SettingsError(
                 f"{path}: gefit met embedder {decision.embedder}, maar deze configuratie gebruikt {embedder}; "
-                "fit opnieuw met `bronvast eval fit-decision`, of zet retrieval.decision_file=null (dan beslissen de drempels)")
+                "fit opnieuw met `bronvast eval fit-decision`, of zet retrieval.decision_file=null (dan beslissen de "
+                "drempels)")
         return decision

@@ -60,9 +60,9 @@ def extract(app):
 
 
 def test_what_the_question_asks_for_is_told_by_its_wording():
-    assert [asked_form(q) for q in ("Hoeveel meter beslaat het archief?", "Wanneer besluit de raad?",
-                                    "Wie heeft het geïnventariseerd?", "Tegen welk besluit richt het bezwaar zich?",
-                                    "Wat zijn de gronden van bezwaar?")] == ["number", "time", "person", "reference", ""]
+    questions = ("Hoeveel meter beslaat het archief?", "Wanneer besluit de raad?", "Wie heeft het geïnventariseerd?",
+                 "Tegen welk besluit richt het bezwaar zich?", "Wat zijn de gronden van bezwaar?")
+    assert [asked_form(q) for q in questions] == ["number", "time", "person", "reference", ""]
     parts = question_parts("Hoeveel meter beslaat het archief en wie heeft het geïnventariseerd?", Analyzer())
     assert [(p.text, p.form) for p in parts] == [("Hoeveel meter beslaat het archief", "number"),
                                                   ("wie heeft het geïnventariseerd?", "person")]
