@@ -24,8 +24,10 @@ RUN_FIELDS = {"dataset": "Dataset", "collection": "Collectie", "config": "Config
               "started": "Datum", "seconds": "Duur (s)", "judge": "Beoordelaar (judge)", "k": "k",
               "bootstrap": "Bootstrap-steekproeven"}
 PER_RUN = {"started", "seconds"}  # differ between any two runs: not highlighted in a comparison
-TAG_METRICS = ("citation_recall", "contains_facts", "token_f1", "faithfulness", "correct_refusal", "false_refusal")  # after hit@*
-CASE_SCORES = ("contains_facts", "token_f1", "citation_recall", "faithfulness")  # with hit@*: a case's mean ranks the worst cases
+TAG_METRICS = ("citation_recall", "contains_facts", "cited_facts", "token_f1", "faithfulness", "correct_refusal",
+               "false_refusal")  # after hit@*
+# with hit@*: a case's mean ranks the worst cases
+CASE_SCORES = ("contains_facts", "cited_facts", "token_f1", "citation_recall", "faithfulness")
 WORST_CASES = 10
 SIGNIFICANCE = 0.05
 LABEL_W, PLOT_W, NOTE_W, ROW_H, STRIP_H, AXIS_H = 190, 380, 190, 24, 50, 24  # SVG layout, in pixels

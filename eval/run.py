@@ -147,6 +147,10 @@ def score(
         scores["citation_recall"] = metrics.citation_recall(cited, gold) if cited else 0.0
     if case.answerable and case.must_contain:
         scores["contains_facts"] = 0.0 if answer.refused else metrics.contains_facts(answer.answer, case.must_contain)
+        if gold:  # the fact under a right citation: a fact that one law's sentence happens to share is no answer
+            cited = [(c.source, c.page) for c in answer.citations if c.n in result.cited]
+            scores["cited_facts"] = scores["contains_facts"] * float(bool(cited) and
+                                                                     metrics.citation_recall(cited, gold) > 0)
     if case.answerable and case.reference_answer:
         reference = case.reference_answer
         scores["contains_reference"] = metrics.contains_reference(answer.answer, reference)

@@ -65,6 +65,10 @@ def definitions(k: int) -> list[Metric]:
                "1 als het antwoord elk feit van de case (must_contain; bij een lijst: één van de formuleringen) "
                "bevat, anders 0; 0 bij weigering (kleine letters, zonder accenten en leestekens). Antwoordbare "
                "cases met must_contain.", score("contains_facts")),
+        Metric("cited_facts", "answers", "higher", "mean",
+               "1 als het antwoord elk feit bevat (zoals contains_facts) én een van zijn zinnen een gold-item "
+               "citeert, anders 0: een feit dat toevallig ook in een ander document staat, telt niet. Antwoordbare "
+               "cases met must_contain en gold.", score("cited_facts")),
         Metric("contains_reference", "answers", "higher", "mean",
                "1 als de woorden van het referentieantwoord aaneengesloten in het antwoord staan, anders 0 "
                "(kleine letters, zonder accenten en leestekens). Cases met referentie.", score("contains_reference")),

@@ -485,3 +485,24 @@ def test_scores_of_one_case_by_hand(app):
     unanswerable = Case(id="u", question="Wat verdient de burgemeester?", answerable=False)
     assert score(unanswerable, refused, case_result(unanswerable, refused, []), app.embed, k=5) == {
         "correct_refusal": 1.0}
+
+
+def test_a_fact_counts_as_cited_only_under_a_citation_of_its_gold_source(app):
+    """'zes weken' in the answer of "how long may I object?" is right only when it comes from the Awb: another law's
+    "zes weken" (the term to decide) holds the words but answers something else."""
+    from bronvast.schema import Sentence
+    from eval.dataset import Case
+    from eval.run import case_result, score
+
+    case = Case(id="c", question="Hoeveel tijd heb ik om bezwaar te maken?", gold=[{"source": "awb.md"}],
+                must_contain=["zes weken"])
+    citations = [Citation(1, "circulaire.md", None, "passage", 0.9), Citation(2, "awb.md", None, "passage", 0.8)]
+
+    def scored(cites: int) -> dict:
+        answer = Answer(case.question, f"De termijn is zes weken. [{cites}]", False, citations, mode="extractive",
+                        sentences=[Sentence("De termijn is zes weken.", [cites], True, 1.0)])
+        return score(case, answer, case_result(case, answer, []), app.embed, k=5)
+
+    elsewhere, from_gold = scored(1), scored(2)
+    assert elsewhere["contains_facts"] == 1.0 and elsewhere["cited_facts"] == 0.0
+    assert from_gold["contains_facts"] == from_gold["cited_facts"] == 1.0
