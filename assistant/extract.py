@@ -124,10 +124,14 @@ class Candidate:
 def shown_with_context(units: list[str], i: int) -> tuple[int, int] | None:
     """The stretch of units sentence i must be shown with, or None when it leans on a sentence the passage lacks."""
     start, end = i, i
-    if LEANS_BACK.match(units[i]) or (FIELD.match(units[i]) and not TABLE_ROW.search(units[i])):
+    if LEANS_BACK.match(units[i]):
         if i == 0:
             return None
         start = i - 1
+    elif FIELD.match(units[i]) and not TABLE_ROW.search(units[i]):  # an entry's field brings its entry
+        entry = next((k for k in range(i - 1, -1, -1) if not FIELD.match(units[k])), None)
+        if entry is not None and ENTRY_NUMBER.match(units[entry]):
+            start = entry
     while end + 1 < len(units) and FIELD.match(units[end + 1]) and ENTRY_NUMBER.match(units[start]):
         end += 1  # an inventory entry's fields
     if not LIST_ITEM.match(units[i]):  # a sentence that introduces a list brings its items
@@ -171,8 +175,9 @@ def candidates(passages: list[Evidence], analyzer: Analyzer) -> list[Candidate]:
     for passage in passages:
         for position, sentence, vector in zip(passage.positions, passage.sentences, passage.vectors):
             if MARKDOWN_HEADING.match(sentence) or not (
-                    TERMINAL.search(sentence) or LIST_ITEM.match(sentence) or TABLE_ROW.search(sentence)):
-                continue  # headings and page headers are not answers
+                    TERMINAL.search(sentence) or LIST_ITEM.match(sentence) or TABLE_ROW.search(sentence)
+                    or FIELD.match(sentence)):
+                continue  # headings and page headers are not answers; a field line ("Betreft: ...") can be
             stretch = shown_with_context(passage.units, position)
             if stretch is None:
                 continue

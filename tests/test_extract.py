@@ -30,6 +30,13 @@ TABLE = (
     "| 1 | Herstel trottoirs Merelstraat | wethouder Eijkelenkamp | 1 mei 2025 |\n"
     "| 2 | Informatie over uitstel bomenkap Dijkweg | wethouder Sarmo-de Wit | 27 maart 2025 |\n"
 )
+LETTER = (
+    "Lindewaard, 17 april 2025\n\n"
+    "Betreft: bezwaar tegen de weigering van een kapvergunning, kenmerk KV-2025-0112\n\n"
+    "Geacht college,\n\nHierbij maak ik bezwaar tegen uw besluit om de vergunning voor het kappen van een eik te "
+    "weigeren. De eik is ziek en vormt een gevaar voor mijn woning.\n\n"
+    "Met vriendelijke groet,\nJ. Landzaat\n"
+)
 INTRODUCTION = (
     "Archiefvormer\nHet archief is gevormd door de gemeentesecretarie van Lindewaard. Tot 1968 was de secretarie "
     "gevestigd in het oude raadhuis; in dat jaar verhuisde zij naar het gemeentehuis aan het Raadhuisplein.\n\n"
@@ -102,6 +109,13 @@ def test_each_part_of_a_question_gets_its_answer(extract):
     answer = " ".join(extract("Hoeveel meter beslaat het archief en wie heeft het geïnventariseerd?", INTRODUCTION))
     assert "6,8 meter" in answer and "Hendrika Oosterveld" in answer
     assert "Raadhuisplein" not in answer
+
+
+def test_a_field_line_answers_alone(extract):
+    """A letter's 'Betreft: ...' has no full stop and leans on nothing: the place and date above it stay out."""
+    answer = extract("Tegen welk besluit richt het bezwaar zich?", LETTER)
+    assert "Betreft: bezwaar tegen de weigering van een kapvergunning, kenmerk KV-2025-0112" in answer
+    assert all("17 april" not in sentence for sentence in answer)
 
 
 def test_a_question_for_a_number_is_answered_by_a_sentence_with_one(extract):
