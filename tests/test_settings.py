@@ -341,3 +341,16 @@ def test_extends_merges_sections_and_reports_a_loop_or_a_missing_base(tmp_path):
     (tmp_path / "wees.yaml").write_text("extends: weg.yaml\n")
     with pytest.raises(SettingsError, match="niet gevonden: .*weg.yaml"):
         load_settings(tmp_path / "wees.yaml")
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGE_PROFILES))
+def test_each_language_profile_ships_a_decision_fitted_for_its_embedder(language):
+    """Answer or refuse, per language: the profile's decision file loads for the embedder the profile configures
+    (a decision fitted for another embedder is refused when loaded)."""
+    from bronvast.decision import AnswerDecision
+    from bronvast.factories import embedder_name
+
+    settings = load_settings(LANGUAGE_PROFILES[language])
+    decision = AnswerDecision.load(settings.resolve(settings.retrieval.decision_file), embedder_name(settings))
+    assert decision.fitted["cross_validated_auc"] > 0.7 and 0 < decision.threshold < 1
+    assert "wetten" not in " ".join(decision.fitted["sources"])  # the held-out domain is never fitted on
