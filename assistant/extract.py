@@ -6,11 +6,12 @@ Not the best-matching sentences, but the ones that answer:
   date none to "wanneer ...?", one without a name none to "wie ...?", one without a reference or date none to
   "tegen welk besluit ...?" (`asked_form`);
 - a question of several parts ("... en wie heeft het geïnventariseerd?") gets the best sentence for each part;
-- one sentence is often right: another is added only when it scores nearly as well;
+- one sentence is often right: another is added only when it scores at least 0.6 of the best;
 - a sentence is shown with what it leans on: one opening with "Hier", "Dit", "Daarnaast" ... brings the sentence
-  before it (and stays out when it has none), a field line ("Openbaarheid: ...") brings its entry and an entry its
-  fields, a line ending in a colon its list items, a table row its header ("Nr: 13; Omschrijving: ..."), and a
-  numbered inventory entry says it is a number ("nr. 13 ...").
+  before it (and stays out when it has none), an inventory entry's field line ("Openbaarheid: ...") brings its
+  entry and an entry its fields, a sentence followed by list items brings them, a table row its header ("Nr.: 2;
+  Actie: ..."), and a numbered inventory entry says it is a number ("nr. 13 ...");
+- a field line without a full stop ("Betreft: ...") may answer; a heading never does.
 """
 
 from __future__ import annotations
