@@ -112,6 +112,7 @@ class Analyzer:
         self._stemmer_lock = threading.Lock()  # a Snowball stemmer keeps state while it works: not thread-safe
         # Words repeat endlessly across chunks: each distinct run is analysed (and stemmed) once.
         self._run_terms = functools.lru_cache(maxsize=CACHE_SIZE)(self._analyse_run)
+        self._asking = frozenset(self.tokens(" ".join(INTERROGATIVES[language])))
 
     def tokens(self, text: str) -> list[str]:
         terms: list[str] = []
@@ -121,8 +122,7 @@ class Analyzer:
 
     def question_terms(self, question: str) -> set[str]:
         """The terms a passage must hold to cover the question: its index terms without the question words."""
-        asking = set(self.tokens(" ".join(INTERROGATIVES[self.language])))
-        return set(self.tokens(question)) - asking
+        return set(self.tokens(question)) - self._asking
 
     def _analyse_run(self, run: str) -> tuple[str, ...]:
         """A folded run -> its terms: one code, one stem, none (a stop word), or the parts of a joined run."""

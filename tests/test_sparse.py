@@ -135,3 +135,12 @@ def test_empty_text_gives_empty_vector(encoder):
 def test_bad_bm25_parameters_are_refused():
     with pytest.raises(ValueError, match="avg_len"):
         SparseEncoder(avg_len=0)
+
+
+def test_question_terms_leave_out_the_words_that_ask():
+    """A passage that answers holds the number or the date, not "welk inventarisnummer" or "when": such words are
+    still searched but do not count towards covering the question."""
+    question = "Onder welk inventarisnummer vind ik de bouwvergunning van sporthal De Bongerd?"
+    assert {"welk", "inventarisnummer"} <= set(Analyzer().tokens(question))
+    assert Analyzer().question_terms(question) == {"onder", "vind", "bouwvergunn", "sporthal", "bongerd"}
+    assert Analyzer("english").question_terms("When and how much does parking cost?") == {"park", "cost"}
