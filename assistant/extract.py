@@ -118,7 +118,7 @@ class Candidate:
     end: int
     text: str  # the stretch as shown
     terms: set[str]
-    vector: list[float]  # the sentence's own embedding
+    vector: list[float]  # the sentence's embedding; a longer stretch's own (Extractor.embedded)
     passage_terms: set[str]  # what the whole passage is about
 
 

@@ -43,7 +43,8 @@ CALENDAR_WORD = re.compile(
     r"woensdag|donderdag|vrijdag|zaterdag|zondag|dagelijks|wekelijks|january|february|march|may|june|july|august|"
     r"october|monday|tuesday|wednesday|thursday|friday|saturday|sunday|daily|weekly)\w*", re.IGNORECASE)
 # A name's initials that punkt takes for a sentence's end: "de heer A. Mulderink", "J.P. de Vries".
-INITIALS_END = re.compile(r"(?:\b(?:heer|mevrouw|dhr|mevr|mw|dr|mr|ir|drs|prof|ing)\.?\s+(?:[A-Z]\.\s?)+|\b(?:[A-Z]\.){2,})$")
+INITIALS_END = re.compile(
+    r"(?:\b(?:heer|mevrouw|dhr|mevr|mw|dr|mr|ir|drs|prof|ing)\.?\s+(?:[A-Z]\.\s?)+|\b(?:[A-Z]\.){2,})$")
 MAX_HEADING_WORDS = 8
 # A line ending in a comma or a word that needs a continuation is a wrapped line, however short.
 RUNS_ON = re.compile(r"(?:,|\b(?:de|het|een|van|voor|en|of|in|op|met|aan|te|tot|door|bij|naar|om|dat|die|is|zijn|"

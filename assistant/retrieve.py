@@ -80,26 +80,22 @@ class Retriever:
         dense = sorted((h for h in ranked if h.dense_score is not None), key=lambda h: h.dense_score, reverse=True)
         sparse = sorted((h for h in ranked if h.sparse_score is not None), key=lambda h: h.sparse_score, reverse=True)
         cosines = [h.dense_score for h in dense[:2]] + [NOTHING_FOUND] * 2
-        scale *= self.content_share(question)
+        asked = self.encoder.analyzer.question_terms(question)  # without its question words
+        # A passage holds the answer, not the question word: BM25 is measured against what the content terms could
+        # score, i.e. the scale times their share of the question's index terms.
+        scale *= max(len(asked), 1) / max(len(set(self.encoder.analyzer.tokens(question))), 1)
         return {
             "best_cosine": cosines[0],
             "best_relative_bm25": sparse[0].sparse_score / scale if sparse else NOTHING_FOUND,
             "dense_margin": cosines[0] - cosines[1] if len(dense) > 1 else 0.0,
             "rank_agreement": rank_agreement(dense, sparse),
-            "coverage": self.coverage(question, ranked),
-            "question_terms": math.log(1 + len(self.encoder.analyzer.question_terms(question))),
+            "coverage": self.coverage(asked, ranked),
+            "question_terms": math.log(1 + len(asked)),
         }
 
-    def content_share(self, question: str) -> float:
-        """The share of the question's index terms that name what it is about (not its question words): what the
-        relative BM25 score is measured against, since a passage holds the answer, not the question word."""
-        terms = set(self.encoder.analyzer.tokens(question))
-        return max(len(self.encoder.analyzer.question_terms(question)), 1) / max(len(terms), 1)
-
-    def coverage(self, question: str, ranked: list[Hit]) -> float:
-        """The share of the question's terms in the best-covering passage of the top_k, each term weighted by how
-        rare it is among all candidates: a name or a code counts more than a word every passage holds."""
-        terms = self.encoder.analyzer.question_terms(question)
+    def coverage(self, terms: set[str], ranked: list[Hit]) -> float:
+        """The share of the question's (content) terms in the best-covering passage of the top_k, each term weighted
+        by how rare it is among all candidates: a name or a code counts more than a word every passage holds."""
         if not terms or not ranked:
             return 0.0
         passages = [set(self.encoder.analyzer.tokens(hit.chunk.text)) for hit in ranked]
