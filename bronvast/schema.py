@@ -295,3 +295,71 @@ class FirstAnswer:
     replaces it (the generated answer if it passed the check, else this extract with the reason)."""
 
     answer: Answer
+
+
+# Objection letters (bezwaarschriften): what assistant/objections/ reads out of each letter for the lawyer.
+
+
+@dataclass(frozen=True)
+class Ground:
+    """One ground (grond) of an objection: the letter's own words, where they stand, and whether the quote was
+    found in the letter's text (a model's quote that is not found is flagged, never kept silently)."""
+
+    summary: str
+    quote: str
+    location: str  # "pagina 2, alinea 3" (paged formats) or "alinea 4"
+    quote_verified: bool
+
+
+@dataclass(frozen=True)
+class LetterCard:
+    """A letter's file card. Dates are YYYY-MM-DD; None where the letter does not say (then `notes` says so).
+    `on_time` is None when a date needed to decide it is missing (`on_time_reason` says which)."""
+
+    file: str
+    letter_date: str | None
+    received_date: str | None
+    sender: str | None  # a pseudonym ("indiener 3") unless names are asked for
+    gemachtigde: str | None  # the representative who wrote it (pseudonymised likewise), None when the objector did
+    decision_date: str | None
+    decision_reference: str | None
+    decision_subject: str | None
+    grounds: tuple[Ground, ...]
+    request: str | None
+    hearing_requested: bool
+    pro_forma: bool
+    missing: tuple[str, ...]  # Awb 6:5 elements absent: naam en adres, datum, ondertekening, ...
+    deadline: str | None  # the last day of the objection term (Awb 6:7, 6:8, Algemene termijnenwet)
+    on_time: bool | None
+    on_time_reason: str | None
+    decision_deadline: str | None  # the last day to decide on the objection (Awb 7:10)
+    notes: tuple[str, ...]
+    text: str = ""  # the letter's text as read (pseudonymised like the card): for showing quotes in place
+
+    def to_json(self) -> dict:
+        card = asdict(self)
+        del card["text"]
+        return card
+
+
+@dataclass(frozen=True)
+class GroundCluster:
+    """Grounds that recur across a dossier: a label (the most central quote's key phrase), the letters that raise
+    it, and the quotes."""
+
+    label: str
+    count: int
+    letters: tuple[str, ...]
+    quotes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dossier:
+    letters: tuple[LetterCard, ...]
+    clusters: tuple[GroundCluster, ...] = ()
+    rejected: tuple[tuple[str, str], ...] = ()  # (file, plain reason) for files that could not be read
+
+    def to_json(self) -> dict:
+        return {"letters": [card.to_json() for card in self.letters],
+                "clusters": [asdict(cluster) for cluster in self.clusters],
+                "rejected": [{"file": file, "reason": reason} for file, reason in self.rejected]}
