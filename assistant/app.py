@@ -13,11 +13,12 @@ from functools import cached_property
 from pathlib import Path
 
 from assistant.answer import Assistant
+from assistant.objections.cards import ObjectionOptions, ObjectionReader
 from assistant.retrieve import Retriever
 from bronvast import factories
 from bronvast.decision import AnswerDecision
 from bronvast.schema import (
-    Answer, Chunk, CollectionSpec, CollectionStats, GateReading, Hit, SearchFilter, Turn, redaction_kinds,
+    Answer, Chunk, CollectionSpec, CollectionStats, Dossier, GateReading, Hit, SearchFilter, Turn, redaction_kinds,
 )
 from bronvast.settings import RetrievalSettings, Settings
 from bronvast.sparse import SparseEncoder
@@ -83,6 +84,11 @@ class Bronvast:
     def assistant(self) -> Assistant:
         return Assistant(self.retriever, lambda: self.llm, self.settings)
 
+    @cached_property
+    def objection_reader(self) -> ObjectionReader:
+        generative = self.settings.objections.summaries == "generative"
+        return ObjectionReader(self.settings, self.embed, (lambda: self.llm) if generative else None)
+
     # The Application contract: what the faces call.
 
     def ingest(
@@ -121,6 +127,14 @@ class Bronvast:
     ) -> Answer:
         with self._busy:
             return self.assistant.ask(question, collection, where, history)
+
+    def objections(
+        self, paths: Iterable[Path], options: ObjectionOptions, on_file: Callable[[str], None] | None = None
+    ) -> Dossier:
+        """Objection letters read into file cards (and, with options.clusters, their grounds clustered); stores
+        nothing."""
+        with self._busy:
+            return self.objection_reader.dossier(paths, options, on_file)
 
     def status(self) -> list[CollectionStats]:
         with self._busy:

@@ -19,6 +19,7 @@ from assistant.cli_common import (
     shown,
 )
 from assistant.cli_eval import eval_cli
+from assistant.cli_objections import objections_cli
 from assistant.remote import RemoteBronvast
 from bronvast.schema import Answer, FirstAnswer, SearchFilter, Turn
 from bronvast.settings import load_settings
@@ -31,6 +32,7 @@ cli = typer.Typer(
     add_completion=False,
 )
 cli.add_typer(eval_cli, name="eval")
+cli.add_typer(objections_cli, name="objections")
 
 
 @cli.command()

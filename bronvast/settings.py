@@ -172,6 +172,15 @@ class EvaluationSettings(Section):
     prompts_file: str = "config/eval-prompts.yaml"
 
 
+class ObjectionSettings(Section):
+    # "extractive": grounds are the letter's own sentences, found by rules and the embedder (the embedded default);
+    # "generative": the configured LLM reads each letter into JSON constrained to a schema, every quote checked.
+    summaries: Literal["extractive", "generative"] = "extractive"
+    # Grounds closer than this cosine distance (average linkage) form one cluster in a dossier; measured on the
+    # project's dossier and checked on a held-out one (README).
+    cluster_distance: float = Field(default=0.12, gt=0.0, lt=2.0)
+
+
 class ServeSettings(Section):
     host: str = "127.0.0.1"
     port: int = 7860
@@ -192,6 +201,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
     evaluation: EvaluationSettings = EvaluationSettings()
+    objections: ObjectionSettings = ObjectionSettings()
     serve: ServeSettings = ServeSettings()
 
     @classmethod
