@@ -13,12 +13,13 @@ from functools import cached_property
 from pathlib import Path
 
 from assistant.answer import Assistant
-from assistant.objections.cards import ObjectionOptions, ObjectionReader
+from assistant.objections.cards import ObjectionReader
 from assistant.retrieve import Retriever
 from bronvast import factories
 from bronvast.decision import AnswerDecision
 from bronvast.schema import (
-    Answer, Chunk, CollectionSpec, CollectionStats, Dossier, GateReading, Hit, SearchFilter, Turn, redaction_kinds,
+    Answer, Chunk, CollectionSpec, CollectionStats, Dossier, GateReading, Hit, ObjectionOptions, SearchFilter, Turn,
+    redaction_kinds,
 )
 from bronvast.settings import RetrievalSettings, Settings
 from bronvast.sparse import SparseEncoder

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli_common import (
-    CollectionOption, ConfigOption, JsonOption, SetOption, application, console, errors, plain_errors, progress_bar,
+    CollectionOption,
+    ConfigOption,
+    JsonOption,
+    SetOption,
+    application,
+    console,
+    errors,
+    plain_errors,
+    progress_bar,
     shown,
 )
+from assistant.cli_objections import OBJECTIONS_PROFILE
 from assistant.remote import RemoteBronvast
 from bronvast.settings import DEFAULT_PROFILE, LANGUAGE_PROFILES, load_settings
 
@@ -26,7 +35,7 @@ RETRIEVAL_MODES = ("dense", "sparse", "hybrid", "hybrid+rerank")
 def eval_beir(
     directory: Annotated[Path, typer.Argument(help="Map met corpus.jsonl, queries.jsonl en qrels/test.tsv")],
     mode: Annotated[
-        Optional[list[str]], typer.Option("--mode", help="dense, sparse, hybrid of hybrid+rerank (herhaalbaar; standaard hybrid)")
+        list[str] | None, typer.Option("--mode", help="dense, sparse, hybrid of hybrid+rerank (herhaalbaar; standaard hybrid)")
     ] = None,
     language: Annotated[
         str, typer.Option(help="Taal van de documenten: dutch of english; kiest het ingebouwde profiel voor die taal")
@@ -76,12 +85,12 @@ def on_beir(language: str, config: Path | None, set_: list[str] | None, work):
                 raise typer.Exit(1) from None
 
 
-BeirOption = Annotated[Optional[list[Path]], typer.Option(
+BeirOption = Annotated[list[Path] | None, typer.Option(
     "--beir", help="BEIR-map (corpus.jsonl, queries.jsonl, qrels/test.tsv): elke vraag met en zonder gold (herhaalbaar)")]
-DatasetOption = Annotated[Optional[list[str]], typer.Option(
+DatasetOption = Annotated[list[str] | None, typer.Option(
     "--dataset", help="BESTAND=COLLECTIE: een evaluatieset over een geïndexeerde collectie, met de gold-tweelingen "
     "(herhaalbaar)")]
-ReportOption = Annotated[Optional[Path], typer.Option(
+ReportOption = Annotated[Path | None, typer.Option(
     "--report", help="Map voor answerability.json en answerability.html (ROC-curves en werkpunt)")]
 LanguageOption = Annotated[str, typer.Option(
     help="Taal van de documenten: dutch of english; kiest het ingebouwde profiel voor die taal")]
@@ -204,10 +213,10 @@ def local_application(app) -> None:
 def eval_run(
     dataset: Annotated[Path, typer.Argument(help="Evaluatieset (JSONL, zie README)")],
     collection: CollectionOption = None,
-    out: Annotated[Optional[Path], typer.Option(help="Map voor results.jsonl, metrics.json en report.html")] = None,
-    fail_under: Annotated[Optional[list[str]], typer.Option(
+    out: Annotated[Path | None, typer.Option(help="Map voor results.jsonl, metrics.json en report.html")] = None,
+    fail_under: Annotated[list[str] | None, typer.Option(
         "--fail-under", help="METRIEK=WAARDE: exitcode 3 als de metriek lager uitvalt (herhaalbaar)")] = None,
-    fail_over: Annotated[Optional[list[str]], typer.Option(
+    fail_over: Annotated[list[str] | None, typer.Option(
         "--fail-over", help="METRIEK=WAARDE: exitcode 3 als de metriek hoger uitvalt, bv. latentie (herhaalbaar)")] = None,
     leave_gold_out: Annotated[bool, typer.Option(
         "--leave-gold-out", help="Stel elke beantwoordbare vraag ook met haar gold-bestanden buiten de zoekopdracht: "
@@ -263,7 +272,7 @@ def print_metrics(entries: dict[str, dict], title: str) -> None:
 def eval_compare(
     run_a: Annotated[Path, typer.Argument(help="Map van run A (de basis)")],
     run_b: Annotated[Path, typer.Argument(help="Map van run B (de wijziging)")],
-    out: Annotated[Optional[Path], typer.Option(help="Map voor comparison.json en comparison.html")] = None,
+    out: Annotated[Path | None, typer.Option(help="Map voor comparison.json en comparison.html")] = None,
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:
@@ -327,3 +336,51 @@ def eval_generate(
     if report.written < n:
         errors.print(f"[yellow]Minder dan {n} cases:[/] het model maakte te weinig bruikbare concepten; "
                      "een groter model (llm.*) helpt.")
+
+
+@eval_cli.command("objections")
+def eval_objections(
+    folder: Annotated[Path, typer.Argument(help="Map met bezwaarschriften")],
+    gold: Annotated[Path, typer.Option("--gold", help="Gouden labels (JSON, per bestandsnaam; zie README)")],
+    committee: Annotated[bool, typer.Option("--committee", help="Beslistermijn met adviescommissie")] = False,
+    as_json: JsonOption = False,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Lees de brieven zoals `bronvast objections dossier` en meet per veld de juistheid, de gronden (recall en
+    precisie), de clusterzuiverheid, de termijnen en hoeveel citaten in de brief zijn teruggevonden."""
+    from assistant.app import Bronvast
+    from bronvast.schema import ObjectionOptions
+    from eval.objections import GoldError, evaluate_objections
+
+    if not folder.is_dir():
+        errors.print(f"[red]Fout:[/] {escape(str(folder))} is geen map")
+        raise typer.Exit(1)
+    with plain_errors(), progress_bar() as progress:
+        app = Bronvast(load_settings(config, set_, OBJECTIONS_PROFILE))
+        task = progress.add_task("brieven lezen", total=None)
+        try:
+            _, scores = evaluate_objections(app, folder, gold, ObjectionOptions(committee=committee, clusters=True),
+                                            on_file=lambda name: progress.update(task, advance=1, description=name))
+        except GoldError as exc:
+            errors.print(f"[red]Fout:[/] {escape(str(exc))}")
+            raise typer.Exit(1) from None
+        finally:
+            app.close()
+    if as_json:
+        print(json.dumps(scores.to_json(), ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"Bezwaarschriften: {scores.letters} brieven in {shown(folder)}")
+    table.add_column("metriek")
+    table.add_column("waarde", justify="right")
+    rows = {f"veld {name}": value for name, value in scores.fields.items()}
+    rows |= {"gronden recall": scores.grounds_recall, "gronden precisie": scores.grounds_precision,
+             "citaten teruggevonden": scores.quote_verification, "clusterzuiverheid": scores.cluster_purity}
+    for name, value in rows.items():
+        table.add_row(name, "—" if value is None else f"{value:.3f}")
+    console.print(table)
+    for mistake in scores.mistakes:
+        console.print(f"[dim]{escape(mistake['file'])}[/] {mistake['field']}: verwacht "
+                      f"{escape(str(mistake['expected']))}, gevonden {escape(str(mistake['found']))}", highlight=False)
+    for line in scores.unscored:
+        errors.print(f"[yellow]Niet gescoord:[/] {escape(line)}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -17,11 +17,18 @@ from rich.table import Table
 
 from assistant.app import Bronvast
 from assistant.cli_common import (
-    ConfigOption, JsonOption, SetOption, application, console, errors, plain_errors, progress_bar, shown,
+    ConfigOption,
+    JsonOption,
+    SetOption,
+    application,
+    console,
+    errors,
+    plain_errors,
+    progress_bar,
+    shown,
 )
-from assistant.objections.cards import ObjectionOptions
 from assistant.objections.exports import DISCLAIMER, write_exports
-from bronvast.schema import ALL_KINDS, Dossier, LetterCard
+from bronvast.schema import ALL_KINDS, Dossier, LetterCard, ObjectionOptions
 from bronvast.settings import PROJECT_ROOT, load_settings
 
 objections_cli = typer.Typer(
@@ -31,15 +38,15 @@ objections_cli = typer.Typer(
 OBJECTIONS_PROFILE = PROJECT_ROOT / "config" / "objections.yaml"
 
 PathsArgument = Annotated[list[Path], typer.Argument(help="Brieven en mappen met brieven (alle formaten van ingest)")]
-OutOption = Annotated[Optional[Path], typer.Option(
+OutOption = Annotated[Path | None, typer.Option(
     "--out", help="Map voor de exports: bezwaren.json, .md, .csv en .docx")]
-ReceivedOption = Annotated[Optional[str], typer.Option(
+ReceivedOption = Annotated[str | None, typer.Option(
     "--received", help="Ontvangstdatum (JJJJ-MM-DD) voor brieven zonder e-maildatum of manifestregel")]
 CommitteeOption = Annotated[bool, typer.Option(
     "--committee", help="Een adviescommissie hoort de bezwaren: beslistermijn twaalf weken (Awb 7:10)")]
 NamesOption = Annotated[bool, typer.Option(
     "--show-names", help="Namen en adressen tonen in plaats van pseudoniemen (indiener 1, [ADRES])")]
-StoreOption = Annotated[Optional[str], typer.Option(
+StoreOption = Annotated[str | None, typer.Option(
     "--collection", "-c", help="Indexeer de brieven ook, geredigeerd, in deze collectie (standaard: niets opslaan)")]
 
 

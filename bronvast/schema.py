@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -298,6 +299,14 @@ class FirstAnswer:
 
 
 # Objection letters (bezwaarschriften): what assistant/objections/ reads out of each letter for the lawyer.
+
+
+@dataclass(frozen=True)
+class ObjectionOptions:
+    received: date | None = None  # the received date of every letter, when neither mail nor manifest gives one
+    committee: bool = False  # an advisory committee (Awb 7:13) hears the objections: twelve weeks to decide
+    show_names: bool = False  # names and addresses as written instead of pseudonyms
+    clusters: bool = False  # cluster the grounds across the letters (dossier mode)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ application's insides. assistant/app.py's `Bronvast` implements it; eval imports
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Protocol
 
-from bronvast.schema import Answer, Chunk, GateReading, Hit, SearchFilter
+from bronvast.schema import Answer, Chunk, Dossier, GateReading, Hit, ObjectionOptions, SearchFilter
 from bronvast.settings import Settings
 from ingest.report import FileOutcome, IngestReport
 from ingest.sources import TextSource
@@ -30,6 +31,10 @@ class EvalTarget(Protocol):
 
     def gate(self, question: str, collection: str, where: SearchFilter | None = None) -> GateReading:
         """The answer-or-refuse decision and the signals it read for the question, searched with `where`."""
+
+    def objections(self, paths: Iterable[Path], options: ObjectionOptions,
+                   on_file: Callable[[str], None] | None = None) -> Dossier:
+        """Objection letters read into file cards, as `bronvast objections` reads them."""
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         """Passage embeddings of the texts, by the collection's embedder."""

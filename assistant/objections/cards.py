@@ -8,7 +8,7 @@ never declared inadmissible.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from assistant.objections.dossier import cluster_grounds
 from assistant.objections.grounds import Embed, ModelReading, extract_grounds, read_with_model
 from assistant.objections.privacy import Pseudonymiser
 from assistant.objections.reading import Letter, read_letter
-from bronvast.schema import Dossier, Ground, LetterCard
+from bronvast.schema import Dossier, Ground, LetterCard, ObjectionOptions
 from bronvast.settings import Settings
 from eval.structured import StructuredOutputError
 from ingest.manifest import Manifests
@@ -29,14 +29,6 @@ MODEL_INSTRUCTION = (
     "een korte samenvatting en het citaat: de zin of zinnen uit de brief, letterlijk overgenomen), wat de indiener "
     "vraagt en waar het bestreden besluit over gaat. Beoordeel niet of het bezwaar gegrond is."
 )
-
-
-@dataclass(frozen=True)
-class ObjectionOptions:
-    received: date | None = None  # the received date of every letter, when neither mail nor manifest gives one
-    committee: bool = False  # an advisory committee (Awb 7:13) hears the objections: twelve weeks to decide
-    show_names: bool = False  # names and addresses as written instead of pseudonyms
-    clusters: bool = False  # cluster the grounds across the letters (dossier mode)
 
 
 class ObjectionReader:
@@ -80,7 +72,7 @@ class ObjectionReader:
             subject = reading.decision_subject or subject
         received = _received(letter, options, written, notes)
         known = fields.made_known_date(mentions, decided) or decided
-        term = deadlines.objection_term(known) if known else None
+        term = _term(known, notes)
         timely = deadlines.timeliness(term, received, _day(letter.posted_date))
         notes += _deadline_notes(term, timely, letter.posted_date, decided)
         pro_forma = fields.is_pro_forma(letter)
@@ -125,6 +117,16 @@ class ObjectionReader:
                                  "controleer ze.")
                 return grounds, reading
         return extract_grounds(letter, asking, self.embed), None
+
+
+def _term(made_known: date | None, notes: list[str]) -> deadlines.ObjectionTerm | None:
+    if made_known is None:
+        return None
+    try:
+        return deadlines.objection_term(made_known)
+    except ValueError as exc:  # a year the holiday rules do not cover (before 2014): a misread date, most likely
+        notes.append(f"Geen termijn berekend voor een besluit van {made_known.isoformat()}: {exc}.")
+        return None
 
 
 def _received(letter: Letter, options: ObjectionOptions, written: date | None, notes: list[str]) -> date | None:

@@ -32,13 +32,18 @@ class Pseudonymiser:
 
     def text(self, text: str, writer: str | None) -> str:
         """`text` with the writer's name, other people's names, street addresses and redact.py's kinds replaced."""
-        if writer:
-            for form in _forms(writer):
-                text = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", self.writer(writer), text)
+        surname = _key(writer) if writer else ""
+
+        def person(match: re.Match[str]) -> str:
+            name = match.group(0)
+            return self.writer(writer) if surname and _key(name).endswith(surname) else self._other(name)
+
         text = redact(text, ALL_KINDS).text
         text = STREET.sub("[ADRES]", text)
         for pattern in (TITLED, INITIALLED):
-            text = pattern.sub(lambda match: self._other(match.group(0)), text)
+            text = pattern.sub(person, text)
+        for form in _forms(writer) if writer else []:
+            text = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", self.writer(writer), text)
         return text
 
     def _other(self, name: str) -> str:

@@ -25,7 +25,7 @@ from ingest.sources import FileSource
 ITEM_START = re.compile(r"^\s*(?:\d{1,2}[.)]\s|[a-z][.)]\s|[-•*–]\s|grond\s+\d+\b|ten\s+(?:eerste|tweede|derde))",
                         re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?:;]['\")]?$")
-WRAPPED_MAX = 110  # pages whose longest line is under this many characters are wrapped text (PDF, OCR)
+WRAPPED_MAX = 130  # pages whose longest line is under this many characters are wrapped text (PDF, OCR)
 
 
 @dataclass(frozen=True)
@@ -86,19 +86,19 @@ def _paragraphs(document: SourceDocument, numbered_from: int, is_mail: bool) -> 
 
 
 def _blocks(text: str) -> list[str]:
-    """The page's paragraphs: a blank line ends one; in wrapped text a line that fills the width continues it."""
+    """The page's paragraphs: a blank line ends one. A line carries on the one before when that one ends mid-
+    sentence and this one starts in lower case, or, in wrapped text, when that one fills the width."""
     lines = [line.strip() for line in text.split("\n")]
     longest = max((len(line) for line in lines), default=0)
     wrapped = longest < WRAPPED_MAX
     blocks: list[list[str]] = []
     previous = ""
     for line in lines:
-        continues = (previous and line and not ITEM_START.match(line)
-                     and wrapped and len(previous) >= 0.7 * longest and not SENTENCE_END.search(previous[-3:]))
         if not line:
             previous = ""
             continue
-        if continues or (previous and wrapped and line[:1].islower() and not ITEM_START.match(line)):
+        mid_sentence = bool(previous) and not SENTENCE_END.search(previous) and not ITEM_START.match(line)
+        if mid_sentence and (line[:1].islower() or wrapped and len(previous) >= 0.7 * longest):
             blocks[-1].append(line)
         else:
             blocks.append([line])

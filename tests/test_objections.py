@@ -1,0 +1,234 @@
+"""Objection letters read into file cards: the fields found by rules, the grounds and their quotes, pseudonyms,
+clustering and the `bronvast objections` command, on small letters written here and the real embedder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import cli
+from assistant.objections.grounds import quote_found, read_with_model
+from assistant.objections.reading import read_letter
+from bronvast.schema import ObjectionOptions
+from bronvast.settings import IngestSettings
+from ingest.manifest import Manifests
+
+LETTER = """J.P. (Johan) de Vries
+Lindelaan 14
+4731 AB Lindewaard
+j.devries@example.org
+
+College van burgemeester en wethouders van de gemeente Lindewaard
+Postbus 1250
+4730 AG Lindewaard
+
+Lindewaard, 3 maart 2025
+
+Betreft: bezwaar tegen omgevingsvergunning windturbine De Hooge Weide, kenmerk Z-2025-04410
+
+Geacht college,
+
+Hierbij maak ik bezwaar tegen uw besluit van 14 februari 2025 met kenmerk Z-2025-04410, waarbij u een
+omgevingsvergunning hebt verleend voor een windturbine op bedrijventerrein De Hooge Weide.
+
+Ten eerste zal de windturbine veel geluidsoverlast geven. Mijn woning staat op 400 meter afstand en 's nachts is
+het hier nu volkomen stil.
+
+Daarnaast ben ik bang voor de verkeersveiligheid tijdens de bouw, omdat de vrachtwagens over de schoolroute rijden.
+
+Ik verzoek u het besluit te herroepen.
+
+Ik wil graag gehoord worden op een hoorzitting.
+
+Met vriendelijke groet,
+
+J.P. de Vries
+"""
+
+PRO_FORMA = """Aan het college van burgemeester en wethouders
+Postbus 1250, 4730 AG Lindewaard
+
+Lindewaard, 20 maart 2025
+
+Betreft: bezwaar WOZ-beschikking 2025, beschikkingsnummer 2025-118-0042
+
+Geachte heer, mevrouw,
+
+Hierbij maak ik pro forma bezwaar tegen de WOZ-beschikking van 28 februari 2025. De gronden van mijn bezwaar zal
+ik later aanvullen. Ik verzoek u mij daarvoor een termijn van vier weken te geven.
+
+Met vriendelijke groet,
+
+Karin Smits
+Beukenlaan 3
+4732 CD Lindewaard
+"""
+
+BARE = """Ik ben het niet eens met de boete. Ik stond er maar vijf minuten en er was geen bord te zien.
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def letters(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("brieven")
+    write(folder, "de-vries.txt", LETTER)
+    write(folder, "smits.txt", PRO_FORMA)
+    write(folder, "kaal.txt", BARE)
+    (folder / "bronvast-manifest.csv").write_text("file,received_date\nde-vries.txt,2025-03-31\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def cards(app, letters) -> dict:
+    dossier = app.objections([letters], ObjectionOptions())
+    return {card.file: card for card in dossier.letters}
+
+
+def test_fields_of_a_complete_letter_are_read(cards):
+    card = cards["de-vries.txt"]
+    assert (card.letter_date, card.decision_date, card.decision_reference) == ("2025-03-03", "2025-02-14",
+                                                                                 "Z-2025-04410")
+    assert card.decision_subject.startswith("omgevingsvergunning windturbine De Hooge Weide")
+    assert card.received_date == "2025-03-31"  # from the manifest
+    assert card.hearing_requested and not card.pro_forma and card.gemachtigde is None
+    assert card.missing == ()
+    assert card.request == "Ik verzoek u het besluit te herroepen."
+
+
+def test_the_deadline_follows_the_law_and_a_late_letter_is_flagged_not_judged(cards):
+    card = cards["de-vries.txt"]
+    # made known 14 Feb 2025 (a Friday): the term runs from 15 Feb to Friday 28 March; received 31 March
+    assert card.deadline == "2025-03-28"
+    assert card.on_time is False
+    assert any("Awb 6:11" in note for note in card.notes)
+    assert card.decision_deadline == "2025-05-09"  # six weeks after the term ended (Awb 7:10)
+
+
+def test_grounds_are_the_letters_own_sentences_with_their_location(cards):
+    grounds = cards["de-vries.txt"].grounds
+    assert [g.summary.split()[:3] for g in grounds] == [["Zal", "de", "windturbine"], ["Ben", "ik", "bang"]]
+    assert grounds[0].quote.startswith("Ten eerste zal de windturbine veel geluidsoverlast geven.")
+    assert "verkeersveiligheid" in grounds[1].quote
+    assert all(g.quote_verified for g in grounds)
+    assert all(g.location.startswith("alinea ") for g in grounds)
+
+
+def test_a_pro_forma_letter_is_flagged_and_lacks_grounds(cards):
+    card = cards["smits.txt"]
+    assert card.pro_forma
+    assert card.decision_reference == "2025-118-0042"
+    assert card.decision_date == "2025-02-28"
+    assert "gronden" in card.missing
+    assert any("Awb 6:6" in note for note in card.notes)
+
+
+def test_missing_elements_and_dates_give_unknown_not_a_guess(cards):
+    card = cards["kaal.txt"]
+    assert set(card.missing) >= {"naam en adres", "datum", "ondertekening", "omschrijving van het besluit"}
+    assert card.on_time is None and "besluit" in card.on_time_reason
+    assert card.deadline is None and card.decision_deadline is None
+
+
+def test_names_addresses_and_contact_details_are_pseudonymised(cards):
+    card = cards["de-vries.txt"]
+    assert card.sender.startswith("indiener ")
+    for personal in ("Vries", "Lindelaan 14", "j.devries@example.org", "Johan"):
+        assert personal not in card.text
+    assert "[ADRES]" in card.text and "[E-MAIL]" in card.text
+
+
+def test_show_names_keeps_them(app, letters):
+    dossier = app.objections([letters / "de-vries.txt"], ObjectionOptions(show_names=True))
+    assert dossier.letters[0].sender == "J.P. de Vries"
+    assert "Lindelaan 14" in dossier.letters[0].text
+
+
+def test_a_fabricated_quote_is_flagged_and_a_reworded_one_found(letters):
+    letter = read_letter(letters / "de-vries.txt", Manifests(), IngestSettings())
+    assert quote_found("Ten eerste zal de windturbine veel geluidsoverlast geven.", letter) is not None
+    # a line break and a changed quote mark: found after normalisation
+    assert quote_found("ten eerste zal de windturbine veel\ngeluidsoverlast geven", letter) is not None
+    assert quote_found("De windturbine verstoort het uitzicht op de polder volledig.", letter) is None
+
+
+class ScriptedLLM:
+    """An LLM for an exact-content case: the model's JSON is given, so the check of its quotes is what is tested."""
+
+    def __init__(self, content: str):
+        self.content = content
+
+    def chat(self, messages, **kwargs):
+        from llama_index.core.llms import ChatMessage, ChatResponse
+        return ChatResponse(message=ChatMessage(role="assistant", content=self.content))
+
+
+def test_a_models_quotes_are_checked_and_an_invented_one_flagged(letters):
+    letter = read_letter(letters / "de-vries.txt", Manifests(), IngestSettings())
+    reply = {"grounds": [
+        {"summary": "Geluidsoverlast", "quote": "Ten eerste zal de windturbine veel geluidsoverlast geven."},
+        {"summary": "Slagschaduw", "quote": "De draaiende wieken geven de hele middag slagschaduw in mijn tuin."},
+    ], "request": "besluit herroepen", "decision_subject": "omgevingsvergunning windturbine"}
+    grounds, reading = read_with_model(ScriptedLLM(json.dumps(reply)), letter, "lees")
+    assert [g.quote_verified for g in grounds] == [True, False]
+    assert grounds[1].location == "niet gevonden in de brief"
+    assert grounds[1].quote == reply["grounds"][1]["quote"]  # kept and flagged, not dropped
+    assert reading.request == "besluit herroepen"
+
+
+def test_unreadable_files_are_named_with_their_reason(app, tmp_path):
+    write(tmp_path, "leeg.txt", "")
+    (tmp_path / "brief.xyz").write_text("tekst", encoding="utf-8")
+    dossier = app.objections([tmp_path, tmp_path / "weg.pdf"], ObjectionOptions())
+    reasons = dict(dossier.rejected)
+    assert reasons["leeg.txt"] == "leeg bestand"
+    assert "niet ondersteund" in reasons["brief.xyz"]
+    assert "bestaat niet" in reasons["weg.pdf"]
+    assert dossier.letters == ()
+
+
+def test_recurring_grounds_cluster_across_a_dossier(app, tmp_path):
+    noise = ["De windturbine gaat dag en nacht veel geluidsoverlast veroorzaken in onze straat.",
+             "Ik vrees voor lawaai van de draaiende wieken, vooral 's nachts; het geluid zal mijn slaap verstoren.",
+             "Het geluid van de turbine zal onze rust verstoren, het wordt een constante bron van geluidshinder."]
+    trees = ["Voor de bouw worden twintig oude eiken gekapt, dat is een groot verlies voor de natuur.",
+             "De kap van de bomen langs de dijk vernietigt het leefgebied van vleermuizen en uilen."]
+    for number, (first, second) in enumerate([(noise[0], trees[0]), (noise[1], trees[1]), (noise[2], None)], 1):
+        body = f"{first}\n\n" + (f"Daarnaast: {second}\n\n" if second else "")
+        write(tmp_path, f"brief-{number}.txt", f"Geacht college,\n\n{body}Met vriendelijke groet,\n\nA. Bakker\n")
+    dossier = app.objections([tmp_path], ObjectionOptions(clusters=True))
+    assert [len(card.grounds) for card in dossier.letters] == [2, 2, 1]
+    biggest = dossier.clusters[0]
+    assert biggest.count == 3 and set(biggest.letters) == {"brief-1.txt", "brief-2.txt", "brief-3.txt"}
+    assert "geluid" in biggest.label.casefold() or "lawaai" in biggest.label.casefold()
+    assert dossier.clusters[1].count == 2
+
+
+def test_the_command_prints_json_and_writes_exports(letters, tmp_path):
+    result = CliRunner().invoke(cli, ["objections", "summarize", str(letters / "de-vries.txt"), "--json",
+                                      "--out", str(tmp_path / "uit")])
+    assert result.exit_code == 0, result.output
+    output = json.loads(result.stdout)
+    assert [letter["file"] for letter in output["letters"]] == ["de-vries.txt"]
+    assert output["letters"][0]["deadline"] == "2025-03-28"
+    assert "text" not in output["letters"][0]
+    assert {p.name for p in (tmp_path / "uit").iterdir()} == {"bezwaren.json", "bezwaren.md", "bezwaren.csv",
+                                                              "bezwaren.docx"}
+    assert docx.Document(tmp_path / "uit" / "bezwaren.docx").tables[0].rows[1].cells[0].text == "de-vries.txt"
+
+
+def test_the_command_refuses_a_bad_date_and_names_a_missing_file(tmp_path):
+    runner = CliRunner()
+    bad = runner.invoke(cli, ["objections", "summarize", str(tmp_path), "--received", "31-02-2025"])
+    assert bad.exit_code == 1 and "geen datum" in bad.output
+    missing = runner.invoke(cli, ["objections", "dossier", str(tmp_path / "weg.txt")])
+    assert missing.exit_code == 2 and "weg.txt" in missing.output and "Traceback" not in missing.output
