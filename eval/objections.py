@@ -54,9 +54,10 @@ class ObjectionScores:
 
 def evaluate_objections(target: EvalTarget, folder: Path, gold_path: Path, options: ObjectionOptions,
                         on_file: Callable[[str], None] | None = None) -> tuple[Dossier, ObjectionScores]:
-    """The letters in `folder` read as `bronvast objections dossier` reads them, scored against the gold file."""
+    """The letters the gold file names, in `folder`, read as `bronvast objections dossier` reads them and scored
+    (the folder may hold more: a README, letters not labelled yet)."""
     gold = load_gold(gold_path)
-    dossier = target.objections([folder], options, on_file)
+    dossier = target.objections([folder / name for name in gold if not name.startswith("_")], options, on_file)
     return dossier, score(dossier, gold, lambda labels, passages: _cosines(target, labels, passages))
 
 
