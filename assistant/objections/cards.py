@@ -60,7 +60,7 @@ class ObjectionReader:
 
     def card(self, letter: Letter, options: ObjectionOptions, pseudonyms: Pseudonymiser) -> LetterCard:
         mentions = fields.dates_in(letter)
-        written = fields.letter_date(letter, mentions)
+        written = fields.letter_date(letter, mentions) or _day(letter.mailed)
         decided = fields.decision_date(mentions, written)
         asking = fields.request_paragraphs(letter)
         request = fields.request(letter, asking)

@@ -19,7 +19,7 @@ MONTHS = {
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 DATE = re.compile(
-    rf"\b(?P<day>\d{{1,2}})(?:e|ste|de)?\s+(?P<month>{_MONTH})\.?\s+(?P<year>\d{{4}})\b"
+    rf"\b(?P<day>\d{{1,2}})(?:e|ste|de)?\s+(?P<month>{_MONTH})\.?(?:\s+(?P<year>\d{{4}})\b|(?=\s+jl\.?|\s+j\.l\.|\s+jongstleden|\s+(?:heeft|hebt|is|zijn)\b))"
     r"|\b(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})\b"
     r"|\b(?P<iso>\d{4}-\d{2}-\d{2})\b",
     re.IGNORECASE,
@@ -30,25 +30,34 @@ DECISION_CONTEXT = re.compile(
     r"bekendmaking|verzonden|gedateerd|d\.d\.|de datum van)\b[^.;\n]{0,60}$",
     re.IGNORECASE,
 )
-LETTER_DATE_LINE = re.compile(r"^(?:datum\s*:?\s*)?(?:[A-Z][\w'-]+(?: [\w'-]+)?,\s*)?(?:\w+dag\s+)?$", re.IGNORECASE)
-NOT_DECISION = re.compile(r"(geboren|geboortedatum|vergadering|hoorzitting|controle|storm|op\s+\w*dag)\b[^.;\n]{0,30}$",
+LETTER_DATE_LINE = re.compile(r"^(?:\**datum\s*:?\**\s*)?(?:[A-Z][\w'-]+(?: [\w'-]+)?,\s*)?(?:\w+dag\s*)?$",
+                              re.IGNORECASE)
+NOT_DECISION = re.compile(r"(geboren|geboortedatum|vergadering|hoorzitting|controle|storm)\b[^.;\n]{0,30}$",
                           re.IGNORECASE)
+# "Op 17 april 2025 heeft u een vergunning verleend": the words after the date say it is the decision's.
+DECIDED_AFTER = re.compile(r"^[^.;\n]{0,25}\b(?:heeft|hebt|heb|is|zijn)\b[^.;\n]{0,80}\b(?:verleend|genomen|besloten|"
+                           r"vastgesteld|opgelegd|geweigerd|afgewezen|toegekend|ingetrokken|beslist|verzonden)\b",
+                           re.IGNORECASE)
 
 REFERENCE = re.compile(
     r"(?P<label>uw\s+kenmerk|ons\s+kenmerk|kenmerk|zaaknummer|zaaknr\.?|referentie(?:nummer)?|aanslagnummer|"
-    r"beschikkingsnummer|dossiernummer|besluitnummer|nummer)\s*:?\s*"
-    r"(?P<ref>[A-Z0-9][A-Z0-9./-]*(?:[ ](?=\S*\d)[A-Z0-9][A-Z0-9./-]*)?)",
+    r"beschikkingsnummer|dossiernummer|besluitnummer|nummer)(?:(?:\s+\w+){1,2}\s*:|\s*:?)\s*"
+    r"(?P<ref>(?-i:(?=[A-Z0-9./-]*(?: [A-Z0-9./-]+)?\d)[A-Z0-9][A-Z0-9./-]*(?:[ ](?=\S*\d)[A-Z0-9][A-Z0-9./-]*)?))",
     re.IGNORECASE,
 )
+CODE = re.compile(r"\b[A-Z]{1,5}-\d{4}-\d{2,6}\b")
 HEARING = re.compile(
-    r"gehoord\s+(?:te\s+)?word|hoorzitting|(?:mondeling|persoonlijk)\s+(?:\w+\s+){0,3}toe\s*(?:te\s+)?lichten|"
+    r"gehoord\s+(?:te\s+)?word|(?:te\s+)?worden\s+gehoord|\b(?:mij|ons|cli[eë]nt)\s+te\s+horen\b|hoorzitting|"
+    r"(?:mondeling|persoonlijk)\s+(?:\w+\s+){0,3}toe\s*(?:te\s+)?lichten|"
     r"recht\s+om\s+(?:te\s+)?worden\s+gehoord|wil\s+(?:graag\s+)?gehoord|uitnodig\w*\s+voor\s+een\s+gesprek",
     re.IGNORECASE,
 )
+CODE = re.compile(r"\b[A-Z]{1,5}-\d{4}-\d{2,6}\b")
 NO_HEARING = re.compile(
     r"(?:zie|zien)\s+(?:\w+\s+){0,2}af\s+van\s+(?:het\s+|mijn\s+|ons\s+)?(?:recht\s+om\s+(?:te\s+)?worden\s+)?(?:horen|gehoord)|"
     r"\bniet\s+(?:\w+\s+)?gehoord\s+(?:te\s+)?worden|geen\s+(?:behoefte\s+aan\s+(?:een\s+)?)?hoorzitting|"
-    r"hoeft\s+(?:\w+\s+){0,2}niet\s+(?:te\s+worden\s+)?gehoord",
+    r"hoeft\s+(?:\w+\s+){0,2}niet\s+(?:te\s+worden\s+)?gehoord|hoorzitting\s+(?:\w+\s+){0,3}niet\s+nodig|"
+    r"(?:horen|gehoord\s+worden)\s+(?:\w+\s+){0,3}niet\s+nodig",
     re.IGNORECASE,
 )
 PRO_FORMA = re.compile(
@@ -75,9 +84,12 @@ STREET = re.compile(r"\b[A-Z][\w'-]*(?:straat|laan|weg|plein|kade|gracht|singel|
 SUBJECT_LINE = re.compile(r"^(?:betreft|onderwerp|inzake|re)\s*:\s*(?P<subject>.+)$", re.IGNORECASE | re.MULTILINE)
 OBJECTS_TO = re.compile(
     r"bezwaar(?:schrift)?\s+(?:\w+\s+){0,3}tegen\s+(?P<subject>[^.;\n]+)", re.IGNORECASE)
+# "heeft u mijn aanvraag voor een bewonersparkeervergunning geweigerd": what the decision was on
+APPLIED_FOR = re.compile(r"(?:aanvraag|verzoek)\s+(?:voor|om)\s+(?:een\s+|de\s+|het\s+)?(?P<subject>[^,.;\n]+?)"
+                         r"(?=\s+(?:geweigerd|afgewezen|verleend|toegekend|ingetrokken|niet)\b|[,.;\n])", re.IGNORECASE)
 REQUEST = re.compile(
     r"(?:verzoek(?:en)?|vraag|vragen|verzoeke)\s+(?:ik|wij|we)?\s*(?:u|uw\s+college|de\s+gemeente)\b|"
-    r"\bik\s+vraag\s+u\b|\bwil(?:len)?\s+(?:ik|wij)\s+(?:u\s+)?vragen\b|"
+    r"\bik\s+vraag\s+u\b|^graag\b|\b(?:ik|wij|we)\s+wil(?:len)?\s+dat\s+u\b|\bwil(?:len)?\s+(?:ik|wij)\s+(?:u\s+)?vragen\b|"
     r"(?:te|worden)\s+(?:herroepen|vernietigen|intrekken|herzien|verminderen|verlagen)|"
     r"\b(?:herroep|vernietig|trek)\s+(?:\w+\s+){0,4}(?:besluit|beschikking|aanslag)",
     re.IGNORECASE,
@@ -91,24 +103,37 @@ class DateMention:
     start: int  # offset in the paragraph's text
 
 
-def parse_date(match: re.Match[str]) -> date | None:
+def parse_date(match: re.Match[str], near: date | None = None) -> date | None:
+    """The date written; "14 april jl." without a year is the last 14 April on or before `near` (the letter's
+    own date, or another date it gives), None without one."""
     try:
         if match["iso"]:
             return date.fromisoformat(match["iso"])
         if match["month"]:
-            return date(int(match["year"]), MONTHS[match["month"].lower().rstrip(".")], int(match["day"]))
+            month, day = MONTHS[match["month"].lower().rstrip(".")], int(match["day"])
+            if match["year"]:
+                return date(int(match["year"]), month, day)
+            if near is None:
+                return None
+            guess = date(near.year, month, day)
+            return guess if guess <= near else date(near.year - 1, month, day)
         return date(int(match["y"]), int(match["m"]), int(match["d"]))
     except ValueError:  # "31 februari": not a date
         return None
 
 
 def dates_in(letter: Letter) -> list[DateMention]:
+    """Every date in the letter; one without a year is placed by the latest full date it gives, or the day it
+    was received."""
+    matches = [(paragraph, match) for paragraph in letter.paragraphs for match in DATE.finditer(paragraph.text)]
+    full = [day for _, match in matches if (day := parse_date(match)) is not None]
+    received = [date.fromisoformat(letter.received_date)] if letter.received_date else []
+    near = max(full + received, default=None)
     found = []
-    for paragraph in letter.paragraphs:
-        for match in DATE.finditer(paragraph.text):
-            day = parse_date(match)
-            if day is not None and 1900 < day.year < 2200:
-                found.append(DateMention(day, paragraph, match.start()))
+    for paragraph, match in matches:
+        day = parse_date(match, near)
+        if day is not None and 1900 < day.year < 2200:
+            found.append(DateMention(day, paragraph, match.start()))
     return found
 
 
@@ -136,9 +161,10 @@ def decision_date(mentions: list[DateMention], letter_day: date | None) -> date 
     "dagtekening"), never the letter's own date line or a birth or meeting date."""
     for mention in mentions:
         before = mention.paragraph.text[max(0, mention.start - 80):mention.start]
-        if DECISION_CONTEXT.search(before) and not NOT_DECISION.search(before[-40:]):
-            if mention.day != letter_day or not _stands_alone(mention):
-                return mention.day
+        after = re.sub(r"^\s*(?:jl\.|j\.l\.|jongstleden)", "", DATE.sub("", mention.paragraph.text[mention.start:], count=1))
+        tied = DECISION_CONTEXT.search(before) or DECIDED_AFTER.search(after)
+        if tied and not NOT_DECISION.search(before[-40:]) and not _stands_alone(mention):
+            return mention.day
     return None
 
 
@@ -167,6 +193,9 @@ def decision_reference(letter: Letter) -> str | None:
             if label == "ons kenmerk" or not any(ch.isdigit() for ch in ref):
                 continue
             found.append((0 if label in ("uw kenmerk", "kenmerk", "zaaknummer") else 1, ref))
+    if not found:  # "Bezwaar naheffingsaanslag NA-2025-011742 van 03-03-2025": a code without its label
+        found = [(2, match.group(0)) for paragraph in letter.paragraphs[:12] if "bezwaar" in paragraph.text.lower()
+                 for match in CODE.finditer(paragraph.text)]
     return min(found, key=lambda item: item[0])[1] if found else None
 
 
@@ -180,7 +209,7 @@ def decision_subject(letter: Letter) -> str | None:
         objected = OBJECTS_TO.search(subject)
         return _trimmed_subject(objected["subject"] if objected else re.sub(
             r"^bezwaar(schrift)?\s*[:,-]?\s*", "", subject, flags=re.IGNORECASE))
-    objected = OBJECTS_TO.search(text)
+    objected = OBJECTS_TO.search(text) or APPLIED_FOR.search(text)
     return _trimmed_subject(objected["subject"]) if objected else None
 
 
@@ -232,13 +261,16 @@ def salutation_index(letter: Letter) -> int | None:
 def signature_name(letter: Letter) -> str | None:
     """The name under the closing, or on the closing's own line ("Met vriendelijke groet, J. de Vries")."""
     index = closing_index(letter)
-    if index is None:
-        return None
+    if index is None:  # a typed name under the last paragraph, without a closing, still signs it
+        last = letter.paragraphs[-1].text if letter.paragraphs else ""
+        return last if len(letter.paragraphs) > 3 and _looks_like_name(last) else None
     rest = CLOSING.sub("", letter.paragraphs[index].text, count=1).strip(" ,")
     candidates = [rest] + [p.text for p in letter.paragraphs[index + 1:index + 4]]
     for candidate in candidates:
         candidate = re.sub(r"^(?:w\.g\.|get\.|\(handtekening\)|handtekening:?)\s*", "", candidate.strip(),
                            flags=re.IGNORECASE)
+        candidate = re.sub(r"^(?:mr|dr|ir|drs|ing)\.\s*|\s+(?:advocaat|gemachtigde|directeur|voorzitter|secretaris)$",
+                           "", candidate, flags=re.IGNORECASE)
         if _looks_like_name(candidate):
             return candidate
     return None
@@ -272,8 +304,10 @@ def has_address(letter: Letter) -> bool:
 
 
 LIST_ITEM = re.compile(r"^\s*(?:[a-z\d][.)]|[-•*–])\s")
-ASKS_FOR = re.compile(r"herroep|vernietig|intrek|trek\w*\s+\w+\s+in|herzie|verminder|verlag|gegrond|opnieuw|alsnog|"
-                      r"terug|vergoed|lager|toe\s+te\s+kennen|verlen", re.IGNORECASE)
+ASKS_FOR = re.compile(r"herroep|vernietig|intrek|in\s+te\s+trekken|herzie|verminder|verla[ag]g|gegrond|opnieuw|alsnog|"
+                      r"terug|vergoed|lager|toe\s+te\s+kennen|verlen|weiger|wijzig|aan\s+te\s+passen|schrappen|"
+                      r"termijn\s+(?:\w+\s+){0,3}(?:te\s+)?(?:geven|gunnen|krijgen|verlenen)|aan\s+te\s+vullen",
+                      re.IGNORECASE)
 
 
 def request_paragraphs(letter: Letter) -> list[int]:

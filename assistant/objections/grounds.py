@@ -31,10 +31,14 @@ from eval.structured import complete_json
 
 Embed = Callable[[list[str]], list[list[float]]]
 
-SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(‘“])")
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(‘“*])")
+# A full stop that ends an abbreviation, an initial or an enumerator ("mr.", "J.P.", "art.", "1.") ends no sentence.
+NO_SENTENCE_END = re.compile(r"(?:^|\s)(?:[A-Z]|[A-Z]\.[A-Z]|[A-Z]\.[A-Z]\.[A-Z]|mr|dr|drs|ir|ing|dhr|mevr|mw|"
+                             r"nr|art|blz|jl|bijv|o\.a|d\.d|ca|resp|zgn|incl|excl|etc|St|\d{1,2}(?:\.\d{1,2})*)\.$")
 # Sentences that do the letter's procedure rather than argue.
 PROCEDURE = re.compile(
-    r"hierbij\s+(?:\w+\s+){0,3}bezwaar|(?:maak|maken|teken|tekenen|dien|dienen)\s+(?:ik|wij|we)\s+(?:\w+\s+){0,3}"
+    r"hierbij\s+(?:\w+\s+){0,3}bezwaar|\b(?:ik|wij|we)\s+(?:maak|maken|teken|tekenen|dien|dienen)\s+(?:\w+\s+){0,3}"
+    r"bezwaar|(?:maak|maken|teken|tekenen|dien|dienen)\s+(?:ik|wij|we)\s+(?:\w+\s+){0,3}"
     r"bezwaar|bezwaar\s+(?:\w+\s+){0,2}(?:aan|in)\s*tekenen|tijdig|bezwaartermijn|belanghebbende|bijlage|"
     r"bijgevoegd|kopie\s+van|machtiging|in\s+afwachting|graag\s+(?:een\s+)?(?:reactie|ontvangstbevestiging)|"
     r"hoogachtend|met\s+vriendelijke\s+groet|^bij\s+(?:besluit|beschikking|brief)\s+van",
@@ -53,14 +57,16 @@ NEW_ARGUMENT = re.compile(
     r"ook\b|een\s+ander\w*\s+(?:punt|bezwaar|reden)|mijn\s+(?:tweede|derde|laatste)|tenslotte|als\s+laatste)",
     re.IGNORECASE,
 )
-LEADING = re.compile(r"^(?:(?:grond\s+\d+\s*[:.-]?|\d{1,2}[.)]|[a-z][.)]|[-•*–])\s*)+", re.IGNORECASE)
+LEADING = re.compile(r"^(?:(?:#+|grond\s+\d+\s*[:.-]?|\d{1,2}(?:\.\d{1,2})*[.)]?(?=\s)|[a-z][.)]|[-•*–]|\*\*)\s*)+",
+                     re.IGNORECASE)
 CONNECTIVE = re.compile(r"^(?:daarnaast|bovendien|ten\s+(?:eerste|tweede|derde|vierde|slotte)|verder|voorts|"
                         r"tot\s+slot|tevens|tenslotte|als\s+laatste)\s*[,:]?\s*", re.IGNORECASE)
 # Headings of the letter's parts: the grounds' part opens the grounds, the others hold none ("1. Het bestreden
 # besluit", "Verzoek", "Horen"); any other heading names the ground below it ("Grond 2: Geluidsoverlast").
-GROUNDS_HEADING = re.compile(r"^(?:\d+[.)]?\s*)?(?:de\s+)?(?:gronden|grond\s+van|motivering|toelichting|"
-                             r"waarom\s+(?:ik|wij)|mijn\s+bezwaren|bezwaren\b)", re.IGNORECASE)
-OTHER_HEADING = re.compile(r"^(?:\d+[.)]?\s*)?(?:de\s+|het\s+)?(?:\w+\s+)?(?:bestreden|besluit\b|beschikking\b|"
+GROUNDS_HEADING = re.compile(r"^(?:de\s+)?(?:gronden|grond\s+van|\w*gronden|motivering|toelichting|"
+                             r"waarom\s+(?:ik|wij|we)|(?:mijn|onze)\s+(?:bezwaren|argumenten|redenen)|bezwaren\b|"
+                             r"argumenten|redenen)", re.IGNORECASE)
+OTHER_HEADING = re.compile(r"^(?:de\s+|het\s+)?(?:\w+\s+)?(?:bestreden|besluit\b|beschikking\b|"
                            r"verzoek|horen\b|hoorzitting|tijdig|termijn|inleiding|conclusie|bijlage|ontvankelijk|"
                            r"belanghebbend|afsluiting|slot\b|bezwaarschrift\b|aanhef|betreft)", re.IGNORECASE)
 # What an argument against a decision reads like, and what procedure reads like: the embedding compares each
@@ -80,6 +86,7 @@ PROCEDURE_EXAMPLES = (
     "Een kopie van het besluit stuur ik als bijlage mee.",
 )
 MIN_MARGIN = 0.0  # embedding margin (argument minus procedure) a candidate without argument cues needs
+MIN_WORDS = 8  # a shorter stretch without a heading above it states no reason
 MIN_QUOTE_MATCH = 90.0  # rapidfuzz partial ratio on normalised text for a quote to count as found
 
 
@@ -110,9 +117,9 @@ def candidates(letter: Letter, request_paragraphs: set[int]) -> list[Candidate]:
     for index in body(letter):
         paragraph = letter.paragraphs[index]
         if _is_heading(paragraph.text):
-            in_other_part = bool(OTHER_HEADING.match(paragraph.text)) and not GROUNDS_HEADING.match(paragraph.text)
-            specific = not in_other_part and not GROUNDS_HEADING.match(paragraph.text)
-            heading = LEADING.sub("", paragraph.text).strip(" :") if specific else None
+            title = LEADING.sub("", paragraph.text).strip(" :*")
+            in_other_part = bool(OTHER_HEADING.match(title)) and not GROUNDS_HEADING.match(title)
+            heading = None if in_other_part or GROUNDS_HEADING.match(title) else title
             continue
         if in_other_part or index in request_paragraphs:
             continue
@@ -138,10 +145,13 @@ def _runs(paragraph: Paragraph, heading: str | None) -> list[tuple[str, ...]]:
             sentences.pop()
         return [tuple(sentences)] if sentences else []
     runs: list[list[str]] = [[]]
+    aside = False  # after asking to be heard or for something, the paragraph's next sentences say when or how
     for sentence in sentences:
-        if _is_procedure(sentence):
+        if _is_procedure(sentence) or aside and not NEW_ARGUMENT.match(sentence):
+            aside = aside or bool(fields.HEARING.search(sentence) or fields.REQUEST.search(sentence))
             runs.append([])
             continue
+        aside = False
         if runs[-1] and NEW_ARGUMENT.match(LEADING.sub("", sentence)):
             runs.append([])
         runs[-1].append(sentence)
@@ -149,15 +159,25 @@ def _runs(paragraph: Paragraph, heading: str | None) -> list[tuple[str, ...]]:
 
 
 def _is_procedure(sentence: str) -> bool:
-    if not PROCEDURE.search(sentence) and not fields.PRO_FORMA.search(sentence) \
-            and not fields.HEARING.search(sentence):
+    asks = fields.REQUEST.search(sentence) and fields.ASKS_FOR.search(sentence)
+    if not (PROCEDURE.search(sentence) or fields.PRO_FORMA.search(sentence) or fields.HEARING.search(sentence)
+            or asks):
         return False
-    # "Hierbij maak ik bezwaar, omdat de boom gezond is": the objection carries its ground
-    return not re.search(r"\b(?:omdat|want|aangezien)\b", sentence, re.IGNORECASE)
+    # "Hierbij maak ik bezwaar, omdat de boom gezond is": the objection carries its ground (a request, a hearing
+    # wish or a pro forma sentence with a "want" stays procedure)
+    objects_because = PROCEDURE.search(sentence) and re.search(r"\b(?:omdat|want|aangezien)\b", sentence, re.IGNORECASE)
+    return not (objects_because and not asks and not fields.PRO_FORMA.search(sentence)
+                and not fields.HEARING.search(sentence))
 
 
 def split_sentences(text: str) -> list[str]:
-    return [sentence.strip() for sentence in SENTENCE.split(text) if sentence.strip()]
+    sentences: list[str] = []
+    for piece in (piece.strip() for piece in SENTENCE.split(text)):
+        if sentences and NO_SENTENCE_END.search(sentences[-1]):
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        elif piece:
+            sentences.append(piece)
+    return sentences
 
 
 def extract_grounds(letter: Letter, request_paragraphs: set[int], embed: Embed) -> list[Ground]:
@@ -170,6 +190,8 @@ def extract_grounds(letter: Letter, request_paragraphs: set[int], embed: Embed) 
     grounds = []
     for candidate, vector in zip(found, vectors[len(ARGUMENT_EXAMPLES) + len(PROCEDURE_EXAMPLES):], strict=True):
         margin = max(cosine(vector, a) for a in arguments) - max(cosine(vector, p) for p in procedure)
+        if len(candidate.quote.split()) < MIN_WORDS and not candidate.heading:
+            continue  # "Ik ben het er niet mee eens.": disagreement without a reason is no ground
         if candidate.heading or ARGUMENT.search(candidate.quote) or margin > MIN_MARGIN:
             grounds.append(Ground(summary(candidate), candidate.quote, candidate.paragraph.location,
                                   quote_found(candidate.quote, letter) is not None))
@@ -194,7 +216,7 @@ def _merged_under_headings(grounds: list[Ground], found: list[Candidate]) -> lis
 def summary(candidate: Candidate, max_words: int = 25) -> str:
     if candidate.heading:
         return candidate.heading
-    first = CONNECTIVE.sub("", LEADING.sub("", candidate.sentences[0]))
+    first = CONNECTIVE.sub("", LEADING.sub("", candidate.sentences[0])).replace("**", "")
     words = first.split()
     text = " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
     return text[:1].upper() + text[1:]

@@ -46,6 +46,7 @@ class Letter:
     received_date: str | None  # from an e-mail's Date header or the manifest
     posted_date: str | None  # from the manifest (Awb 6:9(2): sent by post)
     received_from: str | None  # where the received date came from, for the notes
+    mailed: str | None = None  # the Date header of an e-mail whose body is the letter: its date when it gives none
 
     @property
     def text(self) -> str:
@@ -61,9 +62,24 @@ def read_letter(path: Path, manifests: Manifests, options: IngestSettings) -> Le
     mail = documents[0] if documents[0].kind == "email" else None
     received, received_from = _received(documents[0], mail)
     paragraphs: list[Paragraph] = []
-    for document in documents:
+    letter_documents = _letter_documents(documents, mail)
+    for document in letter_documents:
         paragraphs += _paragraphs(document, numbered_from=len(paragraphs), is_mail=document is mail)
-    return Letter(path.name, tuple(paragraphs), received, documents[0].metadata.get("posted_date"), received_from)
+    mailed = mail.date if mail is not None and mail in letter_documents else None
+    return Letter(path.name, tuple(paragraphs), received, documents[0].metadata.get("posted_date"), received_from,
+                  mailed)
+
+
+SHORT_COVER = 600  # characters: a mail body this short only covers the letter it carries as an attachment
+
+
+def _letter_documents(documents: list[SourceDocument], mail: SourceDocument | None) -> list[SourceDocument]:
+    """A mail that carries the letter as an attachment ("Bijgaand mijn bezwaarschrift") is the attachment; a
+    mail with the letter in its body is the body, its attachments (photos, the decision) following it."""
+    if mail is None or len(documents) == 1:
+        return documents
+    body = sum(len(page.text) for page in mail.pages)
+    return documents[1:] if body < SHORT_COVER else documents
 
 
 def _received(document: SourceDocument, mail: SourceDocument | None) -> tuple[str | None, str | None]:
@@ -103,7 +119,12 @@ def _blocks(text: str) -> list[str]:
         else:
             blocks.append([line])
         previous = line
-    return [_joined(block) for block in blocks]
+    return [_without_markup(_joined(block)) for block in blocks]
+
+
+def _without_markup(text: str) -> str:
+    """Markdown emphasis ("**Datum:**") is layout, not the letter's words."""
+    return text.replace("**", "").replace("__", "")
 
 
 def _joined(lines: list[str]) -> str:
