@@ -165,6 +165,9 @@ class Bronvast:
     def embed(self, texts: list[str]) -> list[list[float]]:
         return self.embedder.get_text_embedding_batch(texts)
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        return [self.embedder.get_query_embedding(text) for text in texts]
+
     def check_searchable(self, collection: str) -> None:
         self.store.check_collection(collection, self.spec, search=True)
 

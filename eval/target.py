@@ -39,6 +39,9 @@ class EvalTarget(Protocol):
     def embed(self, texts: list[str]) -> list[list[float]]:
         """Passage embeddings of the texts, by the collection's embedder."""
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Query embeddings of the texts (e5's "query: " side), for short labels matched against passages."""
+
     def check_searchable(self, collection: str) -> None:
         """Raises StoreError when the collection is missing or made with another embedder or analyser."""
 

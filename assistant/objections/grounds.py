@@ -37,8 +37,8 @@ NO_SENTENCE_END = re.compile(r"(?:^|\s)(?:[A-Z]|[A-Z]\.[A-Z]|[A-Z]\.[A-Z]\.[A-Z]
                              r"nr|art|blz|jl|bijv|o\.a|d\.d|ca|resp|zgn|incl|excl|etc|St|\d{1,2}(?:\.\d{1,2})*)\.$")
 # Sentences that do the letter's procedure rather than argue.
 PROCEDURE = re.compile(
-    r"hierbij\s+(?:\w+\s+){0,3}bezwaar|\b(?:ik|wij|we)\s+(?:maak|maken|teken|tekenen|dien|dienen)\s+(?:\w+\s+){0,3}"
-    r"bezwaar|(?:maak|maken|teken|tekenen|dien|dienen)\s+(?:ik|wij|we)\s+(?:\w+\s+){0,3}"
+    r"hierbij\s+(?:\w+\s+){0,3}bezwaar|\b(?:maak|maakt|maken|teken|tekent|tekenen|dien|dient|dienen)\s+"
+    r"(?:\w+\s+){0,3}bezwaar|^(?:ik|wij|we)\s+(?:verzoek|verzoeken|vraag|vragen)\s+u\b|correspondentie|(?:maak|maken|teken|tekenen|dien|dienen)\s+(?:ik|wij|we)\s+(?:\w+\s+){0,3}"
     r"bezwaar|bezwaar\s+(?:\w+\s+){0,2}(?:aan|in)\s*tekenen|tijdig|bezwaartermijn|belanghebbende|bijlage|"
     r"bijgevoegd|kopie\s+van|machtiging|in\s+afwachting|graag\s+(?:een\s+)?(?:reactie|ontvangstbevestiging)|"
     r"hoogachtend|met\s+vriendelijke\s+groet|^bij\s+(?:besluit|beschikking|brief)\s+van",
@@ -52,6 +52,8 @@ ARGUMENT = re.compile(
     r"ben\s+van\s+mening|vind|vinden|ondanks|echter|helaas|nooit|geen)\b",
     re.IGNORECASE,
 )
+CONTESTS = re.compile(r"\b(?:omdat|want|maar|echter|ten\s+onrechte|onterecht|onjuist|niet\s+juist|ondanks)\b",
+                      re.IGNORECASE)
 NEW_ARGUMENT = re.compile(
     r"^(?:daarnaast|bovendien|ten\s+(?:eerste|tweede|derde|vierde|slotte)|verder|voorts|tot\s+slot|tevens|"
     r"ook\b|een\s+ander\w*\s+(?:punt|bezwaar|reden)|mijn\s+(?:tweede|derde|laatste)|tenslotte|als\s+laatste)",
@@ -85,7 +87,7 @@ PROCEDURE_EXAMPLES = (
     "Ik verzoek u het besluit te herroepen en mij in de gelegenheid te stellen te worden gehoord.",
     "Een kopie van het besluit stuur ik als bijlage mee.",
 )
-MIN_MARGIN = 0.0  # embedding margin (argument minus procedure) a candidate without argument cues needs
+MIN_MARGIN = -0.04  # embedding margin (argument minus procedure) a candidate without argument cues needs
 MIN_WORDS = 8  # a shorter stretch without a heading above it states no reason
 MIN_QUOTE_MATCH = 90.0  # rapidfuzz partial ratio on normalised text for a quote to count as found
 
@@ -158,10 +160,19 @@ def _runs(paragraph: Paragraph, heading: str | None) -> list[tuple[str, ...]]:
     return [tuple(run) for run in runs if run]
 
 
+def _describes_decision(sentence: str) -> bool:
+    """"Op 17 april 2025 heeft u een vergunning verleend voor ...": what was decided, not what is wrong with it."""
+    date = fields.DATE.search(sentence)
+    if date is None or CONTESTS.search(sentence):
+        return False
+    after = re.sub(r"^\s*(?:jl\.|j\.l\.|jongstleden)", "", sentence[date.end():])
+    return bool(fields.DECISION_CONTEXT.search(sentence[:date.start()]) or fields.DECIDED_AFTER.search(after))
+
+
 def _is_procedure(sentence: str) -> bool:
     asks = fields.REQUEST.search(sentence) and fields.ASKS_FOR.search(sentence)
     if not (PROCEDURE.search(sentence) or fields.PRO_FORMA.search(sentence) or fields.HEARING.search(sentence)
-            or asks):
+            or asks or _describes_decision(sentence)):
         return False
     # "Hierbij maak ik bezwaar, omdat de boom gezond is": the objection carries its ground (a request, a hearing
     # wish or a pro forma sentence with a "want" stays procedure)
