@@ -193,7 +193,7 @@ def highlighted_text(text: str, quotes: list[str]) -> str:
     for start, end in merged:
         parts += [html.escape(text[position:start]), f"<mark>{html.escape(text[start:end])}</mark>"]
         position = end
-    parts.append(text[position:])
+    parts.append(html.escape(text[position:]))
     return "".join(parts)
 
 

@@ -178,7 +178,7 @@ class ObjectionSettings(Section):
     summaries: Literal["extractive", "generative"] = "extractive"
     # Grounds closer than this cosine distance (average linkage) form one cluster in a dossier; measured on the
     # project's dossier and checked on a held-out one (README).
-    cluster_distance: float = Field(default=0.12, gt=0.0, lt=2.0)
+    cluster_distance: float = Field(default=0.14, gt=0.0, lt=2.0)
 
 
 class ServeSettings(Section):

@@ -47,6 +47,7 @@ class ObjectionScores:
     grounds_precision: float
     quote_verification: float  # share of found grounds whose quote was found in the letter
     cluster_purity: float | None
+    cluster_match: float | None  # per gold cluster, the best predicted cluster's overlap in letters (Jaccard), mean
     mistakes: list[dict] = field(default_factory=list)  # {"file", "field", "expected", "found"}
     unscored: list[str] = field(default_factory=list)  # gold files with no card, and cards with no gold
 
@@ -112,6 +113,7 @@ def score(dossier: Dossier, gold: dict, similarity: EmbedPair) -> ObjectionScore
         grounds_precision=matched / found_total if found_total else 0.0,
         quote_verification=sum(g.quote_verified for g in grounds) / len(grounds) if grounds else 0.0,
         cluster_purity=_purity(dossier, matches) if "_dossier" in gold and dossier.clusters else None,
+        cluster_match=_cluster_match(dossier, gold.get("_dossier", {}).get("clusters")),
         mistakes=mistakes,
         unscored=unscored,
     )
@@ -167,3 +169,15 @@ def _purity(dossier: Dossier, matches: dict[str, dict[int, str]]) -> float | Non
             majority += Counter(labels).most_common(1)[0][1]
             total += len(labels)
     return majority / total if total else None
+
+
+def _cluster_match(dossier: Dossier, gold_clusters: dict[str, list[str]] | None) -> float | None:
+    """How well the recurring grounds were found: each gold cluster's letters against the predicted cluster that
+    shares most of them (Jaccard), averaged over the gold clusters."""
+    if not gold_clusters or not dossier.clusters:
+        return None
+    overlaps = []
+    for files in gold_clusters.values():
+        wanted = set(files)
+        overlaps.append(max(len(wanted & set(c.letters)) / len(wanted | set(c.letters)) for c in dossier.clusters))
+    return sum(overlaps) / len(overlaps)

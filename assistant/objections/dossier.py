@@ -20,6 +20,7 @@ from assistant.objections.grounds import Embed
 from bronvast.schema import GroundCluster, LetterCard
 from bronvast.sparse import DUTCH_STOP_WORDS
 
+SHORT_LABEL = 5  # words: a ground's summary this short is a heading its writer gave it
 WORD = re.compile(r"[a-zà-ÿ]+(?:-[a-zà-ÿ]+)*")
 
 
@@ -39,7 +40,7 @@ def cluster_grounds(cards: list[LetterCard], embed: Embed, distance: float) -> l
         typical = _typical_words(words, indices)
         letters = tuple(dict.fromkeys(grounds[i][0] for i in indices))
         clusters.append(GroundCluster(
-            label=_key_phrase(grounds[central][1] + " " + grounds[central][2], typical) or grounds[central][1],
+            label=_label(vectors, indices, grounds, typical),
             count=len(letters),
             letters=letters,
             quotes=tuple(grounds[i][2] for i in sorted(indices, key=lambda i: i != central)),
@@ -52,6 +53,20 @@ def _labels(vectors: np.ndarray, distance: float) -> list[int]:
         return [0]
     model = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average", distance_threshold=distance)
     return model.fit_predict(vectors).tolist()
+
+
+def _label(vectors: np.ndarray, indices: list[int], grounds: list[tuple[str, str, str]],
+           typical: dict[str, float]) -> str:
+    """A heading a writer gave the ground ("Geluidsoverlast") among the cluster's most central ones, else the key
+    phrase of the most central quote."""
+    centroid = vectors[indices].mean(axis=0)
+    by_centrality = sorted(indices, key=lambda i: -float(vectors[i] @ centroid))
+    for i in by_centrality[:3]:
+        summary = grounds[i][1].strip(" .:")
+        if 0 < len(summary.split()) <= SHORT_LABEL:
+            return summary[:1].upper() + summary[1:]
+    central = by_centrality[0]
+    return _key_phrase(grounds[central][2], typical) or grounds[central][1]
 
 
 def _most_central(vectors: np.ndarray, indices: list[int]) -> int:
@@ -71,8 +86,16 @@ def _typical_words(words: list[list[str]], indices: list[int]) -> dict[str, floa
 
 
 def _key_phrase(text: str, typical: dict[str, float], longest: int = 3) -> str:
-    """The run of up to `longest` content words in `text` with the highest typicality, as written."""
-    tokens = re.findall(r"[\wà-ÿ'-]+", text)
+    """The run of up to `longest` words within one clause of `text` with the highest typicality, as written."""
+    best, best_score = "", 0.0
+    for clause in re.split(r"[.,;:!?()]", text):
+        phrase, score = _best_run(re.findall(r"[\wà-ÿ'-]+", clause), typical, longest)
+        if score > best_score:
+            best, best_score = phrase, score
+    return best
+
+
+def _best_run(tokens: list[str], typical: dict[str, float], longest: int) -> tuple[str, float]:
     best, best_score = "", 0.0
     for start in range(len(tokens)):
         for end in range(start + 1, min(start + longest, len(tokens)) + 1):
@@ -82,4 +105,4 @@ def _key_phrase(text: str, typical: dict[str, float], longest: int = 3) -> str:
             score = sum(typical.get(word.casefold(), 0.0) for word in run) / (1 + 0.35 * (len(run) - 1))
             if score > best_score:
                 best, best_score = " ".join(run), score
-    return best
+    return best, best_score
