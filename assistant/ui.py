@@ -100,8 +100,8 @@ OBJECTIONS_INTRO = (
     "Lees bezwaarschriften (PDF, DOCX, ODT, e-mail, tekst, scans) in één keer: per brief een dossierkaart met datum, "
     "ontvangst, besluit, gronden met letterlijke citaten, verzoek, horen, pro forma, ontbrekende vereisten (Awb 6:5), "
     "bezwaartermijn en beslistermijn; daarna de gronden die in meer brieven terugkomen. Namen en adressen worden "
-    "vervangen door pseudoniemen (indiener 1, [ADRES]). Er wordt niets opgeslagen. Een `bronvast-manifest.csv` met "
-    "ontvangstdata kan mee worden geüpload.\n\n"
+    "vervangen door pseudoniemen (indiener 1, [ADRES]). De brieven worden niet geïndexeerd. Een "
+    "`bronvast-manifest.csv` met ontvangstdata kan mee worden geüpload.\n\n"
     f"**{DISCLAIMER}** Het hulpmiddel bereidt voor; de jurist beslist."
 )
 OVERVIEW_HEADERS = ["Bestand", "Briefdatum", "Ontvangen", "Termijn tot", "Tijdig", "Pro forma", "Horen", "Gemachtigde",
@@ -244,7 +244,8 @@ def read_objections(app: Application, files: list[str] | None, committee: bool, 
     with tempfile.TemporaryDirectory(prefix="bronvast-brieven-") as folder:
         dossier = app.objections(copy_uploads(files, Path(folder)), options)  # type: ignore[attr-defined]
     exports = write_exports(dossier, Path(tempfile.mkdtemp(prefix="bronvast-bezwaren-"))) if dossier.letters else None
-    status = f"{len(dossier.letters)} brief/brieven gelezen" + (
+    read = len(dossier.letters)
+    status = f"{read} {'brief' if read == 1 else 'brieven'} gelezen" + (
         f", {len(dossier.rejected)} niet gelezen" if dossier.rejected else "") + f". {DISCLAIMER}"
     first = 0 if dossier.letters else None
     return (status, objection_rows(dossier), cluster_rows(dossier),

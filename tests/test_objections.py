@@ -197,11 +197,13 @@ def test_unreadable_files_are_named_with_their_reason(app, tmp_path):
 
 
 def test_recurring_grounds_cluster_across_a_dossier(app, tmp_path):
+    """The mechanics: the same objection in other words forms one cluster, another objection its own (how well
+    real paraphrases cluster is measured by `bronvast eval objections`, README)."""
     noise = ["De windturbine gaat dag en nacht veel geluidsoverlast veroorzaken in onze straat.",
-             "Ik vrees voor lawaai van de draaiende wieken, vooral 's nachts; het geluid zal mijn slaap verstoren.",
+             "Ik vrees dat de windturbine dag en nacht geluidsoverlast geeft, vooral 's nachts in onze straat.",
              "Het geluid van de turbine zal onze rust verstoren, het wordt een constante bron van geluidshinder."]
     trees = ["Voor de bouw worden twintig oude eiken gekapt, dat is een groot verlies voor de natuur.",
-             "De kap van de bomen langs de dijk vernietigt het leefgebied van vleermuizen en uilen."]
+             "Voor de windturbine worden oude eiken gekapt, een groot verlies voor de natuur en de vleermuizen."]
     for number, (first, second) in enumerate([(noise[0], trees[0]), (noise[1], trees[1]), (noise[2], None)], 1):
         body = f"{first}\n\n" + (f"Daarnaast: {second}\n\n" if second else "")
         write(tmp_path, f"brief-{number}.txt", f"Geacht college,\n\n{body}Met vriendelijke groet,\n\nA. Bakker\n")

@@ -3,6 +3,7 @@ tab itself in a real browser (Debian's chromium driven by Playwright) over the r
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 import threading
 import time
@@ -50,18 +51,19 @@ def tags_in(markup: str) -> set[str]:
 
 
 def card(**fields) -> LetterCard:
-    values = dict(
-        file="bezwaar-bakker.txt", letter_date="2025-03-20", received_date="2025-03-21", sender="indiener 1",
-        gemachtigde=None, decision_date="2025-02-14", decision_reference="Z-2025-04410",
-        decision_subject="omgevingsvergunning distributiecentrum",
-        grounds=(Ground("Geluidsoverlast 's nachts", "ernstige geluidsoverlast in de nachtelijke uren", "alinea 4", True),
-                 Ground("Verkeer", "een quote die er niet staat", "alinea 5", False)),
-        request="Herroep het besluit.", hearing_requested=True, pro_forma=False, missing=(),
-        deadline="2025-03-28", on_time=True, on_time_reason="ontvangen binnen de termijn",
-        decision_deadline="2025-05-09", notes=("Termijn gerekend vanaf de datum van het besluit.",),
-        text=f"Geacht college,\n\nTen eerste leidt het tot ernstige geluidsoverlast in de nachtelijke uren.\n\n"
-             f"{HOSTILE} {MARKDOWN_IMAGE} <a href=\"http://example.org\">link</a>\n\nMet vriendelijke groet,",
-    )
+    values = {
+        "file": "bezwaar-bakker.txt", "letter_date": "2025-03-20", "received_date": "2025-03-21",
+        "sender": "indiener 1", "gemachtigde": None, "decision_date": "2025-02-14",
+        "decision_reference": "Z-2025-04410", "decision_subject": "omgevingsvergunning distributiecentrum",
+        "grounds": (Ground("Geluidsoverlast 's nachts", "ernstige geluidsoverlast in de nachtelijke uren", "alinea 4",
+                           True),
+                    Ground("Verkeer", "een quote die er niet staat", "alinea 5", False)),
+        "request": "Herroep het besluit.", "hearing_requested": True, "pro_forma": False, "missing": (),
+        "deadline": "2025-03-28", "on_time": True, "on_time_reason": "ontvangen binnen de termijn",
+        "decision_deadline": "2025-05-09", "notes": ("Termijn gerekend vanaf de datum van het besluit.",),
+        "text": "Geacht college,\n\nTen eerste leidt het tot ernstige geluidsoverlast in de nachtelijke uren.\n\n"
+                f"{HOSTILE} {MARKDOWN_IMAGE} <a href=\"http://example.org\">link</a>\n\nMet vriendelijke groet,",
+    }
     values.update(fields)
     return LetterCard(**values)
 
@@ -181,26 +183,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class Counting(BaseHTTPRequestHandler):
-    requests: list[str] = []
-
-    def do_GET(self):  # noqa: N802  (the name http.server calls)
-        Counting.requests.append(self.path)
-        self.send_response(404)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def pixel_server():
-    """A listener on another loopback address: any request the browser makes there is counted."""
-    Counting.requests = []
+    """A listener on another loopback address: yields its address and the paths the browser asked it for."""
+    asked: list[str] = []
+
+    class Counting(BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
     server = ThreadingHTTPServer(("127.0.0.2", 0), Counting)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield server
+    yield f"http://127.0.0.2:{server.server_port}", asked
     server.shutdown()
     server.server_close()
 
@@ -214,12 +214,13 @@ def served_ui(app):
     ui.close()
 
 
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is absent (`make install` installs Debian's chromium)")
+@pytest.mark.skipif(importlib.util.find_spec("playwright") is None,
+                    reason="playwright is not installed (it is in the dev extra: `make install`)")
 def test_the_bezwaren_tab_reads_letters_in_a_browser_and_fetches_nothing_a_letter_names(
         tmp_path, pixel_server, served_ui):
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent (Debian: apt-get install chromium; `make install` installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')")
-    pixel = f"http://127.0.0.2:{pixel_server.server_port}"
+    from playwright import sync_api
+    pixel, asked = pixel_server
     letters = tmp_path / "upload"
     letters.mkdir()
     hostile = f"![kaart]({pixel}/pixel.png) en <img src=\"{pixel}/tag.png\"> en <img src=x onerror=alert(1)>"
@@ -267,14 +268,14 @@ def test_the_bezwaren_tab_reads_letters_in_a_browser_and_fetches_nothing_a_lette
             expect(shown).to_contain_text(f"![kaart]({pixel}/pixel.png)")  # shown as text
             expect(shown.locator("mark").first).to_contain_text("geluidsoverlast")
             page.wait_for_timeout(1000)  # time for any fetch or script the card would have started
-            assert (Counting.requests, dialogs, shown.locator("img, a").count()) == ([], [], 0)
+            assert (asked, dialogs, shown.locator("img, a").count()) == ([], [], 0)
 
             # The listener does count what a browser fetches: the zero above means nothing was asked.
             page.evaluate(f"new Image().src = '{pixel}/control.png'")
             deadline = time.monotonic() + 5
-            while not Counting.requests and time.monotonic() < deadline:
+            while not asked and time.monotonic() < deadline:
                 time.sleep(0.1)
-            assert Counting.requests == ["/control.png"]
+            assert asked == ["/control.png"]
         finally:
             browser.close()
     assert time.monotonic() - started < 60

@@ -20,6 +20,9 @@ from assistant.objections.grounds import Embed
 from bronvast.schema import GroundCluster, LetterCard
 from bronvast.sparse import DUTCH_STOP_WORDS
 
+# Words that name no objection, beyond the retrieval stop words: possessives, and verbs any ground uses.
+NOT_A_LABEL = DUTCH_STOP_WORDS | {"onze", "jullie", "wij", "we", "gaat", "gaan", "komt", "komen", "staat", "staan",
+                                  "ligt", "liggen", "wordt", "worden", "zal", "zullen", "heel", "erg", "zeer", "straks"}
 SHORT_LABEL = 5  # words: a ground's summary this short is a heading its writer gave it
 WORD = re.compile(r"[a-zà-ÿ]+(?:-[a-zà-ÿ]+)*")
 
@@ -75,7 +78,7 @@ def _most_central(vectors: np.ndarray, indices: list[int]) -> int:
 
 
 def _words(text: str) -> list[str]:
-    return [word for word in WORD.findall(text.casefold()) if word not in DUTCH_STOP_WORDS and len(word) > 2]
+    return [word for word in WORD.findall(text.casefold()) if word not in NOT_A_LABEL and len(word) > 2]
 
 
 def _typical_words(words: list[list[str]], indices: list[int]) -> dict[str, float]:
@@ -100,7 +103,7 @@ def _best_run(tokens: list[str], typical: dict[str, float], longest: int) -> tup
     for start in range(len(tokens)):
         for end in range(start + 1, min(start + longest, len(tokens)) + 1):
             run = tokens[start:end]
-            if any(word.casefold() in DUTCH_STOP_WORDS for word in (run[0], run[-1])):
+            if any(word.casefold() in NOT_A_LABEL for word in (run[0], run[-1])):
                 continue
             score = sum(typical.get(word.casefold(), 0.0) for word in run) / (1 + 0.35 * (len(run) - 1))
             if score > best_score:
