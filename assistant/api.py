@@ -17,10 +17,11 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from assistant.application import Application
 from assistant.wire import (
-    ASK, ASK_STREAM, COLLECTIONS, DOCUMENTS, INGEST, STATUS, AskRequest, IngestRequest, Removed, piece_line,
+    ASK, ASK_STREAM, COLLECTIONS, DOCUMENTS, INGEST, OBJECTIONS, STATUS, AskRequest, IngestRequest, ObjectionsRequest,
+    Removed, piece_line,
 )
 from bronvast.errors import StoreError
-from bronvast.schema import Answer, CollectionStats
+from bronvast.schema import Answer, CollectionStats, Dossier
 from ingest.documents import DocumentNotFound
 from ingest.report import DocumentInfo, IngestReport
 
@@ -56,6 +57,11 @@ def build_api(app: Application, token: str) -> FastAPI:
     def ingest(request: IngestRequest) -> IngestReport:
         return app.ingest([Path(p) for p in request.paths], request.collection, sync=request.sync,
                           redact=request.redact)
+
+    @router.post(OBJECTIONS)
+    def objections(request: ObjectionsRequest) -> Dossier:
+        """Objection letters (files on this machine) read into file cards; stores nothing."""
+        return app.objections([Path(p) for p in request.paths], request.options)
 
     @router.get(DOCUMENTS)
     def documents(collection: str | None = None) -> list[DocumentInfo]:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from bronvast.schema import Answer, CollectionStats, SearchFilter, Turn
+from bronvast.schema import Answer, CollectionStats, Dossier, ObjectionOptions, SearchFilter, Turn
 from bronvast.settings import Settings
 from ingest.report import DocumentInfo, FileOutcome, IngestReport
 
@@ -48,6 +48,12 @@ class Application(Protocol):
         writes them, then the finished Answer, which replaces the first. Otherwise the refusal's text or nothing,
         then the Answer; an extractive answer comes only as the Answer, which the faces show once, under its
         notice."""
+
+    def objections(
+        self, paths: Iterable[Path], options: ObjectionOptions, on_file: Callable[[str], None] | None = None
+    ) -> Dossier:
+        """Objection letters (files and folders) read into file cards, with options.clusters their grounds
+        clustered; stores nothing. Unreadable files are listed in the dossier's `rejected`."""
 
     def status(self) -> list[CollectionStats]: ...
 

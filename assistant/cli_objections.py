@@ -1,8 +1,6 @@
 """`bronvast objections`: objection letters read into file cards (summarize) and a dossier's grounds clustered
-(dossier). A thin face over the application's `objections`; nothing is stored unless --collection asks for it.
-
-The letters are read in this process even while `bronvast serve` runs: reading them needs the embedder, not the
-store. Only --collection goes through the store (or the serving process)."""
+(dossier). A thin face over the application's `objections` (through a running `bronvast serve` when there is one);
+nothing is stored unless --collection asks for it."""
 
 from __future__ import annotations
 
@@ -15,7 +13,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.app import Bronvast
 from assistant.cli_common import (
     ConfigOption,
     JsonOption,
@@ -29,7 +26,7 @@ from assistant.cli_common import (
 )
 from assistant.objections.exports import DISCLAIMER, write_exports
 from bronvast.schema import ALL_KINDS, Dossier, LetterCard, ObjectionOptions
-from bronvast.settings import PROJECT_ROOT, load_settings
+from bronvast.settings import PROJECT_ROOT
 
 objections_cli = typer.Typer(
     help="Bezwaarschriften: per brief een dossierkaart (gronden met citaten, termijn) en gronden per dossier.",
@@ -75,12 +72,9 @@ def dossier(
 
 def run(paths: list[Path], options: ObjectionOptions, as_json: bool, out: Path | None, collection: str | None,
         config: Path | None, set_: list[str] | None) -> None:
-    with plain_errors():
-        app = Bronvast(load_settings(config, set_, OBJECTIONS_PROFILE))
-        with progress_bar() as progress:
-            task = progress.add_task("Brieven lezen", total=None)
-            result = app.objections(paths, options, on_file=lambda name: progress.update(task, advance=1))
-        app.close()
+    with application(config, set_, OBJECTIONS_PROFILE) as app, progress_bar() as progress:
+        task = progress.add_task("Brieven lezen", total=None)
+        result = app.objections(paths, options, on_file=lambda name: progress.update(task, advance=1))
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -10,16 +10,20 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import httpx
+from pydantic import TypeAdapter
 
 from assistant.wire import (
-    ANSWER, ASK, ASK_STREAM, COLLECTIONS, DOCUMENT_LIST, DOCUMENTS, FILTER, HISTORY, INGEST, REPORT, STATS, STATUS,
-    ServerInfo, read_piece,
+    ANSWER, ASK, ASK_STREAM, COLLECTIONS, DOCUMENT_LIST, DOCUMENTS, DOSSIER, FILTER, HISTORY, INGEST, OBJECTIONS, REPORT,
+    STATS, STATUS, ServerInfo, read_piece,
 )
 from bronvast.errors import StoreError
-from bronvast.schema import Answer, CollectionStats, FirstAnswer, SearchFilter, Turn
+from bronvast.schema import Answer, CollectionStats, Dossier, FirstAnswer, ObjectionOptions, SearchFilter, Turn
 from bronvast.settings import Settings
 from ingest.documents import DocumentNotFound
 from ingest.report import DocumentInfo, FileOutcome, IngestReport
+
+
+DOSSIER_OPTIONS = TypeAdapter(ObjectionOptions)
 
 
 class RemoteBronvast:
@@ -51,6 +55,17 @@ class RemoteBronvast:
             if on_file:
                 on_file(outcome)
         return report
+
+    def objections(
+        self, paths: Iterable[Path], options: ObjectionOptions, on_file: Callable[[str], None] | None = None
+    ) -> Dossier:
+        body = {"paths": [str(Path(p).resolve()) for p in paths], "options": DOSSIER_OPTIONS.dump_python(options,
+                                                                                                     mode="json")}
+        dossier = DOSSIER.validate_python(self._call("POST", OBJECTIONS, body))
+        for card in dossier.letters:
+            if on_file:
+                on_file(card.file)
+        return dossier
 
     def ask(
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,

@@ -242,7 +242,7 @@ def read_objections(app: Application, files: list[str] | None, committee: bool, 
     except ValueError as exc:
         return f"Fout: {html.escape(str(exc))}", *no_objections()
     with tempfile.TemporaryDirectory(prefix="bronvast-brieven-") as folder:
-        dossier = app.objections(copy_uploads(files, Path(folder)), options)  # type: ignore[attr-defined]
+        dossier = app.objections(copy_uploads(files, Path(folder)), options)
     exports = write_exports(dossier, Path(tempfile.mkdtemp(prefix="bronvast-bezwaren-"))) if dossier.letters else None
     read = len(dossier.letters)
     status = f"{read} {'brief' if read == 1 else 'brieven'} gelezen" + (

@@ -10,14 +10,18 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter, field_validator
 
-from bronvast.schema import Answer, CollectionStats, FirstAnswer, RedactionKind, SearchFilter, Turn, redaction_kinds
+from bronvast.schema import (
+    Answer, CollectionStats, Dossier, FirstAnswer, ObjectionOptions, RedactionKind, SearchFilter, Turn, redaction_kinds,
+)
 from ingest.report import DocumentInfo, IngestReport
 
 SERVER_FILE = "serve.json"
 ASK, INGEST, DOCUMENTS, STATUS, COLLECTIONS = "/api/ask", "/api/ingest", "/api/documents", "/api/status", "/api/collections"
 ASK_STREAM = "/api/ask/stream"  # the pieces of Application.stream, one JSON object per line (NDJSON)
+OBJECTIONS = "/api/objections"
 
 REPORT = TypeAdapter(IngestReport)
+DOSSIER = TypeAdapter(Dossier)
 ANSWER = TypeAdapter(Answer)
 STATS = TypeAdapter(list[CollectionStats])
 FILTER = TypeAdapter(SearchFilter | None)
@@ -51,6 +55,11 @@ class AskRequest(BaseModel):
     collection: str | None = None
     where: SearchFilter | None = None
     history: list[Turn] = []  # earlier turns of a conversation, oldest first
+
+
+class ObjectionsRequest(BaseModel):
+    paths: list[str]
+    options: ObjectionOptions = ObjectionOptions()
 
 
 class IngestRequest(BaseModel):

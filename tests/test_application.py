@@ -20,8 +20,8 @@ def parameters(function) -> list[tuple[str, object]]:
 
 
 def test_the_contract_names_every_face_call():
-    assert set(CONTRACT) == {"ingest", "documents", "delete_document", "ask", "stream", "status", "collections",
-                             "close"}
+    assert set(CONTRACT) == {"ingest", "documents", "delete_document", "ask", "stream", "objections", "status",
+                             "collections", "close"}
 
 
 @pytest.mark.parametrize("implementation", [Bronvast, RemoteBronvast])

@@ -169,6 +169,13 @@ def test_serve_answers_over_http_and_the_cli_works_through_it(indexed):
         assert answer["citations"][0]["source"] == "parkeren.md" and answer["refused"] is False
         shown = subprocess.run([*bronvast, "ask", PARKING], capture_output=True, text=True).stdout
         assert shown.count(answer["answer"]) == 1  # the answer once, whether generated or extracted
+        letters = sorted(DEMO_DIR.glob("bezwaarschrift-*"))
+        read = subprocess.run([*bronvast, "objections", "summarize", *map(str, letters), "--json"],
+                              capture_output=True, text=True)
+        assert read.returncode == 0 and "gaat via" in read.stderr, read.stderr  # read by the serving process
+        cards = json.loads(read.stdout)["letters"]
+        assert [card["file"] for card in cards] == [letter.name for letter in letters]
+        assert all(card["grounds"] and card["deadline"] for card in cards)
 
         chat = Client(f"http://127.0.0.1:{port}/", verbose=False)  # the UI, over Gradio's own protocol
         shown = chat.predict(PARKING, "default", api_name="/vraag")

@@ -234,3 +234,36 @@ def test_the_command_refuses_a_bad_date_and_names_a_missing_file(tmp_path):
     assert bad.exit_code == 1 and "geen datum" in bad.output
     missing = runner.invoke(cli, ["objections", "dossier", str(tmp_path / "weg.txt")])
     assert missing.exit_code == 2 and "weg.txt" in missing.output and "Traceback" not in missing.output
+
+
+def reading_model(body: dict) -> str:
+    """A stand-in for a capable model over an OpenAI-compatible server: it quotes the letter's arguing sentences
+    (one with its line breaks and case changed, as models do) and invents one quote."""
+    letter = body["messages"][-1]["content"]
+    arguing = [s for s in letter.replace("\n", " ").split(". ") if "geluidsoverlast" in s or "omdat" in s]
+    grounds = [{"summary": "Geluidsoverlast", "quote": arguing[0].lower() + "."},
+               {"summary": "Verkeer", "quote": arguing[1] + "."},
+               {"summary": "Slagschaduw", "quote": "De wieken werpen de hele middag slagschaduw op mijn tuin."}]
+    return json.dumps({"grounds": grounds, "request": "besluit herroepen", "decision_subject": "windturbine"})
+
+
+def test_generative_summaries_through_an_openai_compatible_server(app, letters):
+    from fake_openai import FakeOpenAI
+
+    from assistant.app import Bronvast
+    from bronvast.settings import load_settings
+
+    with FakeOpenAI(reading_model) as fake:
+        overrides = [f"data_dir={app.settings.data_dir}", "objections.summaries=generative",
+                     "llm.backend=openai-compatible", f"llm.base_url={fake.base_url}", "llm.model=fake-ministral",
+                     "llm.max_retries=0", "llm.timeout_s=5"]
+        generative = Bronvast(load_settings(overrides=overrides))
+        generative.embedder = app.embedder
+        card = generative.objections([letters / "de-vries.txt"], ObjectionOptions()).letters[0]
+    request = fake.requests[0]
+    assert request["response_format"]["type"] == "json_schema"  # constrained to the schema, not asked nicely
+    assert [g.summary for g in card.grounds] == ["Geluidsoverlast", "Verkeer", "Slagschaduw"]
+    assert [g.quote_verified for g in card.grounds] == [True, True, False]
+    assert card.grounds[2].location == "niet gevonden in de brief"
+    assert any("niet teruggevonden" in note for note in card.notes)
+    assert card.request == "besluit herroepen" and card.deadline == "2025-03-28"  # the rules still set the dates
