@@ -272,7 +272,8 @@ def build_ui(app: Application) -> gr.Blocks:
     def overview() -> str:
         return status_markdown(app)
 
-    with gr.Blocks(title="bronvast", analytics_enabled=False) as ui:
+    # Uploaded letters and their exports hold personal data: Gradio removes its copies after an hour.
+    with gr.Blocks(title="bronvast", analytics_enabled=False, delete_cache=(3600, 3600)) as ui:
         gr.Markdown("# bronvast\nVragen over uw documenten, beantwoord met bronvermelding. Alles draait lokaal.")
         collection = gr.Dropdown(
             choices=collection_names(app), value=app.settings.collection, label="Collectie", allow_custom_value=True

@@ -47,11 +47,11 @@ class ObjectionReader:
         cards = []
         for path in files:
             try:
-                letter = read_letter(path, manifests, self.settings.ingest)
+                cards.append(self.card(read_letter(path, manifests, self.settings.ingest), options, pseudonyms))
             except UnreadableFile as exc:
                 rejected.append((path.name, str(exc)))
-            else:
-                cards.append(self.card(letter, options, pseudonyms))
+            except Exception as exc:  # a parser library tripping over a malformed file: that file, not the dossier
+                rejected.append((path.name, f"kon niet worden gelezen ({type(exc).__name__})"))
             if on_file:
                 on_file(path.name)
         clusters = cluster_grounds(cards, self.embed, self.settings.objections.cluster_distance) \
