@@ -11,7 +11,7 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 
-.PHONY: install system-packages run index serve test eval eval-nl-docs eval-wetten bench bench-beir bench-store bench-grounding bench-ingest bench-ingest-stream bench-llm demo-corpus clean
+.PHONY: install system-packages run index serve test eval eval-nl-docs eval-wetten bench bench-beir bench-store bench-grounding bench-ingest bench-ingest-stream bench-llm bench-objections demo-corpus clean
 
 install: $(STAMP) system-packages
 
@@ -87,6 +87,7 @@ eval-wetten: install
 
 bench: install
 	$(BIN)/python benchmarks/foundation.py
+	$(BIN)/python benchmarks/objections_throughput.py
 
 # Retrieval quality on the BEIR sets in ../shared (skipped with a message when absent): both packaged embedders,
 # every mode, one table. Indexes are kept in the data dir, so a second run costs only the queries.
@@ -116,6 +117,12 @@ bench-ingest-stream: install
 # process (repacking crashes on a CPU with AMX: reported, not fatal).
 bench-llm: install
 	$(BIN)/python benchmarks/llm_speed.py
+
+# Objection letters read into file cards and clustered: 100 generated two-page letters (PDFs with a text layer, so
+# no OCR) through `objections dossier`'s reading; letters/min, s/letter, peak memory, clusters, and MET / NOT MET for
+# the target of 100 letters in under 5 minutes.
+bench-objections: install
+	$(BIN)/python benchmarks/objections_throughput.py
 
 demo-corpus: install
 	$(BIN)/python scripts/make_demo_corpus.py

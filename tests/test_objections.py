@@ -147,6 +147,16 @@ def test_names_addresses_and_contact_details_are_pseudonymised(cards):
     assert "[ADRES]" in card.text and "[E-MAIL]" in card.text
 
 
+def test_addresses_in_any_form_are_hidden_and_the_text_around_them_kept():
+    from assistant.objections.privacy import Pseudonymiser
+
+    text = Pseudonymiser().text("Anna Bakker\nSlootkant 139\n4735 AB Lindewaard\n\nIk woon aan de Lindelaan 14 en "
+                                "word gestoord. Grond 2\nMijn buurman, de heer K. de Wit, ook.", "Anna Bakker")
+    # street, number and postcode become one [ADRES] (ingest/redact.py); the place names a municipality, not a home
+    assert text == ("indiener 1\n[ADRES] Lindewaard\n\nIk woon aan de [ADRES] en word gestoord. Grond 2\n"
+                    "Mijn buurman, persoon 1, ook.")
+
+
 def test_show_names_keeps_them(app, letters):
     dossier = app.objections([letters / "de-vries.txt"], ObjectionOptions(show_names=True))
     assert dossier.letters[0].sender == "J.P. de Vries"

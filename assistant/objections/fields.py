@@ -80,7 +80,10 @@ CLOSING = re.compile(r"^(met\s+(vriendelijke|hartelijke)\s+groet(en)?|hoogachten
 SALUTATION = re.compile(r"^(geacht(e)?|beste|l\.s\.|aan\s+wie|dames\s+en\s+heren|hallo)\b", re.IGNORECASE)
 POSTCODE = re.compile(r"\b\d{4}\s?[A-Z]{2}\b")
 STREET = re.compile(r"\b[A-Z][\w'-]*(?:straat|laan|weg|plein|kade|gracht|singel|dijk|hof|pad|steeg|dreef|erf|park|"
-                    r"markt|veld|wal|baan|akker|weide|haven|burg)\s+\d+\s?[a-zA-Z]?\b")
+                    r"markt|veld|wal|baan|akker|weide|haven|burg|kant|hoek|zijde|wijk)\s+\d+(?:\s?[a-zA-Z]\b|-[A-Z0-9]+\b)?")
+# An address block's lines: "Slootkant 139" on a line of its own (any street name), "4735 AB Lindewaard".
+ADDRESS_LINE = re.compile(r"^(?!(?:grond|bijlage|artikel|pagina|hoofdstuk|punt)\b)(?:[A-Z][\w'.-]*\s){1,3}\d+(?:\s?[a-zA-Z]|-[A-Z0-9]+)?$", re.MULTILINE)
+POSTCODE_PLACE = re.compile(r"\b\d{4}\s?[A-Z]{2}\s+(?:[A-Z][\w'-]+)(?:[ -][A-Z][\w'-]+)?")
 SUBJECT_LINE = re.compile(r"^(?:betreft|onderwerp|inzake|re)\s*:\s*(?P<subject>.+)$", re.IGNORECASE | re.MULTILINE)
 OBJECTS_TO = re.compile(
     r"bezwaar(?:schrift)?\s+(?:\w+\s+){0,3}tegen\s+(?P<subject>[^.;\n]+)", re.IGNORECASE)

@@ -1,5 +1,5 @@
 """Pseudonyms in every output: the writer becomes "indiener N", other people named with a title or initials
-"persoon N", a street address "[ADRES]", and what ingest/redact.py detects (BSN, IBAN, phone, e-mail, postcode
+"persoon N", a street address and a postcode with its place "[ADRES]", and what ingest/redact.py detects (BSN, IBAN, phone, e-mail, postcode
 with house number, date of birth) its marker. One Pseudonymiser per run, so one person keeps one pseudonym across
 the letters of a dossier.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.objections.fields import STREET
+from assistant.objections.fields import ADDRESS_LINE, POSTCODE_PLACE, STREET
 from bronvast.schema import ALL_KINDS
 from ingest.redact import redact
 
@@ -39,7 +39,8 @@ class Pseudonymiser:
             return self.writer(writer) if surname and _key(name).endswith(surname) else self._other(name)
 
         text = redact(text, ALL_KINDS).text
-        text = STREET.sub("[ADRES]", text)
+        for address in (STREET, ADDRESS_LINE, POSTCODE_PLACE):
+            text = address.sub("[ADRES]", text)
         for pattern in (TITLED, INITIALLED):
             text = pattern.sub(person, text)
         for form in _forms(writer) if writer else []:

@@ -96,9 +96,17 @@ def _paragraphs(document: SourceDocument, numbered_from: int, is_mail: bool) -> 
         text = page.text
         if is_mail and index == 0:  # the mail reader puts the headers (Van, Aan, Datum, ...) before the body
             text = text.split("\n\n", 1)[1] if "\n\n" in text else ""
+        blocks = _blocks(text)
+        if found and blocks and page.number and _runs_on(found[-1].text, blocks[0]):
+            # a paragraph over the page break is one paragraph, found on the page it starts on
+            found[-1] = Paragraph(f"{found[-1].text} {blocks.pop(0)}", found[-1].page, found[-1].number)
         start = 0 if page.number else numbered_from + len(found)
-        found += [Paragraph(block, page.number, start + n) for n, block in enumerate(_blocks(text), 1)]
+        found += [Paragraph(block, page.number, start + n) for n, block in enumerate(blocks, 1)]
     return found
+
+
+def _runs_on(last: str, first: str) -> bool:
+    return not SENTENCE_END.search(last) and not ITEM_START.match(first) and len(last) > 60
 
 
 def _blocks(text: str) -> list[str]:
