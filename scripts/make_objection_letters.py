@@ -1,9 +1,9 @@
 """Generate the fictional objection letters (bezwaarschriften) of "Gemeente Lindewaard", with gold labels.
 
 Writes 19 letters in different formats (PDF with a text layer, a PNG scan and an image-only PDF scan, DOCX, ODT,
-e-mail with the letter in the body or as a PDF attachment, TXT, Markdown) into samples/objections/, plus
-`bronvast-manifest.csv` (received and posted dates), `gold.json` (the expected file card per letter and the grounds
-of the dossier) and `README.md`. Eight of the letters form a dossier against one decision: the omgevingsvergunning
+e-mail with the letter in the body or as a PDF attachment, TXT, Markdown) into samples/objections/brieven/ with
+`bronvast-manifest.csv` (received and posted dates), and beside that folder `gold.json` (the expected file card per
+letter and the grounds of the dossier) and `README.md`. Eight of the letters form a dossier against one decision: the omgevingsvergunning
 for a distribution centre on Bedrijventerrein De Hooge Weide (14 April 2025, Z-2025-04410).
 All content is invented: the municipality, people, addresses, companies and reference numbers. No letter holds a
 BSN, phone number or bank account.
@@ -1491,7 +1491,7 @@ not the files here).
   text has none; `null` where the letter does not say (`bezwaar-afvalstoffenheffing.txt` gives no decision date, so
   its `deadline` and `on_time` are `null`); `bezwaar-parkeervergunning-schuurman.md` has no received date in the
   manifest, so its `received_date` is its letter date, as the tool falls back to (and says so in its notes).
-- This folder also holds this README (a `.md` file): leave it out when reading the folder as letters.
+- The letters and the manifest are in `brieven/`; `bronvast eval objections brieven --gold gold.json` scores them.
 
 **Dossier**: eight letters against one decision, the omgevingsvergunning of 14 April 2025 (`Z-2025-04410`) for a
 distribution centre of LogiPoort Waardland B.V. on Bedrijventerrein De Hooge Weide. Each raises 2-4 of six recurring
@@ -1514,14 +1514,17 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
     out: Path = parser.parse_args().out
     labels = gold_labels()  # checks the labels before anything is written
-    out.mkdir(parents=True, exist_ok=True)
+    # The letters and their manifest in a folder of their own, as a lawyer's folder holds only letters: the
+    # labels and the README beside it, so `bronvast objections dossier DIR/brieven` reads letters only.
+    letters = out / "brieven"
+    letters.mkdir(parents=True, exist_ok=True)
     for letter in LETTERS:
-        (out / letter.file).write_bytes(letter_bytes(letter))
-        print(f"wrote {out / letter.file}")
-    (out / "bronvast-manifest.csv").write_text(manifest_csv(), encoding="utf-8")
+        (letters / letter.file).write_bytes(letter_bytes(letter))
+        print(f"wrote {letters / letter.file}")
+    (letters / "bronvast-manifest.csv").write_text(manifest_csv(), encoding="utf-8")
     (out / "gold.json").write_text(json.dumps(labels, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "README.md").write_text(readme(labels), encoding="utf-8")
-    print(f"wrote {out / 'bronvast-manifest.csv'}, {out / 'gold.json'}, {out / 'README.md'}")
+    print(f"wrote {letters / 'bronvast-manifest.csv'}, {out / 'gold.json'}, {out / 'README.md'}")
 
 
 if __name__ == "__main__":

@@ -182,9 +182,9 @@ def _pseudonymised(card: LetterCard, pseudonyms: Pseudonymiser, writer: str | No
         return pseudonyms.text(text, writer) if text else text
 
     grounds = tuple(replace(g, summary=hide(g.summary), quote=hide(g.quote)) for g in card.grounds)
-    gemachtigde = card.gemachtigde if card.gemachtigde in (None, "gemachtigde") else hide(card.gemachtigde)
+    # the representative's name line is a firm's (an advocatenkantoor, a rechtsbijstandverzekeraar): kept as named
     return replace(card, grounds=grounds, request=hide(card.request), decision_subject=hide(card.decision_subject),
-                   gemachtigde=gemachtigde, text=hide(card.text))
+                   text=hide(card.text))
 
 
 def _iso(day: date | None) -> str | None:

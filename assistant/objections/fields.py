@@ -211,12 +211,16 @@ def decision_subject(letter: Letter) -> str | None:
         subject = line["subject"].strip()
         objected = OBJECTS_TO.search(subject)
         return _trimmed_subject(objected["subject"] if objected else re.sub(
-            r"^bezwaar(schrift)?\s*[:,-]?\s*", "", subject, flags=re.IGNORECASE))
+            r"^(?:pro[\s-]?forma\s+)?bezwaar(schrift)?\s*[:,-]?\s*", "", subject, flags=re.IGNORECASE))
     objected = OBJECTS_TO.search(text) or APPLIED_FOR.search(text)
     return _trimmed_subject(objected["subject"]) if objected else None
 
 
 def _trimmed_subject(subject: str) -> str | None:
+    # "bezwaarschrift J.P. Kuipers - omgevingsvergunning ...", "WOZ-beschikking 2025, cliënt de heer Smeets": the
+    # objector's name is not what the decision is about
+    parts = re.split(r"\s+[-–]\s+|,\s*(?=cli[eë]nt\b)", subject)
+    subject = " - ".join(part for part in parts if not _names_a_person(part)) or subject
     subject = re.sub(r"^(?:het|de|uw|een)\s+(?:besluit|beschikking)\s+(?:(?:van|d\.d\.)\s+)?", "", subject.strip(),
                      flags=re.IGNORECASE)
     subject = re.split(r",?\s+(?:met\s+)?(?:(?:uw\s+)?kenmerk|zaaknummer|aanslagnummer|beschikkingsnummer|nummer|"
@@ -225,6 +229,11 @@ def _trimmed_subject(subject: str) -> str | None:
     subject = DATE.sub("", subject).strip(" ,.:;-")
     subject = re.sub(r"^(?:tot|om|van)\s+", "", subject, flags=re.IGNORECASE)
     return subject[:160] or None
+
+
+def _names_a_person(text: str) -> bool:
+    return bool(re.fullmatch(r"(?:bezwaar(?:schrift)?\s+)?(?:cli[eë]nte?,?\s+)?(?:de\s+heer\s+|mevrouw\s+)?"
+                             r"(?:[A-Z]\.\s?)+(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z][\w'-]+", text.strip()))
 
 
 def hearing_requested(letter: Letter) -> bool:
@@ -285,8 +294,16 @@ def _looks_like_name(text: str) -> bool:
         and not text.lower().startswith(("bijlage", "namens", "de gemeente", "aan "))
 
 
+CLIENT = re.compile(r"namens\s+(?:mijn\s+|onze\s+)?cli[eë]nte?,?\s+(?:de\s+heer\s+|mevrouw\s+)?"
+                    r"(?P<name>(?:[A-Z]\.\s?)+(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z][\w'-]+|[A-Z][a-z]+\s+[A-Z][\w'-]+)")
+
+
 def sender_name(letter: Letter) -> str | None:
-    """The writer: the signature's name, else the first line of the address block at the top."""
+    """The objector: the client a representative writes for ("namens cliënt, de heer J.P. Kuipers"), else the
+    signature's name, else the first line of the address block at the top."""
+    client = CLIENT.search(letter.text)
+    if client:
+        return client["name"]
     name = signature_name(letter)
     if name:
         return name
@@ -321,7 +338,7 @@ def request_paragraphs(letter: Letter) -> list[int]:
         if index in asking or not REQUEST.search(paragraph.text):
             continue
         items = _list_items(letter, index) if paragraph.text.rstrip().endswith(":") else []
-        if ASKS_FOR.search(" ".join(letter.paragraphs[i].text for i in [index, *items])):
+        if items or ASKS_FOR.search(paragraph.text):  # "verzoeken wij u:" and a list: what they ask, whatever it is
             asking += [index, *items]
     return asking
 

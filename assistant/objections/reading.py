@@ -24,6 +24,9 @@ from ingest.sources import FileSource
 # A line that starts a new unit even inside wrapped text: a numbered or bulleted item, a "Grond 2:" heading.
 ITEM_START = re.compile(r"^\s*(?:\d{1,2}[.)]\s|[a-z][.)]\s|[-•*–]\s|grond\s+\d+\b|ten\s+(?:eerste|tweede|derde))",
                         re.IGNORECASE)
+# Lines that open a part of a letter: never the tail of the line before, however full that one is.
+PART_START = re.compile(r"^(?:geacht|beste\b|l\.s\.|met\s+vriendelijke|hoogachtend|betreft|onderwerp|datum|"
+                        r"(?:uw\s+|ons\s+)?kenmerk|bijlage)", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?:;]['\")]?$")
 WRAPPED_MAX = 130  # pages whose longest line is under this many characters are wrapped text (PDF, OCR)
 
@@ -121,7 +124,8 @@ def _blocks(text: str) -> list[str]:
         if not line:
             previous = ""
             continue
-        mid_sentence = bool(previous) and not SENTENCE_END.search(previous) and not ITEM_START.match(line)
+        mid_sentence = bool(previous) and not SENTENCE_END.search(previous) and not ITEM_START.match(line) \
+            and not PART_START.match(line)
         if mid_sentence and (line[:1].islower() or wrapped and len(previous) >= 0.7 * longest):
             blocks[-1].append(line)
         else:
