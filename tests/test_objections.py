@@ -277,3 +277,19 @@ def test_generative_summaries_through_an_openai_compatible_server(app, letters):
     assert card.grounds[2].location == "niet gevonden in de brief"
     assert any("niet teruggevonden" in note for note in card.notes)
     assert card.request == "besluit herroepen" and card.deadline == "2025-03-28"  # the rules still set the dates
+
+
+def test_letters_are_stored_only_when_asked_and_then_redacted(letters, data_dir):
+    runner = CliRunner()
+    summarized = runner.invoke(cli, ["objections", "summarize", str(letters / "de-vries.txt")])
+    assert summarized.exit_code == 0, summarized.output
+    assert json.loads(runner.invoke(cli, ["status", "--json"]).stdout)["collections"] == []  # nothing stored
+    stored = runner.invoke(cli, ["objections", "summarize", str(letters / "de-vries.txt"), "-c", "bezwaren"])
+    assert stored.exit_code == 0, stored.output
+    assert "Geïndexeerd in collectie 'bezwaren'" in stored.stderr
+    listed = json.loads(runner.invoke(cli, ["documents", "list", "-c", "bezwaren", "--json"]).stdout)
+    assert [document["file"] for document in listed] == ["de-vries.txt"]
+    answer = json.loads(runner.invoke(cli, ["ask", "Welke geluidsoverlast geeft de windturbine?", "-c", "bezwaren",
+                                            "--json", "--set", "retrieval.decision_file=null"]).stdout)
+    passages = " ".join(citation["text"] for citation in answer["citations"])
+    assert "geluidsoverlast" in passages and "[E-MAIL]" in passages and "j.devries@example.org" not in passages
