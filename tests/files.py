@@ -380,3 +380,37 @@ def make_eml(
     path = _target(path)
     path.write_bytes(bytes(message))
     return path
+
+
+# An objection letter with every field a file card reads: tests/test_objections.py, tests/test_eval_objections.py.
+WINDTURBINE_LETTER = """J.P. (Johan) de Vries
+Lindelaan 14
+4731 AB Lindewaard
+j.devries@example.org
+
+College van burgemeester en wethouders van de gemeente Lindewaard
+Postbus 1250
+4730 AG Lindewaard
+
+Lindewaard, 3 maart 2025
+
+Betreft: bezwaar tegen omgevingsvergunning windturbine De Hooge Weide, kenmerk Z-2025-04410
+
+Geacht college,
+
+Hierbij maak ik bezwaar tegen uw besluit van 14 februari 2025 met kenmerk Z-2025-04410, waarbij u een
+omgevingsvergunning hebt verleend voor een windturbine op bedrijventerrein De Hooge Weide.
+
+Ten eerste zal de windturbine veel geluidsoverlast geven. Mijn woning staat op 400 meter afstand en 's nachts is
+het hier nu volkomen stil.
+
+Daarnaast ben ik bang voor de verkeersveiligheid tijdens de bouw, omdat de vrachtwagens over de schoolroute rijden.
+
+Ik verzoek u het besluit te herroepen.
+
+Ik wil graag gehoord worden op een hoorzitting.
+
+Met vriendelijke groet,
+
+J.P. de Vries
+"""

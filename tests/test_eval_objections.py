@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from files import WINDTURBINE_LETTER
 from typer.testing import CliRunner
 
 from assistant.cli import cli
@@ -150,35 +151,6 @@ def test_a_missing_gold_file_is_refused_with_its_name(tmp_path):
         load_gold(tmp_path / "weg.json")
 
 
-WINDTURBINE = """J.P. de Vries
-Lindelaan 14
-4731 AB Lindewaard
-
-College van burgemeester en wethouders van de gemeente Lindewaard
-Postbus 1250
-4730 AG Lindewaard
-
-Lindewaard, 3 maart 2025
-
-Betreft: bezwaar tegen omgevingsvergunning windturbine De Hooge Weide, kenmerk Z-2025-04410
-
-Geacht college,
-
-Hierbij maak ik bezwaar tegen uw besluit van 14 februari 2025 met kenmerk Z-2025-04410, waarbij u een
-omgevingsvergunning hebt verleend voor een windturbine op bedrijventerrein De Hooge Weide.
-
-Ten eerste zal de windturbine veel geluidsoverlast geven. Mijn woning staat op 400 meter afstand en 's nachts is
-het hier nu volkomen stil.
-
-Ik verzoek u het besluit te herroepen.
-
-Ik wil graag gehoord worden op een hoorzitting.
-
-Met vriendelijke groet,
-
-J.P. de Vries
-"""
-
 KAPVERGUNNING = """A. Hartsuiker
 Beukenlaan 3
 4732 CD Lindewaard
@@ -209,14 +181,14 @@ A. Hartsuiker
 def letters_with_gold(tmp_path) -> tuple[Path, Path]:
     folder = tmp_path / "brieven"
     folder.mkdir()
-    (folder / "windturbine.txt").write_text(WINDTURBINE, encoding="utf-8")
+    (folder / "windturbine.txt").write_text(WINDTURBINE_LETTER, encoding="utf-8")
     (folder / "kap.txt").write_text(KAPVERGUNNING, encoding="utf-8")
     (folder / "LEESMIJ.md").write_text("# Niet gelabeld\n\nGeen brief.\n", encoding="utf-8")  # not in the gold: left out
     gold = {
         "windturbine.txt": {"letter_date": "2025-03-03", "decision_date": "2025-02-14",
                             "decision_reference": "Z-2025-04410", "deadline": "2025-03-28",
                             "hearing_requested": True, "pro_forma": False, "gemachtigde": False,
-                            "grounds": ["geluidsoverlast van de windturbine"]},
+                            "grounds": ["geluidsoverlast van de windturbine", "verkeersveiligheid tijdens de bouw"]},
         # the six weeks end on Goede Vrijdag 18 April; Easter and Tweede Paasdag push the last day to Tuesday
         "kap.txt": {"letter_date": "2025-04-10", "decision_date": "2025-03-07", "decision_reference": "2025/bwt/0456",
                     "deadline": "2025-04-22", "hearing_requested": False, "pro_forma": False, "missing": [],

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from files import WINDTURBINE_LETTER as LETTER
 from typer.testing import CliRunner
 
 from assistant.cli import cli
@@ -16,38 +17,6 @@ from assistant.objections.reading import read_letter
 from bronvast.schema import ObjectionOptions
 from bronvast.settings import IngestSettings
 from ingest.manifest import Manifests
-
-LETTER = """J.P. (Johan) de Vries
-Lindelaan 14
-4731 AB Lindewaard
-j.devries@example.org
-
-College van burgemeester en wethouders van de gemeente Lindewaard
-Postbus 1250
-4730 AG Lindewaard
-
-Lindewaard, 3 maart 2025
-
-Betreft: bezwaar tegen omgevingsvergunning windturbine De Hooge Weide, kenmerk Z-2025-04410
-
-Geacht college,
-
-Hierbij maak ik bezwaar tegen uw besluit van 14 februari 2025 met kenmerk Z-2025-04410, waarbij u een
-omgevingsvergunning hebt verleend voor een windturbine op bedrijventerrein De Hooge Weide.
-
-Ten eerste zal de windturbine veel geluidsoverlast geven. Mijn woning staat op 400 meter afstand en 's nachts is
-het hier nu volkomen stil.
-
-Daarnaast ben ik bang voor de verkeersveiligheid tijdens de bouw, omdat de vrachtwagens over de schoolroute rijden.
-
-Ik verzoek u het besluit te herroepen.
-
-Ik wil graag gehoord worden op een hoorzitting.
-
-Met vriendelijke groet,
-
-J.P. de Vries
-"""
 
 PRO_FORMA = """Aan het college van burgemeester en wethouders
 Postbus 1250, 4730 AG Lindewaard
