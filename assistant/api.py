@@ -16,11 +16,22 @@ from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from assistant.application import Application
+from assistant.auth import As
 from assistant.wire import (
-    ASK, ASK_STREAM, COLLECTIONS, DOCUMENTS, INGEST, OBJECTIONS, STATUS, AskRequest, IngestRequest, ObjectionsRequest,
-    Removed, piece_line,
+    ASK,
+    ASK_STREAM,
+    COLLECTIONS,
+    DOCUMENTS,
+    INGEST,
+    OBJECTIONS,
+    STATUS,
+    AskRequest,
+    IngestRequest,
+    ObjectionsRequest,
+    Removed,
+    piece_line,
 )
-from bronvast.errors import StoreError
+from bronvast.errors import AccessDenied, StoreError
 from bronvast.schema import Answer, CollectionStats, Dossier
 from ingest.documents import DocumentNotFound
 from ingest.report import DocumentInfo, IngestReport
@@ -34,13 +45,13 @@ def build_api(app: Application, token: str) -> FastAPI:
     router = APIRouter(dependencies=[Depends(authorised)])
 
     @router.post(ASK)
-    def ask(request: AskRequest) -> Answer:
-        return app.ask(request.question, request.collection, request.where, request.history)
+    def ask(request: AskRequest, caller: As) -> Answer:
+        return app.ask(request.question, request.collection, request.where, request.history, caller)
 
     @router.post(ASK_STREAM)
-    def ask_stream(request: AskRequest) -> StreamingResponse:
+    def ask_stream(request: AskRequest, caller: As) -> StreamingResponse:
         """The first answer at once, the model's text as it comes, then the finished answer (NDJSON)."""
-        pieces = app.stream(request.question, request.collection, request.where, request.history)
+        pieces = app.stream(request.question, request.collection, request.where, request.history, caller)
         first = next(pieces)  # an unknown collection or a bad filter fails here, as a plain 400
 
         def lines():
@@ -54,9 +65,9 @@ def build_api(app: Application, token: str) -> FastAPI:
         return StreamingResponse(lines(), media_type="application/x-ndjson")
 
     @router.post(INGEST)
-    def ingest(request: IngestRequest) -> IngestReport:
+    def ingest(request: IngestRequest, caller: As) -> IngestReport:
         return app.ingest([Path(p) for p in request.paths], request.collection, sync=request.sync,
-                          redact=request.redact)
+                          redact=request.redact, caller=caller)
 
     @router.post(OBJECTIONS)
     def objections(request: ObjectionsRequest) -> Dossier:
@@ -64,13 +75,13 @@ def build_api(app: Application, token: str) -> FastAPI:
         return app.objections([Path(p) for p in request.paths], request.options)
 
     @router.get(DOCUMENTS)
-    def documents(collection: str | None = None) -> list[DocumentInfo]:
-        return app.documents(collection)
+    def documents(caller: As, collection: str | None = None) -> list[DocumentInfo]:
+        return app.documents(collection, caller)
 
     @router.delete(DOCUMENTS)
-    def delete_document(target: str, collection: str | None = None) -> Removed:
+    def delete_document(target: str, caller: As, collection: str | None = None) -> Removed:
         """`target`: the document's path or file name; 404 when nothing or several documents match."""
-        return Removed(removed=app.delete_document(target, collection))
+        return Removed(removed=app.delete_document(target, collection, caller))
 
     @router.get(STATUS)
     def status() -> list[CollectionStats]:
@@ -84,6 +95,7 @@ def build_api(app: Application, token: str) -> FastAPI:
     api.include_router(router)
     api.add_exception_handler(DocumentNotFound, error_status(404))
     api.add_exception_handler(StoreError, error_status(400))
+    api.add_exception_handler(AccessDenied, error_status(403))
     return api
 
 

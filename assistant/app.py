@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -17,8 +18,20 @@ from assistant.objections.cards import ObjectionReader
 from assistant.retrieve import Retriever
 from bronvast import factories
 from bronvast.decision import AnswerDecision
+from bronvast.errors import AccessDenied
+from bronvast.identity import LOCAL_OPERATOR
 from bronvast.schema import (
-    Answer, Chunk, CollectionSpec, CollectionStats, Dossier, GateReading, Hit, ObjectionOptions, SearchFilter, Turn,
+    Answer,
+    Caller,
+    Chunk,
+    CollectionSpec,
+    CollectionStats,
+    Dossier,
+    GateReading,
+    Hit,
+    ObjectionOptions,
+    SearchFilter,
+    Turn,
     redaction_kinds,
 )
 from bronvast.settings import RetrievalSettings, Settings
@@ -30,10 +43,15 @@ from ingest.pipeline import Indexer, ingest_documents, ingest_paths
 from ingest.report import DocumentInfo, FileOutcome, IngestReport
 from ingest.sources import TextSource
 
+ROLE_NAMES = {"ingest": "documenten toevoegen", "delete": "documenten verwijderen"}
+
 
 class Bronvast:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, caller: Caller = LOCAL_OPERATOR):
+        """`caller`: who asks when a call names nobody: the program that made this application, as the machine's
+        own user (bronvast/identity.py), or the CLI's `--as USER`. A server names each request's caller."""
         self.settings = settings
+        self.caller = caller
         # llama.cpp and qdrant-client's local mode are not safe for concurrent use, and the UI serves several
         # users from threads: one piece of work at a time (both are CPU-bound on a 2-core machine anyway).
         self._busy = threading.Lock()
@@ -100,34 +118,37 @@ class Bronvast:
         on_file: Callable[[FileOutcome], None] | None = None,
         sync: bool = False,
         redact: Sequence[str] | None = None,
+        caller: Caller | None = None,
     ) -> IngestReport:
+        self._require(caller, "ingest")
         indexer = self.indexer(collection, redact)
         with self._busy:
             return ingest_paths(
                 paths, indexer, on_file=on_file, on_start=on_start, exclude=self.settings.data_dir, sync=sync
             )
 
-    def documents(self, collection: str | None = None) -> list[DocumentInfo]:
+    def documents(self, collection: str | None = None, caller: Caller | None = None) -> list[DocumentInfo]:
         with self._busy:
-            return list_documents(self.indexer(collection))
+            return list_documents(self.indexer(collection), caller or self.caller)
 
-    def delete_document(self, target: str, collection: str | None = None) -> list[str]:
+    def delete_document(self, target: str, collection: str | None = None, caller: Caller | None = None) -> list[str]:
+        self._require(caller, "delete")
         with self._busy:
             return delete_document(self.indexer(collection), target)
 
     def stream(
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,
-        history: Sequence[Turn] = (),
+        history: Sequence[Turn] = (), caller: Caller | None = None,
     ) -> Iterator[str | FirstAnswer | Answer]:
         with self._busy:
-            yield from self.assistant.stream(question, collection, where, history)
+            yield from self.assistant.stream(question, collection, self._visible(where, caller), history)
 
     def ask(
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,
-        history: Sequence[Turn] = (),
+        history: Sequence[Turn] = (), caller: Caller | None = None,
     ) -> Answer:
         with self._busy:
-            return self.assistant.ask(question, collection, where, history)
+            return self.assistant.ask(question, collection, self._visible(where, caller), history)
 
     def objections(
         self, paths: Iterable[Path], options: ObjectionOptions, on_file: Callable[[str], None] | None = None
@@ -156,11 +177,20 @@ class Bronvast:
         retriever = self.retriever if mode is None else self.retriever_for(
             self.settings.retrieval.model_copy(update={"mode": mode}))
         with self._busy:
-            return retriever.rank(question, collection, where, k)
+            return retriever.rank(question, collection, self._visible(where, None), k)
 
     def gate(self, question: str, collection: str, where: SearchFilter | None = None) -> GateReading:
         with self._busy:
-            return self.retriever.gate(question, collection, where)
+            return self.retriever.gate(question, collection, self._visible(where, None))
+
+    def _visible(self, where: SearchFilter | None, caller: Caller | None) -> SearchFilter:
+        """Every search is narrowed to what its caller may see today: in the query, never after it."""
+        return (caller or self.caller).restrict(where, date.today().isoformat())
+
+    def _require(self, caller: Caller | None, role: str) -> None:
+        who = caller or self.caller
+        if not who.may(role):
+            raise AccessDenied(f"{who.name} mag niet {ROLE_NAMES[role]}: daarvoor is de rol '{role}' nodig")
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         return self.embedder.get_text_embedding_batch(texts)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from bronvast.schema import Answer, CollectionStats, Dossier, ObjectionOptions, SearchFilter, Turn
+from bronvast.schema import Answer, Caller, CollectionStats, Dossier, ObjectionOptions, SearchFilter, Turn
 from bronvast.settings import Settings
 from ingest.report import DocumentInfo, FileOutcome, IngestReport
 
@@ -24,25 +24,27 @@ class Application(Protocol):
         on_file: Callable[[FileOutcome], None] | None = None,
         sync: bool = False,
         redact: Sequence[str] | None = None,
+        caller: Caller | None = None,
     ) -> IngestReport:
         """Indexes files and folders. With `sync`, each folder named is mirrored: documents under it whose file
         is gone are removed. `redact`: the personal-data kinds to redact; None: the settings' own."""
 
-    def documents(self, collection: str | None = None) -> list[DocumentInfo]:
-        """The collection's documents, one per file name."""
+    def documents(self, collection: str | None = None, caller: Caller | None = None) -> list[DocumentInfo]:
+        """The collection's documents the caller may see, one per file name."""
 
-    def delete_document(self, target: str, collection: str | None = None) -> list[str]:
+    def delete_document(self, target: str, collection: str | None = None, caller: Caller | None = None) -> list[str]:
         """Removes a document by path or file name; returns the paths removed. Raises DocumentNotFound (a
         StoreError) when nothing matches or a file name is ambiguous."""
 
     def ask(
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,
-        history: Sequence[Turn] = (),
-    ) -> Answer: ...
+        history: Sequence[Turn] = (), caller: Caller | None = None,
+    ) -> Answer:
+        """The answer from what the caller may see (None: the application's own caller)."""
 
     def stream(
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,
-        history: Sequence[Turn] = (),
+        history: Sequence[Turn] = (), caller: Caller | None = None,
     ) -> Iterator[str | FirstAnswer | Answer]:
         """When a model will generate: the extractive answer at once (a FirstAnswer), then text pieces as the model
         writes them, then the finished Answer, which replaces the first. Otherwise the refusal's text or nothing,

@@ -15,7 +15,15 @@ from rich.table import Table
 
 from assistant import server
 from assistant.cli_common import (
-    CollectionOption, ConfigOption, JsonOption, SetOption, application, console, errors, plain_errors, progress_bar,
+    CollectionOption,
+    ConfigOption,
+    JsonOption,
+    SetOption,
+    application,
+    console,
+    errors,
+    plain_errors,
+    progress_bar,
     shown,
 )
 from assistant.cli_eval import eval_cli

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from assistant.server import open_application
-from bronvast.errors import ModelNotFound, SettingsError, StoreError, StoreLocked
+from bronvast.errors import AccessDenied, ModelNotFound, SettingsError, StoreError, StoreLocked
 from bronvast.settings import DEFAULT_PROFILE, load_settings
 
 console = Console()
@@ -41,7 +41,7 @@ def plain_errors():
     except StoreLocked as exc:
         errors.print(f"[red]Fout:[/] {exc}\n{LOCKED_HINT}")
         raise typer.Exit(1) from None
-    except (SettingsError, StoreError, ModelNotFound) as exc:
+    except (SettingsError, StoreError, ModelNotFound, AccessDenied) as exc:
         errors.print(f"[red]Fout:[/] {exc}")
         raise typer.Exit(1) from None
     except KeyboardInterrupt:

@@ -20,7 +20,6 @@ from assistant.cli_common import (
     application,
     console,
     errors,
-    plain_errors,
     progress_bar,
     shown,
 )

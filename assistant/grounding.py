@@ -12,7 +12,6 @@ So a sentence is supported when every number in it stands in the passage, and it
 from __future__ import annotations
 
 import functools
-import math
 import re
 from dataclasses import dataclass, replace
 

@@ -13,23 +13,51 @@ import httpx
 from pydantic import TypeAdapter
 
 from assistant.wire import (
-    ANSWER, ASK, ASK_STREAM, COLLECTIONS, DOCUMENT_LIST, DOCUMENTS, DOSSIER, FILTER, HISTORY, INGEST, OBJECTIONS, REPORT,
-    STATS, STATUS, ServerInfo, read_piece,
+    ANSWER,
+    ASK,
+    ASK_STREAM,
+    CALLER,
+    CALLER_HEADER,
+    COLLECTIONS,
+    DOCUMENT_LIST,
+    DOCUMENTS,
+    DOSSIER,
+    FILTER,
+    HISTORY,
+    INGEST,
+    OBJECTIONS,
+    REPORT,
+    STATS,
+    STATUS,
+    ServerInfo,
+    read_piece,
 )
-from bronvast.errors import StoreError
-from bronvast.schema import Answer, CollectionStats, Dossier, FirstAnswer, ObjectionOptions, SearchFilter, Turn
+from bronvast.errors import AccessDenied, StoreError
+from bronvast.identity import LOCAL_OPERATOR
+from bronvast.schema import (
+    Answer,
+    Caller,
+    CollectionStats,
+    Dossier,
+    FirstAnswer,
+    ObjectionOptions,
+    SearchFilter,
+    Turn,
+)
 from bronvast.settings import Settings
 from ingest.documents import DocumentNotFound
 from ingest.report import DocumentInfo, FileOutcome, IngestReport
-
 
 DOSSIER_OPTIONS = TypeAdapter(ObjectionOptions)
 
 
 class RemoteBronvast:
-    def __init__(self, settings: Settings, server: ServerInfo):
+    def __init__(self, settings: Settings, server: ServerInfo, caller: Caller = LOCAL_OPERATOR):
+        """`caller`: who the command runs as; the serving process takes it from this token-holding client (the
+        token is readable by the data dir's owner only)."""
         self.settings = settings
         self.server = server
+        self.caller = caller
         self.client = httpx.Client(
             base_url=server.url, headers={"Authorization": f"Bearer {server.token}"}, timeout=None
         )
@@ -42,13 +70,14 @@ class RemoteBronvast:
         on_file: Callable[[FileOutcome], None] | None = None,
         sync: bool = False,
         redact: Sequence[str] | None = None,
+        caller: Caller | None = None,
     ) -> IngestReport:
         # The redaction is this command's (its --config), not the server's profile: personal data must not go in
         # unredacted because `serve` runs with another profile.
         kinds = list(self.settings.ingest.redact if redact is None else redact)
         body = {"paths": [str(Path(p).resolve()) for p in paths], "collection": collection, "sync": sync,
                 "redact": kinds}
-        report = REPORT.validate_python(self._call("POST", INGEST, body))
+        report = REPORT.validate_python(self._call("POST", INGEST, body, caller=caller))
         if on_start:
             on_start(len(report.outcomes))
         for outcome in report.outcomes:
@@ -69,17 +98,18 @@ class RemoteBronvast:
 
     def ask(
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,
-        history: Sequence[Turn] = (),
+        history: Sequence[Turn] = (), caller: Caller | None = None,
     ) -> Answer:
-        return ANSWER.validate_python(self._call("POST", ASK, ask_body(question, collection, where, history)))
+        body = ask_body(question, collection, where, history)
+        return ANSWER.validate_python(self._call("POST", ASK, body, caller=caller))
 
     def stream(
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,
-        history: Sequence[Turn] = (),
+        history: Sequence[Turn] = (), caller: Caller | None = None,
     ) -> Iterator[str | FirstAnswer | Answer]:
         try:
             body = ask_body(question, collection, where, history)
-            with self.client.stream("POST", ASK_STREAM, json=body) as response:
+            with self.client.stream("POST", ASK_STREAM, json=body, headers=self._as(caller)) as response:
                 if response.status_code != 200:
                     response.read()
                     self._raise_for(response, ASK_STREAM)
@@ -91,16 +121,17 @@ class RemoteBronvast:
         except ValueError as exc:  # the server failed midway
             raise StoreError(f"`bronvast serve` op {self.server.url} brak het antwoord af: {exc}") from exc
 
-    def documents(self, collection: str | None = None) -> list[DocumentInfo]:
-        return DOCUMENT_LIST.validate_python(self._call("GET", DOCUMENTS, params={"collection": collection}))
+    def documents(self, collection: str | None = None, caller: Caller | None = None) -> list[DocumentInfo]:
+        found = self._call("GET", DOCUMENTS, params={"collection": collection}, caller=caller)
+        return DOCUMENT_LIST.validate_python(found)
 
-    def delete_document(self, target: str, collection: str | None = None) -> list[str]:
+    def delete_document(self, target: str, collection: str | None = None, caller: Caller | None = None) -> list[str]:
         # A relative path means the caller's working directory, not the server's.
         local = Path(target).expanduser()
         if local.exists() or len(local.parts) > 1:
             target = str(local.resolve())
         params = {"target": target, "collection": collection}
-        return self._call("DELETE", DOCUMENTS, params=params)["removed"]
+        return self._call("DELETE", DOCUMENTS, params=params, caller=caller)["removed"]
 
     def status(self) -> list[CollectionStats]:
         return STATS.validate_python(self._call("GET", STATUS))
@@ -111,20 +142,26 @@ class RemoteBronvast:
     def close(self) -> None:
         self.client.close()
 
-    def _call(self, method: str, path: str, body: dict | None = None, params: dict | None = None):
+    def _call(self, method: str, path: str, body: dict | None = None, params: dict | None = None,
+              caller: Caller | None = None):
         params = {k: v for k, v in (params or {}).items() if v is not None}
         try:
-            response = self.client.request(method, path, json=body, params=params)
+            response = self.client.request(method, path, json=body, params=params, headers=self._as(caller))
         except httpx.HTTPError as exc:
             raise self._unreachable(exc) from exc
         self._raise_for(response, path)
         return response.json()
+
+    def _as(self, caller: Caller | None) -> dict[str, str]:
+        return {CALLER_HEADER: CALLER.dump_json(caller or self.caller).decode()}
 
     def _unreachable(self, exc: Exception) -> StoreError:
         return StoreError(f"de index is in gebruik door `bronvast serve` op {self.server.url}, "
                           f"maar die server antwoordt niet ({exc})")
 
     def _raise_for(self, response: httpx.Response, path: str) -> None:
+        if response.status_code == 403:
+            raise AccessDenied(response.json().get("detail", response.text))
         if response.status_code == 404 and path == DOCUMENTS:
             raise DocumentNotFound(response.json().get("detail", response.text))
         if response.status_code != 200:

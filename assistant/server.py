@@ -22,12 +22,15 @@ from assistant.application import Application
 from assistant.remote import RemoteBronvast
 from assistant.wire import SERVER_FILE, ServerInfo
 from bronvast.errors import StoreLocked
+from bronvast.identity import LOCAL_OPERATOR
+from bronvast.schema import Caller
 from bronvast.settings import Settings
 
 
-def open_application(settings: Settings, say: Callable[[str], None]) -> Application:
-    """This process's own application, or the serving process's when that holds the store (`say` tells so)."""
-    app = Bronvast(settings)
+def open_application(settings: Settings, say: Callable[[str], None], caller: Caller = LOCAL_OPERATOR) -> Application:
+    """This process's own application, or the serving process's when that holds the store (`say` tells so);
+    `caller`: who the command runs as."""
+    app = Bronvast(settings, caller)
     try:
         app.store  # opening the store now tells whether another process holds it
         return app
@@ -36,7 +39,7 @@ def open_application(settings: Settings, say: Callable[[str], None]) -> Applicat
         if server is None:
             raise
         say(f"[dim]De index is in gebruik door `bronvast serve`; de opdracht gaat via {server.url}.[/]")
-        return RemoteBronvast(settings, server)
+        return RemoteBronvast(settings, server, caller)
 
 
 @contextmanager

@@ -11,7 +11,8 @@ from pathlib import Path
 from pydantic import BaseModel, TypeAdapter, field_validator
 
 from bronvast.schema import (
-    Answer, CollectionStats, Dossier, FirstAnswer, ObjectionOptions, RedactionKind, SearchFilter, Turn, redaction_kinds,
+    Answer, Caller, CollectionStats, Dossier, FirstAnswer, ObjectionOptions, RedactionKind, SearchFilter, Turn,
+    redaction_kinds,
 )
 from ingest.report import DocumentInfo, IngestReport
 
@@ -22,6 +23,9 @@ OBJECTIONS = "/api/objections"
 
 REPORT = TypeAdapter(IngestReport)
 DOSSIER = TypeAdapter(Dossier)
+CALLER = TypeAdapter(Caller)
+# Who a token-holding client (the CLI beside `serve`) runs as: trusted, as only the data dir's owner holds the token.
+CALLER_HEADER = "X-Bronvast-Caller"
 ANSWER = TypeAdapter(Answer)
 STATS = TypeAdapter(list[CollectionStats])
 FILTER = TypeAdapter(SearchFilter | None)

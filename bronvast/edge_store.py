@@ -52,6 +52,7 @@ from bronvast.store import (
     PAYLOAD_INDEXES,
     SPARSE,
     SPEC_KEY,
+    AnyOf,
     CollectionSchema,
     Condition,
     Query,
@@ -249,14 +250,16 @@ def _sparse(vector: SparseVector) -> EdgeSparseVector:
     return EdgeSparseVector(list(vector.indices), list(vector.values))
 
 
-def _filter(conditions: list[Condition]) -> Filter | None:
+def _filter(conditions: list[Condition | AnyOf]) -> Filter | None:
     if not conditions:
         return None
     return Filter(must=[_condition(c) for c in conditions if not c.excluded],
                   must_not=[_condition(c) for c in conditions if c.excluded] or None)
 
 
-def _condition(condition: Condition) -> FieldCondition:
+def _condition(condition: Condition | AnyOf) -> FieldCondition | Filter:
+    if isinstance(condition, AnyOf):
+        return Filter(should=[_condition(c) for c in condition.conditions])
     if len(condition.values) == 1:
         return FieldCondition(condition.key, match=MatchValue(condition.values[0]))
     if condition.values:

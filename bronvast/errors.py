@@ -16,3 +16,7 @@ class StoreError(Exception):
 
 class StoreLocked(StoreError):
     """Another process holds the embedded store (qdrant-client local mode and Qdrant Edge allow one process)."""
+
+
+class AccessDenied(Exception):
+    """The caller may not do this (ingest, delete, an unknown user or key); the message says what is missing."""

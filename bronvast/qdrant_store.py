@@ -12,7 +12,7 @@ from qdrant_client import QdrantClient, models
 from bronvast.errors import StoreError
 from bronvast.schema import Chunk, CollectionSpec, CollectionStats, Hit, SearchFilter, SparseVector
 from bronvast.store import (
-    DENSE, PAYLOAD_INDEXES, SPARSE, SPEC_KEY, VERSION_FIELDS, CollectionSchema, Condition, Query, Version,
+    DENSE, PAYLOAD_INDEXES, SPARSE, SPEC_KEY, VERSION_FIELDS, AnyOf, CollectionSchema, Condition, Query, Version,
     by_chunk_index, collect_versions, document_conditions, filter_conditions, locked, missing_collection,
     named_vectors, paginate,
 )
@@ -182,14 +182,16 @@ def _query(query: Query) -> list[float] | models.SparseVector:
     return _sparse(query) if isinstance(query, SparseVector) else list(query)
 
 
-def _filter(conditions: list[Condition]) -> models.Filter | None:
+def _filter(conditions: list[Condition | AnyOf]) -> models.Filter | None:
     if not conditions:
         return None
     return models.Filter(must=[_condition(c) for c in conditions if not c.excluded],
                          must_not=[_condition(c) for c in conditions if c.excluded] or None)
 
 
-def _condition(condition: Condition) -> models.FieldCondition:
+def _condition(condition: Condition | AnyOf) -> models.FieldCondition | models.Filter:
+    if isinstance(condition, AnyOf):
+        return models.Filter(should=[_condition(c) for c in condition.conditions])
     if len(condition.values) == 1:
         return models.FieldCondition(key=condition.key, match=models.MatchValue(value=condition.values[0]))
     if condition.values:

@@ -122,6 +122,9 @@ class SearchFilter:
     `access`: the groups the asker belongs to; a chunk is visible when its `access` list holds one of them or
     "public". `after` / `before`: inclusive ISO dates (YYYY-MM-DD) on the chunk's `date`.
     `equals`: any other payload key -> the value it must have (from `--filter key=value`).
+    `visible_to` / `visible_on`: who asks (their groups) and today: a chunk is theirs to see when its `access`
+    holds one of their groups or "public", or its restriction ended (`public_from` on or before `visible_on`).
+    Set by the application for every search from the caller, never by a user's filter.
     `without_sources`: file names left out of the search (not out of the index): evaluation asks a question with
     its gold documents left out, so an answerable question becomes one the collection cannot answer.
     """
@@ -133,6 +136,8 @@ class SearchFilter:
     access: tuple[str, ...] = ()
     equals: tuple[tuple[str, str], ...] = ()
     without_sources: tuple[str, ...] = ()
+    visible_to: tuple[str, ...] | None = None
+    visible_on: str | None = None
 
     def is_empty(self) -> bool:
         return not (self.kinds or self.sources or self.after or self.before or self.access or self.equals
@@ -165,6 +170,30 @@ class SearchFilter:
             kinds=tuple(collected["kind"]), sources=tuple(collected["source"]), after=after, before=before,
             access=tuple(collected["access"]), equals=tuple(equals),
         )
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asks or changes something: their groups decide what they may see (with documents whose restriction has
+    ended), their roles what they may change ("ingest", "delete", "admin"). Anonymous: public documents only."""
+
+    name: str = "anoniem"
+    groups: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+
+    def may(self, role: str) -> bool:
+        return role in self.roles or "admin" in self.roles
+
+    def sees(self, access: tuple[str, ...], public_from: str | None, today: str) -> bool:
+        """The same rule the search filter applies (bronvast/store.py), for what is not searched: a listing."""
+        return bool({"public", *self.groups} & set(access)) or bool(public_from and public_from <= today)
+
+    def restrict(self, where: SearchFilter | None, today: str) -> SearchFilter:
+        """`where` narrowed to what this caller may see today."""
+        return replace(where or SearchFilter(), visible_to=self.groups, visible_on=today)
+
+
+ANONYMOUS = Caller()
 
 
 @dataclass(frozen=True)

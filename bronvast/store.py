@@ -48,6 +48,7 @@ PAYLOAD_INDEXES: dict[str, IndexKind] = {
     "creator": "keyword",
     "doc_type": "keyword",
     "openbaarheid": "keyword",
+    "public_from": "datetime",  # the day a restricted document becomes public (openbaarheid "beperkt tot")
     "parent": "keyword",
     "also_paths": "keyword",
 }
@@ -94,6 +95,7 @@ class Version:
     kind: str = ""
     date: str | None = None
     access: tuple[str, ...] = ()
+    public_from: str | None = None
     ingested_at: str = ""
     chunks_total: int = 0
     points: int = 0
@@ -108,7 +110,8 @@ class Version:
         return (self.path, *self.also_paths)
 
 
-VERSION_FIELDS = ["path", "sha256", "source", "kind", "date", "access", "ingested_at", "chunks_total", "also_paths"]
+VERSION_FIELDS = ["path", "sha256", "source", "kind", "date", "access", "public_from", "ingested_at", "chunks_total",
+                  "also_paths"]
 
 
 def collect_versions(payloads: Iterator[dict]) -> list[Version]:
@@ -121,6 +124,7 @@ def collect_versions(payloads: Iterator[dict]) -> list[Version]:
             version = found[key] = Version(
                 path=payload["path"], sha256=payload["sha256"], source=payload.get("source") or "",
                 kind=payload.get("kind") or "", date=payload.get("date"), access=tuple(payload.get("access") or ()),
+                public_from=payload.get("public_from"),
                 ingested_at=payload.get("ingested_at") or "", chunks_total=int(payload.get("chunks_total") or 0),
                 also_paths=tuple(payload.get("also_paths") or ()),
             )
@@ -147,12 +151,22 @@ class Condition:
     excluded: bool = False
 
 
-def filter_conditions(where: SearchFilter | None) -> list[Condition]:
+@dataclass(frozen=True)
+class AnyOf:
+    """Conditions of which a point must meet at least one (Qdrant's `should`, nested in the filter's `must`)."""
+
+    conditions: tuple[Condition, ...]
+    excluded: bool = False
+
+
+def filter_conditions(where: SearchFilter | None) -> list[Condition | AnyOf]:
     """What a SearchFilter means, decided once for every engine."""
     if where is None:
         return []
     listed = (("kind", where.kinds), ("source", where.sources))
-    conditions = [Condition(key, values) for key, values in listed if values]
+    conditions: list[Condition | AnyOf] = [Condition(key, values) for key, values in listed if values]
+    if where.visible_to is not None:
+        conditions.append(visibility(where.visible_to, where.visible_on))
     if where.access:
         conditions.append(Condition("access", tuple(dict.fromkeys((PUBLIC, *where.access)))))
     if where.after or where.before:
@@ -161,6 +175,14 @@ def filter_conditions(where: SearchFilter | None) -> list[Condition]:
     if where.without_sources:
         conditions.append(Condition("source", where.without_sources, excluded=True))
     return conditions
+
+
+def visibility(groups: tuple[str, ...], today: str | None) -> AnyOf:
+    """Public, or shared with one of the groups, or restricted until a day that has come."""
+    shared = Condition("access", tuple(dict.fromkeys((PUBLIC, *groups))))
+    if today is None:
+        return AnyOf((shared,))
+    return AnyOf((shared, Condition("public_from", date_until=(parse_date(today) + timedelta(days=1)).isoformat())))
 
 
 def date_condition(after: str | None, before: str | None) -> Condition:

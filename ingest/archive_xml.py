@@ -41,11 +41,14 @@ def read_archive_record(data: bytes, path: Path) -> Parsed:
     else:
         facts = _tmlo(record)
     title, description = facts.pop("title"), facts.pop("description")
-    openbaarheid, access = _openness(facts.pop("restriction_label"), facts.pop("restriction_end"))
+    restriction_end = facts.pop("restriction_end")
+    openbaarheid, access = _openness(facts.pop("restriction_label"), restriction_end)
     metadata = {key: value for key, value in facts.items() if value and key != "date" and key != "end"}
     metadata.update(doc_type="archiefrecord", standard=standard)
     if openbaarheid:
         metadata["openbaarheid"] = openbaarheid
+    if access == RESTRICTED and restriction_end:  # public from that day on, without indexing it again
+        metadata["public_from"] = restriction_end
     period = " tot en met ".join(d for d in (facts["date"], facts["end"]) if d)
     lines = [title, description, ""] + [
         f"{label}: {value}"

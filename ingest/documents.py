@@ -4,9 +4,11 @@ indexer has repaired what a crash may have left (Indexer.recover).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from bronvast.errors import StoreError
+from bronvast.schema import ANONYMOUS, Caller
 from bronvast.store import missing_collection
 from ingest.pipeline import Indexer
 from ingest.report import DocumentInfo
@@ -16,14 +18,16 @@ class DocumentNotFound(StoreError):
     """`documents delete` named nothing, or a file name several documents share (the message lists them)."""
 
 
-def list_documents(indexer: Indexer) -> list[DocumentInfo]:
+def list_documents(indexer: Indexer, caller: Caller = ANONYMOUS) -> list[DocumentInfo]:
+    """The documents the caller may see (today: a restriction that has ended no longer hides one)."""
     if indexer.collection not in indexer.store.collections():
         raise missing_collection(indexer.collection)
     indexer.recover()
+    today = date.today().isoformat()
     rows = [
         DocumentInfo(Path(name).name, name, v.kind, v.points, v.date, list(v.access), v.ingested_at,
                      [other for other in v.names if other != name])
-        for v in indexer.catalog.versions for name in v.names
+        for v in indexer.catalog.versions if caller.sees(v.access, v.public_from, today) for name in v.names
     ]
     return sorted(rows, key=lambda row: row.path)
 

@@ -73,6 +73,11 @@ def apply(document: SourceDocument, values: dict[str, str]) -> SourceDocument:
             changes["access"] = split_groups(value)
         else:
             metadata[key] = value
+    until = OPENBAARHEID.fullmatch(values.get("openbaarheid", ""))
+    if until and until.group(1):  # "beperkt tot 2040-01-01": restricted until that day, public from it
+        metadata["public_from"] = until.group(1)
+        if "access" not in values:
+            changes["access"] = ("restricted",)
     return replace(document, metadata=metadata, **changes)
 
 

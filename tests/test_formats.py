@@ -137,6 +137,7 @@ def test_mdto_record_title_description_and_metadata(tmp_path):
         "doc_type": "archiefrecord",
         "standard": "MDTO",
         "openbaarheid": "beperkt openbaar tot 2040-01-01",
+        "public_from": "2040-01-01",  # searchable by everyone from that day, without indexing it again
     }
     text = doc.pages[0].text
     assert text.startswith("Bouwdossier Kerkstraat 12, verbouwing tot appartementen\nAanvraag, tekeningen")
