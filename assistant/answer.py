@@ -163,7 +163,8 @@ class Assistant:
 
         hits = sanitised(hits)  # document text is data: instructions in it never reach the LLM or the answer
         answer.citations = [
-            Citation(n, hit.chunk.source, hit.chunk.page, hit.chunk.text, round(hit.score, 4), hit.chunk.copies)
+            Citation(n, hit.chunk.source, hit.chunk.page, hit.chunk.text, round(hit.score, 4), hit.chunk.copies,
+                     hit.chunk.sha256)
             for n, hit in enumerate(hits, start=1)
         ]
         grounding = self.grounding(language)

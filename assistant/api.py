@@ -1,22 +1,25 @@
 """The REST face, served beside the Gradio UI by `bronvast serve`: a thin layer over the Application.
 
 It also lets `bronvast ingest/ask/status` work while the UI serves: the embedded store admits one process, so the
-CLI sends its command to the serving process (assistant/remote.py; the wire types are in assistant/wire.py). Every
-route needs the bearer token that `serve` writes, readable by its owner only, into the data dir: the API can read
-local files, so nobody else may call it. FastAPI serialises the return types and maps our errors to statuses.
+CLI sends its command to the serving process (assistant/remote.py; the wire types are in assistant/wire.py). Who
+calls (assistant/auth.py): the holder of the bearer token that `serve` writes, readable by its owner only, into the
+data dir; a configured user's API key; a trusted proxy's user; or, without an identity configuration, anonymous.
+Routes that read files on this machine take the token only. FastAPI serialises the return types and maps our
+errors to statuses.
 """
 
 from __future__ import annotations
 
 import json
-import secrets
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from assistant.api_v1 import metered, public_router, v1_router
 from assistant.application import Application
-from assistant.auth import As
+from assistant.auth import As, authorised, install, local_paths
+from assistant.openai_api import openai_router
 from assistant.wire import (
     ASK,
     ASK_STREAM,
@@ -38,11 +41,8 @@ from ingest.report import DocumentInfo, IngestReport
 
 
 def build_api(app: Application, token: str) -> FastAPI:
-    def authorised(authorization: str = Header(default="")) -> None:
-        if not secrets.compare_digest(authorization, f"Bearer {token}"):
-            raise HTTPException(401, "ongeldig of ontbrekend token")
-
-    router = APIRouter(dependencies=[Depends(authorised)])
+    app = metered(app)  # questions, refusals, answer latency and ingests counted for /metrics
+    router = APIRouter(dependencies=[authorised])  # who calls (assistant/auth.py): 401 when nobody may
 
     @router.post(ASK)
     def ask(request: AskRequest, caller: As) -> Answer:
@@ -64,12 +64,12 @@ def build_api(app: Application, token: str) -> FastAPI:
 
         return StreamingResponse(lines(), media_type="application/x-ndjson")
 
-    @router.post(INGEST)
+    @router.post(INGEST, dependencies=[local_paths])
     def ingest(request: IngestRequest, caller: As) -> IngestReport:
         return app.ingest([Path(p) for p in request.paths], request.collection, sync=request.sync,
                           redact=request.redact, caller=caller)
 
-    @router.post(OBJECTIONS)
+    @router.post(OBJECTIONS, dependencies=[local_paths])
     def objections(request: ObjectionsRequest) -> Dossier:
         """Objection letters (files on this machine) read into file cards; stores nothing."""
         return app.objections([Path(p) for p in request.paths], request.options)
@@ -91,8 +91,14 @@ def build_api(app: Application, token: str) -> FastAPI:
     def collections() -> list[str]:
         return app.collections()
 
+    # REST API v1 and the OpenAI-compatible routes (assistant/api_v1.py, assistant/openai_api.py); the probes and
+    # the v1 spec and docs page need no caller. FastAPI's own spec and docs stay off: the CLI bridge is not public.
+    router.include_router(v1_router(app))
+    router.include_router(openai_router(app))
     api = FastAPI(title="bronvast", docs_url=None, redoc_url=None, openapi_url=None)
+    install(api, token, app.settings)
     api.include_router(router)
+    api.include_router(public_router(app))
     api.add_exception_handler(DocumentNotFound, error_status(404))
     api.add_exception_handler(StoreError, error_status(400))
     api.add_exception_handler(AccessDenied, error_status(403))

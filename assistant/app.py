@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from assistant.answer import Assistant
+from assistant.audit import Auditor
 from assistant.objections.cards import ObjectionReader
 from assistant.retrieve import Retriever
 from bronvast import factories
@@ -108,6 +109,11 @@ class Bronvast:
         generative = self.settings.objections.summaries == "generative"
         return ObjectionReader(self.settings, self.embed, (lambda: self.llm) if generative else None)
 
+    @cached_property
+    def auditor(self) -> Auditor:
+        """The audit log (assistant/audit.py): a record per answer, ingest and delete; fail closed."""
+        return Auditor(self.settings)
+
     # The Application contract: what the faces call.
 
     def ingest(
@@ -122,10 +128,12 @@ class Bronvast:
     ) -> IngestReport:
         self._require(caller, "ingest")
         indexer = self.indexer(collection, redact)
-        with self._busy:
-            return ingest_paths(
-                paths, indexer, on_file=on_file, on_start=on_start, exclude=self.settings.data_dir, sync=sync
-            )
+        change = self.auditor.change(caller or self.caller, "ingest", indexer, sync)  # no record, no change
+        with self._busy, change:
+            return change.done(ingest_paths(
+                paths, indexer, on_file=change.seen(on_file), on_start=on_start, exclude=self.settings.data_dir,
+                sync=sync,
+            ))
 
     def documents(self, collection: str | None = None, caller: Caller | None = None) -> list[DocumentInfo]:
         with self._busy:
@@ -133,22 +141,30 @@ class Bronvast:
 
     def delete_document(self, target: str, collection: str | None = None, caller: Caller | None = None) -> list[str]:
         self._require(caller, "delete")
-        with self._busy:
-            return delete_document(self.indexer(collection), target)
+        indexer = self.indexer(collection)
+        change = self.auditor.change(caller or self.caller, "delete", indexer)  # no record, no change
+        with self._busy, change:
+            return change.done(delete_document(indexer, target))
 
     def stream(
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,
         history: Sequence[Turn] = (), caller: Caller | None = None,
     ) -> Iterator[str | FirstAnswer | Answer]:
+        self.auditor.ready()  # fail closed: nothing is shown unless its record can be written
         with self._busy:
-            yield from self.assistant.stream(question, collection, self._visible(where, caller), history)
+            pieces = self.assistant.stream(question, collection, self._visible(where, caller), history)
+            yield from self.auditor.streamed(caller or self.caller, collection or self.settings.collection, pieces,
+                                             self.store)
 
     def ask(
         self, question: str, collection: str | None = None, where: SearchFilter | None = None,
         history: Sequence[Turn] = (), caller: Caller | None = None,
     ) -> Answer:
+        self.auditor.ready()  # fail closed: no answer without its record
         with self._busy:
-            return self.assistant.ask(question, collection, self._visible(where, caller), history)
+            answer = self.assistant.ask(question, collection, self._visible(where, caller), history)
+            self.auditor.answer(caller or self.caller, collection or self.settings.collection, answer, self.store)
+            return answer
 
     def objections(
         self, paths: Iterable[Path], options: ObjectionOptions, on_file: Callable[[str], None] | None = None

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from assistant import server
 from assistant.cli_common import (
+    AsOption,
     CollectionOption,
     ConfigOption,
     JsonOption,
@@ -26,8 +27,10 @@ from assistant.cli_common import (
     progress_bar,
     shown,
 )
+from assistant.cli_audit import audit_cli
 from assistant.cli_eval import eval_cli
 from assistant.cli_objections import objections_cli
+from assistant.cli_users import users_cli
 from assistant.remote import RemoteBronvast
 from bronvast.schema import Answer, FirstAnswer, SearchFilter, Turn
 from bronvast.settings import load_settings
@@ -41,6 +44,8 @@ cli = typer.Typer(
 )
 cli.add_typer(eval_cli, name="eval")
 cli.add_typer(objections_cli, name="objections")
+cli.add_typer(audit_cli, name="audit")
+cli.add_typer(users_cli, name="users")
 
 
 @cli.command()
@@ -94,11 +99,12 @@ cli.add_typer(documents_cli, name="documents")
 def documents_list(
     collection: CollectionOption = None,
     as_json: JsonOption = False,
+    as_user: AsOption = None,
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:
     """Elk document van een collectie: bestand, pad, soort, chunks, datum, toegang, geïndexeerd op."""
-    with application(config, set_) as app:
+    with application(config, set_, caller=as_user) as app:
         documents = app.documents(collection)
         name = collection or app.settings.collection
     if as_json:
@@ -138,6 +144,7 @@ def ask(
     after: Annotated[Optional[str], typer.Option(help="Alleen documenten vanaf deze datum (JJJJ-MM-DD)")] = None,
     before: Annotated[Optional[str], typer.Option(help="Alleen documenten tot en met deze datum (JJJJ-MM-DD)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Eén JSON-object als uitvoer")] = False,
+    as_user: AsOption = None,
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:
@@ -148,7 +155,7 @@ def ask(
         errors.print(f"[red]Fout:[/] {exc}")
         raise typer.Exit(1) from None
     where = None if where.is_empty() else where
-    with application(config, set_) as app:
+    with application(config, set_, caller=as_user) as app:
         if as_json:
             print(json.dumps(app.ask(question, collection, where).to_json(), ensure_ascii=False, indent=2))
             return
@@ -189,12 +196,13 @@ def show_answer(pieces) -> Answer:
 @cli.command()
 def chat(
     collection: CollectionOption = None,
+    as_user: AsOption = None,
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:
     """Een gesprek: vervolgvragen ("en in 2024?") bouwen voort op de vorige vraag. /nieuw begint opnieuw, /stop
     (of Ctrl-D) stopt."""
-    with application(config, set_) as app:
+    with application(config, set_, caller=as_user) as app:
         turns: list[Turn] = []
         console.print("[dim]Stel uw vraag. /nieuw: nieuw gesprek, /stop: stoppen.[/]")
         while True:
@@ -273,6 +281,10 @@ def migrate(config: ConfigOption = None, set_: SetOption = None) -> None:
 def serve(
     host: Annotated[Optional[str], typer.Option(help="Adres (standaard serve.host)")] = None,
     port: Annotated[Optional[int], typer.Option(help="Poort (standaard serve.port)")] = None,
+    allow_anonymous: Annotated[bool, typer.Option(
+        "--allow-anonymous", help="Ook zonder gebruikers of proxy op een ander adres dan 127.0.0.1 luisteren (anoniem: "
+        "alleen openbare documenten)"
+    )] = False,
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:
@@ -281,7 +293,12 @@ def serve(
         if isinstance(app, RemoteBronvast):
             errors.print(f"[red]Fout:[/] bronvast serve draait al op {app.server.url}")
             raise typer.Exit(1)
-        server.serve(app, host or app.settings.serve.host, port or app.settings.serve.port,
+        host = host or app.settings.serve.host
+        refusal = server.anonymous_refusal(host, app.settings, allow_anonymous)
+        if refusal:
+            errors.print(f"[red]Fout:[/] {refusal}", highlight=False)
+            raise typer.Exit(1)
+        server.serve(app, host, port or app.settings.serve.port,
                      on_listening=lambda url: console.print(f"bronvast luistert op {url}  (stoppen: Ctrl-C)"))
 
 

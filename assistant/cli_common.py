@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from assistant.server import open_application
 from bronvast.errors import AccessDenied, ModelNotFound, SettingsError, StoreError, StoreLocked
+from bronvast.identity import LOCAL_OPERATOR, configured_caller
 from bronvast.settings import DEFAULT_PROFILE, load_settings
 
 console = Console()
@@ -26,6 +27,9 @@ SetOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="JSON als uitvoer")]
 CollectionOption = Annotated[Optional[str], typer.Option("--collection", "-c", help="Collectie (standaard: default)")]
+AsOption = Annotated[str | None, typer.Option(
+    "--as", help="Als deze gebruiker uit het gebruikersbestand (identity.users_file): ziet wat diens groepen zien"
+)]
 
 LOCKED_HINT = (
     "Stop `bronvast serve` en probeer het opnieuw, of gebruik de webinterface: vragen in het tabblad 'Vragen', "
@@ -50,12 +54,16 @@ def plain_errors():
 
 
 @contextmanager
-def application(config: Path | None, overrides: list[str] | None, fallback: Path = DEFAULT_PROFILE):
-    """Builds the app; when `bronvast serve` holds the embedded store, commands go through that serving process."""
+def application(config: Path | None, overrides: list[str] | None, fallback: Path = DEFAULT_PROFILE,
+                caller: str | None = None):
+    """Builds the app; when `bronvast serve` holds the embedded store, commands go through that serving process.
+    `caller`: the configured user the command runs as (`--as`); None: the machine's own user."""
     app = None
     with plain_errors():
         try:
-            app = open_application(load_settings(config, overrides, fallback), errors.print)
+            settings = load_settings(config, overrides, fallback)
+            who = configured_caller(settings, caller) if caller else LOCAL_OPERATOR
+            app = open_application(settings, errors.print, who)
             yield app
         finally:
             if app is not None:

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli_common import (
+    AsOption,
     CollectionOption,
     ConfigOption,
     JsonOption,
@@ -221,6 +222,7 @@ def eval_run(
     leave_gold_out: Annotated[bool, typer.Option(
         "--leave-gold-out", help="Stel elke beantwoordbare vraag ook met haar gold-bestanden buiten de zoekopdracht: "
         "onbeantwoordbare cases van dezelfde soort (tag zonder-gold)")] = False,
+    as_user: AsOption = None,
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:
@@ -236,7 +238,7 @@ def eval_run(
     except ValueError as exc:
         errors.print(f"[red]Fout:[/] {exc}")
         raise typer.Exit(1) from None
-    with application(config, set_) as app, progress_bar() as progress:
+    with application(config, set_, caller=as_user) as app, progress_bar() as progress:
         local_application(app)
         task = progress.add_task("evalueren", total=None)
         try:

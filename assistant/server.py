@@ -3,11 +3,14 @@
 The embedded store admits one process. A command opens it itself, unless a running `bronvast serve` holds it: the
 command then goes through that server (assistant/remote.py), which it finds in serve.json in the data dir.
 `serve` writes that file (owner-only: the token lets a caller read local files), mounts the Gradio UI on the REST
-API and runs both under uvicorn until Ctrl-C or SIGTERM.
+API and runs both under uvicorn until Ctrl-C or SIGTERM. With an identity configuration the UI asks for a login (a
+user's name and API key) or, behind a trusted proxy, takes the proxy's user; without one it serves this machine only,
+unless anonymous use on the network is allowed explicitly.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
@@ -17,12 +20,14 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
+import anyio
+
 from assistant.app import Bronvast
 from assistant.application import Application
 from assistant.remote import RemoteBronvast
 from assistant.wire import SERVER_FILE, ServerInfo
 from bronvast.errors import StoreLocked
-from bronvast.identity import LOCAL_OPERATOR
+from bronvast.identity import LOCAL_OPERATOR, Users, users_path
 from bronvast.schema import Caller
 from bronvast.settings import Settings
 
@@ -57,17 +62,59 @@ def advertised(data_dir: Path, host: str, port: int):
         path.unlink(missing_ok=True)
 
 
+def anonymous_refusal(host: str, settings: Settings, allow_anonymous: bool = False) -> str | None:
+    """Why `serve` must not listen on `host`: an address others can reach, without an identity configuration, so
+    everyone on the network would be anonymous; None when it may (this machine only, users or a trusted proxy
+    configured, or --allow-anonymous)."""
+    if allow_anonymous or settings.identity.configured or is_local(host):
+        return None
+    return (f"bronvast serve op {host} zonder identiteitsconfiguratie geeft iedereen op het netwerk anoniem toegang. "
+            "Stel gebruikers in (--set identity.users_file=config/users.yaml of in een profiel, en `bronvast users "
+            "add NAAM --groups ...`) of een vertrouwde proxy (identity.trusted_proxies), luister op 127.0.0.1, of "
+            "start met --allow-anonymous (anoniem: alleen openbare documenten).")
+
+
+def is_local(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def ui_login(gate) -> dict:
+    """How the mounted UI knows its user (Gradio's mount_gradio_app): behind a trusted proxy the proxy's user
+    (auth_dependency: a request without one is refused), else with a users file a login form (the user's name and
+    API key), else none."""
+    if gate.proxies:
+        return {"auth_dependency": gate.proxy_user}
+    if gate.users is not None:
+        async def login(username: str, key: str) -> bool:  # scrypt takes a while: not on the event loop
+            return await anyio.to_thread.run_sync(gate.login, username, key)
+
+        return {"auth": login, "auth_message": "Meld u aan met uw gebruikersnaam en API-sleutel (bv.…)."}
+    return {}
+
+
 def serve(app: Bronvast, host: str, port: int, on_listening: Callable[[str], None]) -> None:
     """Loads the models, then serves the UI at / and the REST API at /api until stopped."""
     import gradio as gr
     import uvicorn
 
     from assistant.api import build_api
+    from assistant.auth import gate_for
     from assistant.ui import build_ui
 
+    users = users_path(app.settings)
+    if users is not None:
+        Users(users)  # a bad users file stops serve now, with its message, not each request later
     app.embedder, app.llm  # noqa: B018  (load the models now, so the first question is not slow)
     with advertised(app.settings.data_dir, host, port) as server:
-        site = gr.mount_gradio_app(build_api(app, server.token), build_ui(app), path="/")
+        api = build_api(app, server.token)
+        gate = gate_for(api)
+        site = gr.mount_gradio_app(api, build_ui(app, gate.ui_caller if gate.configured else None), path="/",
+                                   **ui_login(gate))
         on_listening(f"http://{host}:{port}")
         # uvicorn re-raises SIGTERM after its graceful shutdown; as SystemExit it still lets serve.json go.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

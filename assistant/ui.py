@@ -6,7 +6,7 @@ import html
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -14,8 +14,9 @@ import gradio as gr
 
 from assistant.application import Application
 from assistant.objections.exports import DISCLAIMER, write_exports
-from bronvast.errors import StoreError
-from bronvast.schema import Answer, Dossier, FirstAnswer, LetterCard, ObjectionOptions, Turn
+from bronvast.errors import AccessDenied, StoreError
+from bronvast.schema import Answer, Caller, Dossier, FirstAnswer, LetterCard, ObjectionOptions, Turn
+from bronvast.store import check_collection_name
 from ingest.manifest import MANIFEST_NAMES
 from ingest.report import redaction_counts
 
@@ -51,12 +52,13 @@ def marked_sentences(answer: Answer) -> str:
     return " ".join(parts)
 
 
-def respond(app: Application, message: str, collection: str, turns: list[Turn]) -> Iterator[tuple[str, list[Turn]]]:
+def respond(app: Application, message: str, collection: str, turns: list[Turn],
+            caller: Caller | None = None) -> Iterator[tuple[str, list[Turn]]]:
     """The chat's answer function: streams the growing answer, then shows it with its sources; the conversation's
-    turns (for follow-up questions) come back updated."""
+    turns (for follow-up questions) come back updated. `caller`: the logged-in user (None: the app's own caller)."""
     text, first, turns = "", "", turns or []
     try:
-        for piece in app.stream(message, collection or None, history=turns):
+        for piece in app.stream(message, collection or None, history=turns, caller=caller):
             if isinstance(piece, FirstAnswer):  # shown at once; the model's text grows under it until checked
                 first = format_answer(piece.answer) + f"\n\n{DRAFT_HEADING}\n\n"
                 yield first, turns
@@ -65,15 +67,20 @@ def respond(app: Application, message: str, collection: str, turns: list[Turn]) 
             else:
                 text += piece
                 yield first + html.escape(text), turns
-    except StoreError as exc:
+    except (StoreError, AccessDenied) as exc:
         yield f"Fout: {exc}", turns
 
 
-def add_documents(app: Application, files: list[str] | None, collection: str) -> str:
+def add_documents(app: Application, files: list[str] | None, collection: str, caller: Caller | None = None) -> str:
     """Ingest through the serving process: the embedded store admits only this process while it serves."""
     if not files:
         return "Kies eerst een of meer bestanden."
-    target = app.settings.data_dir / "uploads" / (collection or app.settings.collection)
+    if caller is not None and not caller.may("ingest"):  # refused before the uploads are copied anywhere
+        return f"Fout: {caller.name} mag geen documenten toevoegen: daarvoor is de rol 'ingest' nodig"
+    try:  # the name becomes a folder: "../.." must not reach outside the uploads
+        target = app.settings.data_dir / "uploads" / check_collection_name(collection or app.settings.collection)
+    except StoreError as exc:
+        return f"Fout: {exc}"
     target.mkdir(parents=True, exist_ok=True)
     copies = []
     for name in files:
@@ -81,8 +88,8 @@ def add_documents(app: Application, files: list[str] | None, collection: str) ->
         shutil.copyfile(name, copy)
         copies.append(copy)
     try:
-        report = app.ingest(copies, collection or None)
-    except StoreError as exc:
+        report = app.ingest(copies, collection or None, caller=caller)
+    except (StoreError, AccessDenied) as exc:
         return f"Fout: {exc}"
     if not report.redacted:
         rows = ["| Bestand | Status | Chunks | Reden |", "|---|---|---|---|"]
@@ -262,12 +269,24 @@ def collection_names(app: Application) -> list[str]:
     return app.collections() or [app.settings.collection]
 
 
-def build_ui(app: Application) -> gr.Blocks:
-    def chat(message: str, history: list, collection: str, turns: list[Turn]) -> Iterator[tuple[str, list[Turn]]]:
-        yield from respond(app, message, collection, turns)
+def build_ui(app: Application, identify: Callable[[gr.Request], Caller | None] | None = None) -> gr.Blocks:
+    """`identify`: who a call comes from (the logged-in user, assistant/auth.py Gate.ui_caller; AccessDenied for
+    nobody); None: every call is the application's own caller."""
+    def chat(message: str, history: list, collection: str, turns: list[Turn],
+             request: gr.Request) -> Iterator[tuple[str, list[Turn]]]:
+        try:
+            caller = identify(request) if identify else None
+        except AccessDenied as exc:
+            yield f"Fout: {exc}", turns
+            return
+        yield from respond(app, message, collection, turns, caller)
 
-    def upload(collection: str, paths: list[str] | None) -> str:
-        return add_documents(app, paths, collection)
+    def upload(collection: str, paths: list[str] | None, request: gr.Request) -> str:
+        try:
+            caller = identify(request) if identify else None
+        except AccessDenied as exc:
+            return f"Fout: {exc}"
+        return add_documents(app, paths, collection, caller)
 
     def overview() -> str:
         return status_markdown(app)

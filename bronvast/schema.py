@@ -265,6 +265,7 @@ class Citation:
     text: str
     score: float
     also: tuple[str, ...] = ()  # the file names of identical copies (dedup): a citation of each of them too
+    sha256: str = ""  # the cited document version's content hash (the audit log records it)
 
     @property
     def names(self) -> tuple[str, ...]:

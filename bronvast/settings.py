@@ -181,6 +181,41 @@ class ObjectionSettings(Section):
     cluster_distance: float = Field(default=0.14, gt=0.0, lt=2.0)
 
 
+class IdentitySettings(Section):
+    # Who may ask what (bronvast/identity.py, assistant/auth.py). None of it set: no identity configuration, every
+    # asker is anonymous (public documents only), and `serve` stays on 127.0.0.1 unless --allow-anonymous.
+    # The users file (YAML: users with groups, roles and hashed API keys; `bronvast users add` writes it): relative
+    # to the project root or absolute.
+    users_file: str | None = None
+    # A reverse proxy in front (e.g. an OIDC proxy) names the user and their groups (comma-separated) in these
+    # headers; they are believed only from these addresses (IP addresses or networks, e.g. 10.0.0.0/8).
+    proxy_user_header: str = "X-Forwarded-User"
+    proxy_groups_header: str = "X-Forwarded-Groups"
+    trusted_proxies: list[str] = []
+
+    @property
+    def configured(self) -> bool:
+        return self.users_file is not None or bool(self.trusted_proxies)
+
+
+class AuditSettings(Section):
+    # The audit log (assistant/audit.py): an append-only, hash-chained JSONL record per answer, ingest and delete in
+    # <data_dir>/audit/audit.jsonl; `bronvast audit verify` checks the chain, `bronvast audit export` reads it out.
+    # On, an answer whose record cannot be written is not given (fail closed).
+    enabled: bool = True
+    # Records older than this many days are dropped from the log's start (at most once a day), leaving a checkpoint
+    # that keeps the chain verifiable; None: keep everything.
+    retention_days: int | None = Field(default=None, ge=1)
+    # Personal data replaced by markers in the questions and answers the log keeps (ingest/redact.py kinds); the
+    # kinds of ingest.redact and of the collection asked are always added.
+    redact: list[RedactionKind] = []
+
+    @field_validator("redact", mode="before")
+    @classmethod
+    def _redact_kinds(cls, value: Any) -> Any:
+        return redaction_kinds(value)
+
+
 class ServeSettings(Section):
     host: str = "127.0.0.1"
     port: int = 7860
@@ -202,6 +237,8 @@ class Settings(BaseSettings):
     answer: AnswerSettings = AnswerSettings()
     evaluation: EvaluationSettings = EvaluationSettings()
     objections: ObjectionSettings = ObjectionSettings()
+    identity: IdentitySettings = IdentitySettings()
+    audit: AuditSettings = AuditSettings()
     serve: ServeSettings = ServeSettings()
 
     @classmethod

@@ -18,12 +18,15 @@ def client(app) -> TestClient:
     return TestClient(build_api(app, TOKEN), headers={"Authorization": f"Bearer {TOKEN}"})
 
 
-def test_every_route_needs_the_token(app):
+def test_server_paths_need_the_token_and_a_wrong_token_is_refused(app):
+    """Without an identity configuration a request without credentials is anonymous (tests/test_identity.py); the
+    routes that read files on this machine still take the serve token only."""
     anonymous = TestClient(build_api(app, TOKEN))
-    assert anonymous.get("/api/status").status_code == 401
-    assert anonymous.post("/api/ask", json={"question": "x"}).status_code == 401
+    assert anonymous.post("/api/ingest", json={"paths": ["/etc/passwd"]}).status_code == 403
+    assert anonymous.post("/api/objections", json={"paths": ["/etc/passwd"]}).status_code == 403
     wrong = anonymous.post("/api/ingest", json={"paths": ["/etc/passwd"]}, headers={"Authorization": "Bearer nee"})
     assert wrong.status_code == 401
+    assert anonymous.get("/api/status", headers={"Authorization": "Bearer nee"}).status_code == 401
 
 
 def test_ask_status_and_ingest(app, demo, tmp_path):

@@ -51,7 +51,8 @@ def test_ask_json_contract(indexed):
     assert answer["question"] == answer["search_question"] == PARKING and answer["refused"] is False
     assert answer["answer"] and answer["mode"] in ("generative", "extractive")
     citation = answer["citations"][0]
-    assert set(citation) == {"n", "source", "page", "text", "score", "also"}
+    assert set(citation) == {"n", "source", "page", "text", "score", "also", "sha256"}
+    assert len(citation["sha256"]) == 64  # the cited document version (the audit log records it)
     assert (citation["n"], citation["source"], citation["page"], citation["also"]) == (1, "parkeren.md", None, [])
     assert "3,20 euro" in citation["text"] and isinstance(citation["score"], float)
     sentence = answer["sentences"][0]
@@ -156,8 +157,11 @@ def test_serve_answers_over_http_and_the_cli_works_through_it(indexed):
                 assert time.monotonic() < deadline, "serve did not start within 120 s"
                 time.sleep(1)
         assert "bronvast" in page
-        with pytest.raises(urllib.error.HTTPError, match="401"):  # the API needs the owner's token
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=5)
+        # Without an identity configuration a caller without the token is anonymous; paths on the server need it.
+        ingest = urllib.request.Request(f"http://127.0.0.1:{port}/api/ingest", data=b'{"paths": ["/etc"]}',
+                                        headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError, match="403"):
+            urllib.request.urlopen(ingest, timeout=5)
 
         beside = subprocess.run([*bronvast, "ingest", str(DEMO_DIR), "-c", "naast"], capture_output=True, text=True)
         assert beside.returncode == 0, beside.stderr

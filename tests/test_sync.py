@@ -442,7 +442,8 @@ def test_documents_through_the_rest_api_and_the_remote_app(app, tmp_path):
     assert [d.path for d in listed] == [str((tmp_path / d / "nota.txt").resolve()) for d in ("een", "twee")]
     assert api.get("/api/documents", params={"collection": name}).json()[0]["file"] == "nota.txt"
     assert api.get("/api/documents").status_code in (200, 400)
-    assert TestClient(build_api(app, "geheim")).get("/api/documents").status_code == 401
+    anonymous = TestClient(build_api(app, "geheim"))  # no token, no identity configuration: anonymous, no roles
+    assert anonymous.delete("/api/documents", params={"target": "weg.txt", "collection": name}).status_code == 403
 
     with pytest.raises(DocumentNotFound, match="geef het pad"):
         remote.delete_document("nota.txt", name)
