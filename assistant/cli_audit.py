@@ -4,14 +4,13 @@ they run beside a running `bronvast serve`."""
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from assistant.audit import audit_path, export, verify
-from assistant.cli_common import ConfigOption, SetOption, console, errors, plain_errors
+from assistant.cli_common import ConfigOption, SetOption, console, date_option, errors, plain_errors
 from bronvast.settings import load_settings
 
 audit_cli = typer.Typer(help="Het auditlog: de keten controleren en uitvoeren.", no_args_is_help=True)
@@ -26,16 +25,6 @@ def log_path(log: Path | None, config: Path | None, overrides: list[str] | None)
         return log
     with plain_errors():
         return audit_path(load_settings(config, overrides).data_dir)
-
-
-def day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        errors.print(f"[red]Fout:[/] {option} verwacht een datum als JJJJ-MM-DD, kreeg {value!r}")
-        raise typer.Exit(1) from None
 
 
 @audit_cli.command("verify")
@@ -72,7 +61,7 @@ def audit_export(
     if fmt not in ("jsonl", "csv"):
         errors.print(f"[red]Fout:[/] --format verwacht jsonl of csv, kreeg {fmt!r}")
         raise typer.Exit(1)
-    first, last = day(since, "--since"), day(until, "--until")
+    first, last = date_option(since, "--since"), date_option(until, "--until")
     if first and last and first > last:
         errors.print("[red]Fout:[/] --since ligt na --until")
         raise typer.Exit(1)

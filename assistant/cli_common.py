@@ -4,6 +4,7 @@ application (local or through a running `bronvast serve`) and the progress bar."
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -84,3 +85,14 @@ def shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def date_option(value: str | None, option: str) -> date | None:
+    """A date option (JJJJ-MM-DD) as a date; a plain message and exit code 1 when it is none."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors.print(f"[red]Fout:[/] {option} verwacht een datum als JJJJ-MM-DD, kreeg {value!r}")
+        raise typer.Exit(1) from None

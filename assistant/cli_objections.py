@@ -5,7 +5,6 @@ nothing is stored unless --collection asks for it."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +18,7 @@ from assistant.cli_common import (
     SetOption,
     application,
     console,
+    date_option,
     errors,
     progress_bar,
     shown,
@@ -54,8 +54,8 @@ def summarize(
 ) -> None:
     """Per brief: datum, ontvangst, besluit en kenmerk, gronden met letterlijke citaten, verzoek, horen, pro forma,
     ontbrekende vereisten (Awb 6:5), bezwaartermijn en beslistermijn. Exitcode 2: bestanden niet gelezen."""
-    run(paths, ObjectionOptions(_date(received), committee, show_names, clusters=False), as_json, out, collection,
-        config, set_)
+    options = ObjectionOptions(date_option(received, "--received"), committee, show_names, clusters=False)
+    run(paths, options, as_json, out, collection, config, set_)
 
 
 @objections_cli.command("dossier")
@@ -65,8 +65,8 @@ def dossier(
     config: ConfigOption = None, set_: SetOption = None,
 ) -> None:
     """Als summarize, plus de gronden van alle brieven geclusterd: welke bezwaren terugkomen, in welke brieven."""
-    run(paths, ObjectionOptions(_date(received), committee, show_names, clusters=True), as_json, out, collection,
-        config, set_)
+    options = ObjectionOptions(date_option(received, "--received"), committee, show_names, clusters=True)
+    run(paths, options, as_json, out, collection, config, set_)
 
 
 def run(paths: list[Path], options: ObjectionOptions, as_json: bool, out: Path | None, collection: str | None,
@@ -125,13 +125,3 @@ def _on_time(card: LetterCard) -> str:
 
 def _yes(value: bool) -> str:
     return "ja" if value else "nee"
-
-
-def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        errors.print(f"[red]Fout:[/] --received '{escape(value)}' is geen datum (JJJJ-MM-DD)")
-        raise typer.Exit(1) from None

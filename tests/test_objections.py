@@ -210,7 +210,7 @@ def test_the_command_prints_json_and_writes_exports(letters, tmp_path):
 def test_the_command_refuses_a_bad_date_and_names_a_missing_file(tmp_path):
     runner = CliRunner()
     bad = runner.invoke(cli, ["objections", "summarize", str(tmp_path), "--received", "31-02-2025"])
-    assert bad.exit_code == 1 and "geen datum" in bad.output
+    assert bad.exit_code == 1 and "verwacht een datum" in bad.output
     missing = runner.invoke(cli, ["objections", "dossier", str(tmp_path / "weg.txt")])
     assert missing.exit_code == 2 and "weg.txt" in missing.output and "Traceback" not in missing.output
 
