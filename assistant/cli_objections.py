@@ -23,7 +23,7 @@ from assistant.cli_common import (
     progress_bar,
     shown,
 )
-from assistant.objections.exports import DISCLAIMER, write_exports
+from assistant.objections.exports import DISCLAIMER, write_exports, yes_no
 from bronvast.schema import ALL_KINDS, Dossier, LetterCard, ObjectionOptions
 from bronvast.settings import PROJECT_ROOT
 
@@ -103,8 +103,8 @@ def show(result: Dossier) -> None:
         table.add_column(column, overflow="fold")
     for card in result.letters:
         table.add_row(card.file, " ".join(filter(None, [card.decision_date, card.decision_reference])),
-                      card.received_date or "", card.deadline or "", _on_time(card), _yes(card.pro_forma),
-                      _yes(card.hearing_requested), str(len(card.grounds)), ", ".join(card.missing))
+                      card.received_date or "", card.deadline or "", _on_time(card), yes_no(card.pro_forma),
+                      yes_no(card.hearing_requested), str(len(card.grounds)), ", ".join(card.missing))
     console.print(table)
     for card in result.letters:
         console.print(f"\n[bold]{escape(card.file)}[/] — {escape(card.decision_subject or 'besluit onbekend')}")
@@ -120,8 +120,4 @@ def show(result: Dossier) -> None:
 
 
 def _on_time(card: LetterCard) -> str:
-    return {True: "ja", False: "[red]nee[/]", None: "onbekend"}[card.on_time]
-
-
-def _yes(value: bool) -> str:
-    return "ja" if value else "nee"
+    return f"[red]{yes_no(card.on_time)}[/]" if card.on_time is False else yes_no(card.on_time)

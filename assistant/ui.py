@@ -13,7 +13,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.application import Application
-from assistant.objections.exports import DISCLAIMER, write_exports
+from assistant.objections.exports import DISCLAIMER, on_time_text, write_exports, yes_no
 from bronvast.errors import AccessDenied, StoreError
 from bronvast.schema import Answer, Caller, Dossier, FirstAnswer, LetterCard, ObjectionOptions, Turn
 from bronvast.store import check_collection_name
@@ -146,10 +146,6 @@ def copy_uploads(files: list[str], folder: Path) -> list[Path]:
     return letters
 
 
-def yes_no(value: bool | None) -> str:
-    return {True: "ja", False: "nee", None: "onbekend"}[value]
-
-
 def objection_rows(dossier: Dossier) -> list[list]:
     return [[card.file, card.letter_date or "", card.received_date or "", card.deadline or "", yes_no(card.on_time),
              yes_no(card.pro_forma), yes_no(card.hearing_requested), card.gemachtigde or "", len(card.grounds),
@@ -211,12 +207,11 @@ def letter_card_html(card: LetterCard) -> str:
         return html.escape(str(value)) if value not in (None, "", ()) else "—"
 
     decision = " ".join(filter(None, [card.decision_date, card.decision_reference]))
-    on_time = yes_no(card.on_time) + (f" ({card.on_time_reason})" if card.on_time_reason else "")
     fields = [("Briefdatum", card.letter_date), ("Ontvangen", card.received_date), ("Indiener", card.sender),
               ("Gemachtigde", card.gemachtigde), ("Besluit", decision), ("Onderwerp besluit", card.decision_subject),
               ("Verzoek", card.request), ("Horen gevraagd", yes_no(card.hearing_requested)),
               ("Pro forma", yes_no(card.pro_forma)), ("Ontbreekt (Awb 6:5)", ", ".join(card.missing)),
-              ("Bezwaartermijn tot", card.deadline), ("Tijdig", on_time), ("Beslistermijn tot", card.decision_deadline)]
+              ("Bezwaartermijn tot", card.deadline), ("Tijdig", on_time_text(card)), ("Beslistermijn tot", card.decision_deadline)]
     rows = "".join(f"<tr><th>{name}</th><td>{shown(value)}</td></tr>" for name, value in fields)
     grounds = "".join(
         f"<li><strong>{html.escape(ground.summary)}</strong> <small>({html.escape(ground.location)})</small>"

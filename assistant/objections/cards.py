@@ -14,7 +14,7 @@ from pathlib import Path
 
 from assistant.objections import deadlines, fields
 from assistant.objections.dossier import cluster_grounds
-from assistant.objections.grounds import Embed, ModelReading, extract_grounds, read_with_model
+from assistant.objections.grounds import Embed, GroundFinder, ModelReading, read_with_model
 from assistant.objections.privacy import Pseudonymiser
 from assistant.objections.reading import Letter, read_letter
 from bronvast.schema import Dossier, Ground, LetterCard, ObjectionOptions
@@ -36,6 +36,7 @@ class ObjectionReader:
         """`llm`: gives the configured LLM when the settings ask for generative summaries; None: extractive."""
         self.settings = settings
         self.embed = embed
+        self.finder = GroundFinder(embed)
         self.llm = llm
 
     def dossier(self, paths: Iterable[Path], options: ObjectionOptions,
@@ -79,6 +80,7 @@ class ObjectionReader:
         if pro_forma:
             notes.append("Pro forma: de gronden volgen nog; stel een termijn voor herstel (Awb 6:6).")
         writer = fields.sender_name(letter)
+        reference = fields.decision_reference(letter)
         card = LetterCard(
             file=letter.file,
             letter_date=_iso(written),
@@ -86,13 +88,13 @@ class ObjectionReader:
             sender=writer if options.show_names else (pseudonyms.writer(writer) if writer else None),
             gemachtigde=fields.representative(letter),
             decision_date=_iso(decided),
-            decision_reference=fields.decision_reference(letter),
+            decision_reference=reference,
             decision_subject=subject,
             grounds=tuple(grounds),
             request=request,
             hearing_requested=fields.hearing_requested(letter),
             pro_forma=pro_forma,
-            missing=tuple(_missing(letter, written, decided, subject, grounds, writer)),
+            missing=tuple(_missing(letter, written, decided or reference or subject, grounds, writer)),
             deadline=_iso(term.last_day) if term else None,
             on_time=timely.on_time,
             on_time_reason=timely.reason,
@@ -116,7 +118,7 @@ class ObjectionReader:
                     notes.append(f"{unverified} citaat/citaten van het taalmodel niet teruggevonden in de brief: "
                                  "controleer ze.")
                 return grounds, reading
-        return extract_grounds(letter, asking, self.embed), None
+        return self.finder.grounds(letter, asking), None
 
 
 def _term(made_known: date | None, notes: list[str]) -> deadlines.ObjectionTerm | None:
@@ -160,9 +162,10 @@ def _deadline_notes(term, timely, posted: str | None, decided: date | None) -> l
     return notes
 
 
-def _missing(letter: Letter, written, decided, subject, grounds, writer) -> list[str]:
+def _missing(letter: Letter, written, decision_named, grounds, writer) -> list[str]:
     """The Awb 6:5 elements the letter lacks, as far as text can show them (a signature is read from the closing
-    and the name under it; a scanned handwritten signature without a name is not seen)."""
+    and the name under it; a scanned handwritten signature without a name is not seen). `decision_named`: its
+    date, kenmerk or subject, whichever the letter gives."""
     missing = []
     if not writer or not fields.has_address(letter):
         missing.append("naam en adres")
@@ -170,7 +173,7 @@ def _missing(letter: Letter, written, decided, subject, grounds, writer) -> list
         missing.append("datum")
     if fields.signature_name(letter) is None:
         missing.append("ondertekening")
-    if decided is None and fields.decision_reference(letter) is None and not subject:
+    if not decision_named:
         missing.append("omschrijving van het besluit")
     if not grounds:
         missing.append("gronden")

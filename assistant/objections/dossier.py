@@ -39,14 +39,13 @@ def cluster_grounds(cards: list[LetterCard], embed: Embed, distance: float) -> l
     words = [_words(f"{summary} {quote}") for _, summary, quote in grounds]
     clusters = []
     for indices in members.values():
-        central = _most_central(vectors, indices)
-        typical = _typical_words(words, indices)
+        by_centrality = _by_centrality(vectors, indices)
         letters = tuple(dict.fromkeys(grounds[i][0] for i in indices))
         clusters.append(GroundCluster(
-            label=_label(vectors, indices, grounds, typical),
+            label=_label(by_centrality, grounds, _typical_words(words, indices)),
             count=len(letters),
             letters=letters,
-            quotes=tuple(grounds[i][2] for i in sorted(indices, key=lambda i: i != central)),
+            quotes=tuple(grounds[i][2] for i in sorted(indices, key=lambda i: i != by_centrality[0])),
         ))
     return sorted(clusters, key=lambda cluster: (-cluster.count, cluster.label))
 
@@ -58,12 +57,9 @@ def _labels(vectors: np.ndarray, distance: float) -> list[int]:
     return model.fit_predict(vectors).tolist()
 
 
-def _label(vectors: np.ndarray, indices: list[int], grounds: list[tuple[str, str, str]],
-           typical: dict[str, float]) -> str:
+def _label(by_centrality: list[int], grounds: list[tuple[str, str, str]], typical: dict[str, float]) -> str:
     """A heading a writer gave the ground ("Geluidsoverlast") among the cluster's most central ones, else the key
     phrase of the most central quote."""
-    centroid = vectors[indices].mean(axis=0)
-    by_centrality = sorted(indices, key=lambda i: -float(vectors[i] @ centroid))
     for i in by_centrality[:3]:
         summary = grounds[i][1].strip(" .:")
         if 0 < len(summary.split()) <= SHORT_LABEL:
@@ -72,9 +68,10 @@ def _label(vectors: np.ndarray, indices: list[int], grounds: list[tuple[str, str
     return _key_phrase(grounds[central][2], typical) or grounds[central][1]
 
 
-def _most_central(vectors: np.ndarray, indices: list[int]) -> int:
+def _by_centrality(vectors: np.ndarray, indices: list[int]) -> list[int]:
+    """The cluster's grounds, nearest to its centroid first."""
     centroid = vectors[indices].mean(axis=0)
-    return max(indices, key=lambda i: float(vectors[i] @ centroid))
+    return sorted(indices, key=lambda i: -float(vectors[i] @ centroid))
 
 
 def _words(text: str) -> list[str]:

@@ -85,13 +85,13 @@ def write_atomically(path: Path, content: bytes) -> None:
 # --- Values shown --------------------------------------------------------------------------------------------------
 
 
-def yes_no(value: bool) -> str:
-    return "ja" if value else "nee"
+def yes_no(value: bool | None) -> str:
+    return {True: "ja", False: "nee", None: "onbekend"}[value]
 
 
 def on_time_text(card: LetterCard) -> str:
     """"ja", "nee" or "onbekend", with the reason when there is one: the lawyer must see why it is undecided."""
-    word = "onbekend" if card.on_time is None else yes_no(card.on_time)
+    word = yes_no(card.on_time)
     return f"{word} ({card.on_time_reason})" if card.on_time_reason else word
 
 

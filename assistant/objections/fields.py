@@ -52,7 +52,6 @@ HEARING = re.compile(
     r"recht\s+om\s+(?:te\s+)?worden\s+gehoord|wil\s+(?:graag\s+)?gehoord|uitnodig\w*\s+voor\s+een\s+gesprek",
     re.IGNORECASE,
 )
-CODE = re.compile(r"\b[A-Z]{1,5}-\d{4}-\d{2,6}\b")
 NO_HEARING = re.compile(
     r"(?:zie|zien)\s+(?:\w+\s+){0,2}af\s+van\s+(?:het\s+|mijn\s+|ons\s+)?(?:recht\s+om\s+(?:te\s+)?worden\s+)?(?:horen|gehoord)|"
     r"\bniet\s+(?:\w+\s+)?gehoord\s+(?:te\s+)?worden|geen\s+(?:behoefte\s+aan\s+(?:een\s+)?)?hoorzitting|"

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from llama_index.core.llms import ChatMessage
 from pydantic import BaseModel, Field
@@ -54,15 +55,16 @@ ARGUMENT = re.compile(
 )
 CONTESTS = re.compile(r"\b(?:omdat|want|maar|echter|ten\s+onrechte|onterecht|onjuist|niet\s+juist|ondanks)\b",
                       re.IGNORECASE)
+# Words that open the next argument; a summary leaves them off.
+CONNECTIVES = (r"daarnaast|bovendien|ten\s+(?:eerste|tweede|derde|vierde|slotte)|verder|voorts|tot\s+slot|tevens|"
+               r"tenslotte|als\s+laatste")
 NEW_ARGUMENT = re.compile(
-    r"^(?:daarnaast|bovendien|ten\s+(?:eerste|tweede|derde|vierde|slotte)|verder|voorts|tot\s+slot|tevens|"
-    r"ook\b|een\s+ander\w*\s+(?:punt|bezwaar|reden)|mijn\s+(?:tweede|derde|laatste)|tenslotte|als\s+laatste)",
+    rf"^(?:{CONNECTIVES}|ook\b|een\s+ander\w*\s+(?:punt|bezwaar|reden)|mijn\s+(?:tweede|derde|laatste))",
     re.IGNORECASE,
 )
 LEADING = re.compile(r"^(?:(?:#+|grond\s+\d+\s*[:.-]?|\d{1,2}(?:\.\d{1,2})*[.)]?(?=\s)|[a-z][.)]|[-•*–]|\*\*)\s*)+",
                      re.IGNORECASE)
-CONNECTIVE = re.compile(r"^(?:daarnaast|bovendien|ten\s+(?:eerste|tweede|derde|vierde|slotte)|verder|voorts|"
-                        r"tot\s+slot|tevens|tenslotte|als\s+laatste)\s*[,:]?\s*", re.IGNORECASE)
+CONNECTIVE = re.compile(rf"^(?:{CONNECTIVES})\s*[,:]?\s*", re.IGNORECASE)
 # Headings of the letter's parts: the grounds' part opens the grounds, the others hold none ("1. Het bestreden
 # besluit", "Verzoek", "Horen"); any other heading names the ground below it ("Grond 2: Geluidsoverlast").
 GROUNDS_HEADING = re.compile(r"^(?:de\s+)?(?:gronden|grond\s+van|\w*gronden|motivering|toelichting|"
@@ -193,37 +195,36 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-def extract_grounds(letter: Letter, request_paragraphs: set[int], embed: Embed) -> list[Ground]:
-    found = candidates(letter, request_paragraphs)
-    if not found:
-        return []
-    vectors = embed([*ARGUMENT_EXAMPLES, *PROCEDURE_EXAMPLES, *(candidate.quote for candidate in found)])
-    arguments, procedure = vectors[:len(ARGUMENT_EXAMPLES)], vectors[len(ARGUMENT_EXAMPLES):len(ARGUMENT_EXAMPLES)
-                                                                      + len(PROCEDURE_EXAMPLES)]
-    grounds = []
-    for candidate, vector in zip(found, vectors[len(ARGUMENT_EXAMPLES) + len(PROCEDURE_EXAMPLES):], strict=True):
-        margin = max(cosine(vector, a) for a in arguments) - max(cosine(vector, p) for p in procedure)
-        if len(candidate.quote.split()) < MIN_WORDS and not candidate.heading:
-            continue  # "Ik ben het er niet mee eens.": disagreement without a reason is no ground
-        if candidate.heading or ARGUMENT.search(candidate.quote) or margin > MIN_MARGIN:
-            grounds.append(Ground(summary(candidate), candidate.quote, candidate.paragraph.location,
-                                  quote_found(candidate.quote, letter) is not None))
-    return _merged_under_headings(grounds, found)
+class GroundFinder:
+    """The extractive grounds of letters, by one embedder; the example sentences are embedded once, not per letter."""
 
+    def __init__(self, embed: Embed):
+        self.embed = embed
 
-def _merged_under_headings(grounds: list[Ground], found: list[Candidate]) -> list[Ground]:
-    """Paragraphs under one heading ("Grond 1: ...") are one ground: its quote is their first paragraph's, the
-    later ones add nothing the lawyer does not find below the same heading."""
-    seen: set[str] = set()
-    kept = []
-    for ground in grounds:
-        heading = next((c.heading for c in found if c.quote == ground.quote), None)
-        if heading and heading in seen:
-            continue
-        if heading:
-            seen.add(heading)
-        kept.append(ground)
-    return kept
+    @cached_property
+    def examples(self) -> tuple[list[list[float]], list[list[float]]]:
+        vectors = self.embed([*ARGUMENT_EXAMPLES, *PROCEDURE_EXAMPLES])
+        return vectors[:len(ARGUMENT_EXAMPLES)], vectors[len(ARGUMENT_EXAMPLES):]
+
+    def grounds(self, letter: Letter, request_paragraphs: set[int]) -> list[Ground]:
+        found = candidates(letter, request_paragraphs)
+        if not found:
+            return []
+        arguments, procedure = self.examples
+        grounds = []
+        headings: set[str] = set()
+        for candidate, vector in zip(found, self.embed([c.quote for c in found]), strict=True):
+            if candidate.heading in headings:
+                continue  # paragraphs under one heading ("Grond 1: ...") are one ground, quoted by their first
+            if len(candidate.quote.split()) < MIN_WORDS and not candidate.heading:
+                continue  # "Ik ben het er niet mee eens.": disagreement without a reason is no ground
+            margin = max(cosine(vector, a) for a in arguments) - max(cosine(vector, p) for p in procedure)
+            if candidate.heading or ARGUMENT.search(candidate.quote) or margin > MIN_MARGIN:
+                if candidate.heading:
+                    headings.add(candidate.heading)
+                grounds.append(Ground(summary(candidate), candidate.quote, candidate.paragraph.location,
+                                      quote_found(candidate.quote, letter) is not None))
+        return grounds
 
 
 def summary(candidate: Candidate, max_words: int = 25) -> str:
@@ -249,13 +250,14 @@ def quote_found(quote: str, letter: Letter) -> Paragraph | None:
     wanted = normalised(quote)
     if not wanted:
         return None
-    for paragraph in letter.paragraphs:
-        if wanted in normalised(paragraph.text):
+    paragraphs = [(paragraph, normalised(paragraph.text)) for paragraph in letter.paragraphs]
+    for paragraph, text in paragraphs:
+        if wanted in text:
             return paragraph
-    whole = [(paragraph, normalised(paragraph.text)) for paragraph in letter.paragraphs]
-    best = max(whole, key=lambda item: fuzz.partial_ratio(wanted, item[1]), default=None)
-    if best is not None and fuzz.partial_ratio(wanted, best[1]) >= MIN_QUOTE_MATCH:
-        return best[0]
+    ratio, best = max(((fuzz.partial_ratio(wanted, text), paragraph) for paragraph, text in paragraphs),
+                      key=lambda item: item[0], default=(0.0, None))
+    if ratio >= MIN_QUOTE_MATCH:
+        return best
     # a quote across paragraphs: look in the whole text
     text = normalised(letter.text)
     return letter.paragraphs[0] if wanted in text or fuzz.partial_ratio(wanted, text) >= MIN_QUOTE_MATCH else None
