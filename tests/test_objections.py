@@ -120,10 +120,11 @@ def test_addresses_in_any_form_are_hidden_and_the_text_around_them_kept():
     from assistant.objections.privacy import Pseudonymiser
 
     text = Pseudonymiser().text("Anna Bakker\nSlootkant 139\n4735 AB Lindewaard\n\nIk woon aan de Lindelaan 14 en "
-                                "word gestoord. Grond 2\nMijn buurman, de heer K. de Wit, ook.", "Anna Bakker")
+                                "word gestoord. Grond 2\nMijn buurman, de heer K. de Wit, ook.\nWOZ-beschikking 2025",
+                                "Anna Bakker")
     # street, number and postcode become one [ADRES] (ingest/redact.py); the place names a municipality, not a home
     assert text == ("indiener 1\n[ADRES] Lindewaard\n\nIk woon aan de [ADRES] en word gestoord. Grond 2\n"
-                    "Mijn buurman, persoon 1, ook.")
+                    "Mijn buurman, persoon 1, ook.\nWOZ-beschikking 2025")  # a year is no house number
 
 
 def test_show_names_keeps_them(app, letters):

@@ -81,7 +81,9 @@ POSTCODE = re.compile(r"\b\d{4}\s?[A-Z]{2}\b")
 STREET = re.compile(r"\b[A-Z][\w'-]*(?:straat|laan|weg|plein|kade|gracht|singel|dijk|hof|pad|steeg|dreef|erf|park|"
                     r"markt|veld|wal|baan|akker|weide|haven|burg|kant|hoek|zijde|wijk)\s+\d+(?:\s?[a-zA-Z]\b|-[A-Z0-9]+\b)?")
 # An address block's lines: "Slootkant 139" on a line of its own (any street name), "4735 AB Lindewaard".
-ADDRESS_LINE = re.compile(r"^(?!(?:grond|bijlage|artikel|pagina|hoofdstuk|punt)\b)(?:[A-Z][\w'.-]*\s){1,3}\d+(?:\s?[a-zA-Z]|-[A-Z0-9]+)?$", re.MULTILINE)
+# The number is a house number, not a year ("WOZ-beschikking 2025").
+ADDRESS_LINE = re.compile(r"^(?!(?:grond|bijlage|artikel|pagina|hoofdstuk|punt)\b)(?:[A-Z][\w'.-]*\s){1,3}"
+                          r"(?!(?:19|20)\d\d\b)\d+(?:\s?[a-zA-Z]|-[A-Z0-9]+)?$", re.MULTILINE)
 POSTCODE_PLACE = re.compile(r"\b\d{4}\s?[A-Z]{2}\s+(?:[A-Z][\w'-]+)(?:[ -][A-Z][\w'-]+)?")
 SUBJECT_LINE = re.compile(r"^(?:betreft|onderwerp|inzake|re)\s*:\s*(?P<subject>.+)$", re.IGNORECASE | re.MULTILINE)
 OBJECTS_TO = re.compile(
@@ -225,7 +227,7 @@ def _trimmed_subject(subject: str) -> str | None:
     subject = re.split(r",?\s+(?:met\s+)?(?:(?:uw\s+)?kenmerk|zaaknummer|aanslagnummer|beschikkingsnummer|nummer|"
                        r"d\.d\.|van\s+\d|dat\s+|die\s+|waarbij|bezwaarschrift$)", subject,
                        maxsplit=1, flags=re.IGNORECASE)[0]
-    subject = DATE.sub("", subject).strip(" ,.:;-")
+    subject = re.sub(r"\s*\b(?:jl\.?|j\.l\.|jongstleden)(?!\w)", "", DATE.sub("", subject)).strip(" ,.:;-")
     subject = re.sub(r"^(?:tot|om|van)\s+", "", subject, flags=re.IGNORECASE)
     return subject[:160] or None
 
