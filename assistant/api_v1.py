@@ -6,6 +6,10 @@ assistant/api.py) and the OpenAI-compatible routes (/v1, assistant/openai_api.py
   `token` (the model's text as it comes), `answer` (the finished Answer, which replaces the first), `error`.
 - `GET/POST /api/v1/documents`, `DELETE /api/v1/documents/{name}`: list, upload (multipart), delete.
 - `GET /api/v1/collections`.
+- `GET /api/v1/sources?source=&page=&passage=`: a cited source to show (SourceView: the page's or document's text,
+  where the passage stands, a PDF page as base64 PNG with the passage highlighted); `GET /api/v1/sources/page.png`
+  the picture alone. 404, with the same message, for a document that is not there or that the caller may not see.
+- `POST /api/v1/feedback`: a thumb up or down on an answer ({answer, liked, comment, collection}), as the caller.
 - `GET /metrics`: Prometheus text (questions by outcome, answer latency, ingests); behind the same auth as the API.
 - `GET /healthz` (the process answers) and `GET /readyz` (the store opens and the embedder is loaded; 503
   otherwise): no auth, for load balancers and orchestrators.
@@ -36,7 +40,7 @@ from pydantic import BaseModel
 
 from assistant.application import Application
 from assistant.auth import As
-from assistant.wire import ANSWER, AskRequest, Removed
+from assistant.wire import ANSWER, FEEDBACK, SOURCES, AskRequest, FeedbackRequest, Removed
 from bronvast.errors import AccessDenied, StoreError
 from bronvast.schema import Answer, FirstAnswer
 from bronvast.store import check_collection_name
@@ -118,6 +122,24 @@ def answered(answer: Answer, started: float) -> None:
 
 class Collection(BaseModel):
     name: str
+
+
+class Recorded(BaseModel):
+    recorded: bool
+
+
+class Source(BaseModel):
+    """SourceView.to_json, as the spec documents it."""
+
+    source: str
+    page: int | None
+    kind: str
+    title: str
+    text: str
+    marks: list[tuple[int, int]]  # character spans in `text` where the passage stands
+    image_png_base64: str | None  # the PDF page with the passage highlighted
+    pages: int | None
+    note: str
 
 
 class Health(BaseModel):
@@ -241,6 +263,31 @@ def v1_router(app: Application) -> APIRouter:
         removed = app.delete_document(target, collection, caller)
         forget_uploads(app, removed)
         return Removed(removed=removed)
+
+    @router.post(FEEDBACK, summary="Een duim omhoog of omlaag bij een antwoord, met opmerking")
+    def feedback(request: FeedbackRequest, caller: As) -> Recorded:
+        """Kept in <data_dir>/feedback/feedback.jsonl as the caller's (redacted as the audit log is); `bronvast eval
+        feedback` exports it as evaluation cases."""
+        app.feedback(request.answer, request.liked, request.comment, request.collection, caller)
+        return Recorded(recorded=True)
+
+    @router.get(SOURCES, summary="Een geciteerde bron om te tonen", response_model=Source,
+                responses={404: {"description": "het document staat niet in de collectie of de aanvrager mag het "
+                                                "niet zien (dezelfde melding)"}})
+    def cited_source(caller: As, source: str, page: int | None = None, passage: str = "",
+                     collection: str | None = None, sha256: str = "") -> dict:
+        """`source`, `page` and `passage` as a citation gives them (`sha256`: the cited version, else the latest)."""
+        return app.source(source, page, passage, collection, caller, sha256).to_json()
+
+    @router.get(f"{SOURCES}/page.png", summary="De geciteerde PDF-pagina met de passage gemarkeerd",
+                response_class=Response, responses={200: {"content": {"image/png": {}}},
+                                                     404: {"description": "geen document of geen afbeelding"}})
+    def cited_page(caller: As, source: str, page: int | None = None, passage: str = "",
+                   collection: str | None = None, sha256: str = "") -> Response:
+        view = app.source(source, page, passage, collection, caller, sha256)
+        if view.image is None:
+            raise HTTPException(404, view.note or f"'{source}' heeft geen pagina-afbeelding")
+        return Response(view.image, media_type="image/png")
 
     @router.get(f"{PREFIX}/collections", summary="De collecties")
     def collections(caller: As) -> list[Collection]:

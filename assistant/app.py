@@ -6,6 +6,7 @@ Models are loaded on first use, so `bronvast status` does not pay for loading an
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -13,10 +14,13 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from assistant import evaluation
+from assistant import feedback as feedbacks
 from assistant.answer import Assistant
 from assistant.audit import Auditor
 from assistant.objections.cards import ObjectionReader
 from assistant.retrieve import Retriever
+from assistant.sources import source_view
 from bronvast import factories
 from bronvast.decision import AnswerDecision
 from bronvast.errors import AccessDenied
@@ -28,16 +32,19 @@ from bronvast.schema import (
     CollectionSpec,
     CollectionStats,
     Dossier,
+    FirstAnswer,
     GateReading,
     Hit,
     ObjectionOptions,
     SearchFilter,
+    SourceView,
     Turn,
     redaction_kinds,
 )
 from bronvast.settings import RetrievalSettings, Settings
 from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore
+from eval.dataset import Case
 from ingest.chunking import make_splitter
 from ingest.documents import delete_document, list_documents
 from ingest.pipeline import Indexer, ingest_documents, ingest_paths
@@ -48,6 +55,8 @@ ROLE_NAMES = {"ingest": "documenten toevoegen", "delete": "documenten verwijdere
 
 
 class Bronvast:
+    _origin: Bronvast | None = None  # the application a copy acting as another caller was made from (acting_as)
+
     def __init__(self, settings: Settings, caller: Caller = LOCAL_OPERATOR):
         """`caller`: who asks when a call names nobody: the program that made this application, as the machine's
         own user (bronvast/identity.py), or the CLI's `--as USER`. A server names each request's caller."""
@@ -67,7 +76,8 @@ class Bronvast:
 
     @cached_property
     def llm(self):
-        return factories.make_llm(self.settings)
+        # A copy acting as another caller (acting_as) uses its origin's model: one LLM in memory.
+        return self._origin.llm if self._origin else factories.make_llm(self.settings)
 
     @cached_property
     def encoder(self) -> SparseEncoder:
@@ -173,6 +183,47 @@ class Bronvast:
         nothing."""
         with self._busy:
             return self.objection_reader.dossier(paths, options, on_file)
+
+    def feedback(
+        self, answer: Answer, liked: bool, comment: str = "", collection: str | None = None,
+        caller: Caller | None = None,
+    ) -> None:
+        collection = collection or self.settings.collection
+        with self._busy:  # the collection's redaction is read from the store
+            record = feedbacks.feedback_record(self.settings, caller or self.caller, collection, answer, liked,
+                                               comment, self.store)
+        feedbacks.append_feedback(feedbacks.feedback_path(self.settings.data_dir), record)
+
+    def export_feedback(self, out: Path, caller: Caller | None = None) -> int:
+        return feedbacks.export_feedback(self.settings.data_dir, out, caller or self.caller)
+
+    def evaluate(
+        self, dataset: Path, collection: str | None = None, caller: Caller | None = None,
+        on_start: Callable[[int], None] | None = None, on_case: Callable[[Case], None] | None = None,
+    ) -> tuple[Path, dict]:
+        return evaluation.run_evaluation(self.acting_as(caller or self.caller), dataset, collection, on_start, on_case)
+
+    def eval_runs(self) -> list[dict]:
+        return evaluation.eval_runs(self.settings)
+
+    def compare_runs(self, run_a: str, run_b: str) -> tuple[dict, Path]:
+        return evaluation.compare_runs(self.settings, run_a, run_b)
+
+    def acting_as(self, caller: Caller) -> Bronvast:
+        """This application with `caller` as its own caller, so that rank, gate and ask (an evaluation) search with
+        what they may see. It shares the loaded models, the store and the lock; its LLM is this one's (`llm`)."""
+        self.assistant  # noqa: B018 -- loaded first, so the copy shares it (and the store and models it holds)
+        twin = copy.copy(self)
+        twin.caller, twin._origin = caller, self._origin or self
+        return twin
+
+    def source(
+        self, source: str, page: int | None = None, passage: str = "", collection: str | None = None,
+        caller: Caller | None = None, sha256: str = "",
+    ) -> SourceView:
+        with self._busy:
+            return source_view(self.store, collection or self.settings.collection, source,
+                               self._visible(None, caller), page, passage, sha256)
 
     def status(self) -> list[CollectionStats]:
         with self._busy:

@@ -8,8 +8,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from bronvast.schema import Answer, Caller, CollectionStats, Dossier, ObjectionOptions, SearchFilter, Turn
+from bronvast.schema import (
+    Answer,
+    Caller,
+    CollectionStats,
+    Dossier,
+    FirstAnswer,
+    ObjectionOptions,
+    SearchFilter,
+    SourceView,
+    Turn,
+)
 from bronvast.settings import Settings
+from eval.dataset import Case
 from ingest.report import DocumentInfo, FileOutcome, IngestReport
 
 
@@ -56,6 +67,42 @@ class Application(Protocol):
     ) -> Dossier:
         """Objection letters (files and folders) read into file cards, with options.clusters their grounds
         clustered; stores nothing. Unreadable files are listed in the dossier's `rejected`."""
+
+    def feedback(
+        self, answer: Answer, liked: bool, comment: str = "", collection: str | None = None,
+        caller: Caller | None = None,
+    ) -> None:
+        """Records the caller's thumb up (`liked`) or down on an answer they were given, with their comment, in
+        <data_dir>/feedback/feedback.jsonl (assistant/feedback.py), redacted as the audit log is."""
+
+    def export_feedback(self, out: Path, caller: Caller | None = None) -> int:
+        """Writes the feedback as evaluation cases (JSONL, eval/case.schema.json) to `out`; returns how many (0:
+        none, and nothing written). A caller exports their own feedback; an admin and the machine's user all."""
+
+    def evaluate(
+        self, dataset: Path, collection: str | None = None, caller: Caller | None = None,
+        on_start: Callable[[int], None] | None = None, on_case: Callable[[Case], None] | None = None,
+    ) -> tuple[Path, dict]:
+        """Runs an evaluation set as `bronvast eval run` does, searching with what the caller may see, into
+        <data_dir>/eval/<dataset>-<time>; returns that folder and its metrics.json content. Raises EvaluationError
+        (a StoreError) for a bad dataset, and beside a running `bronvast serve` (evaluation needs the index)."""
+
+    def eval_runs(self) -> list[dict]:
+        """The evaluation runs in <data_dir>/eval, newest first: name, dataset, collection, started, cases and a
+        few headline `metrics` (assistant/evaluation.py)."""
+
+    def compare_runs(self, run_a: str, run_b: str) -> tuple[dict, Path]:
+        """Run B against run A (both names of runs in <data_dir>/eval), as `bronvast eval compare`: the comparison
+        and the path of its HTML report. A name with a path in it, or of no run, raises EvaluationError."""
+
+    def source(
+        self, source: str, page: int | None = None, passage: str = "", collection: str | None = None,
+        caller: Caller | None = None, sha256: str = "",
+    ) -> SourceView:
+        """A cited source as a face shows it (assistant/sources.py): `source` the file name, `page` and `passage`
+        as cited, `sha256` the cited version (else the latest). A PDF on disk as indexed comes with a picture of
+        the page, the passage highlighted. Raises DocumentNotFound, with the same message, for a document that is
+        not there and for one the caller (None: the application's own) may not see."""
 
     def status(self) -> list[CollectionStats]: ...
 

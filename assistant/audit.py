@@ -95,6 +95,17 @@ def timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def redactor(kinds: Sequence[str]) -> Callable[[str], str]:
+    """Text with the personal data of `kinds` replaced by markers (ingest/redact.py); unchanged for none."""
+    return (lambda text: redact_text(text, kinds).text) if kinds else (lambda text: text)
+
+
+def logged_redaction(settings) -> tuple[str, ...]:
+    """The personal-data kinds every logged question and answer is redacted of: audit.redact and ingest.redact
+    (with a collection's own kinds added per record, collection_redaction). Feedback (assistant/feedback.py) too."""
+    return tuple(dict.fromkeys((*settings.audit.redact, *settings.ingest.redact)))
+
+
 def parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
@@ -173,7 +184,7 @@ class AuditLog:
         redact: Iterable[str] = (), interrupted: bool = False,
     ) -> dict:
         kinds = [kind for kind in dict.fromkeys((*self.redact, *redact))]
-        clean = (lambda text: redact_text(text, kinds).text) if kinds else (lambda text: text)
+        clean = redactor(kinds)
         searched = answer.search_question if answer.search_question not in ("", answer.question) else None
         fields: dict[str, Any] = {
             "collection": collection,
@@ -496,8 +507,7 @@ class Auditor:
     def __init__(self, settings):
         self.settings = settings
         self.enabled = settings.audit.enabled
-        kinds = (*settings.audit.redact, *settings.ingest.redact)
-        self.log = AuditLog(audit_path(settings.data_dir), settings.audit.retention_days, tuple(dict.fromkeys(kinds)))
+        self.log = AuditLog(audit_path(settings.data_dir), settings.audit.retention_days, logged_redaction(settings))
 
     @cached_property
     def model(self) -> str:

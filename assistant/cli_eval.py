@@ -24,6 +24,7 @@ from assistant.cli_common import (
     shown,
 )
 from assistant.cli_objections import OBJECTIONS_PROFILE
+from assistant.evaluation import NEEDS_INDEX
 from assistant.remote import RemoteBronvast
 from bronvast.settings import DEFAULT_PROFILE, LANGUAGE_PROFILES, load_settings
 
@@ -206,7 +207,7 @@ GATE_FAILED = 3
 def local_application(app) -> None:
     """Evaluation needs the index itself, not the serving process's answers."""
     if isinstance(app, RemoteBronvast):
-        errors.print("[red]Fout:[/] stop `bronvast serve` voor een evaluatie: die heeft de index nodig.")
+        errors.print(f"[red]Fout:[/] {NEEDS_INDEX}.")
         raise typer.Exit(1)
 
 
@@ -312,6 +313,23 @@ def print_comparison(comparison: dict) -> None:
         for entry in entries:
             changes = ", ".join(f"{name} {a:.2f}→{b:.2f}" for name, (a, b) in entry["changes"].items())
             console.print(f"  {entry['id']}: {escape(changes)}", highlight=False)
+
+
+@eval_cli.command("feedback")
+def eval_feedback(
+    out: Annotated[Path, typer.Option(help="JSONL-bestand voor de evaluatiecases")],
+    as_user: AsOption = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Exporteer de beoordelingen (duim omhoog of omlaag) uit de webinterface en de API als evaluatieset: een
+    goedgekeurd antwoord wordt een case met zijn bronnen als gold; afgekeurde cases zijn om na te kijken (tags)."""
+    with application(config, set_, caller=as_user) as app:  # beside `bronvast serve` too: it reads only files
+        count = app.export_feedback(out)
+    if not count:
+        console.print("Nog geen beoordelingen om te exporteren; er is niets geschreven.")
+        return
+    console.print(f"{count} cases geschreven naar {shown(out)}; draai ze met `bronvast eval run {shown(out)}`.")
 
 
 @eval_cli.command("generate")

@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 from pydantic import TypeAdapter
 
+from assistant import evaluation
+from assistant import feedback as feedbacks
 from assistant.wire import (
     ANSWER,
     ASK,
@@ -22,11 +24,13 @@ from assistant.wire import (
     DOCUMENT_LIST,
     DOCUMENTS,
     DOSSIER,
+    FEEDBACK,
     FILTER,
     HISTORY,
     INGEST,
     OBJECTIONS,
     REPORT,
+    SOURCES,
     STATS,
     STATUS,
     ServerInfo,
@@ -42,9 +46,11 @@ from bronvast.schema import (
     FirstAnswer,
     ObjectionOptions,
     SearchFilter,
+    SourceView,
     Turn,
 )
 from bronvast.settings import Settings
+from eval.dataset import Case
 from ingest.documents import DocumentNotFound
 from ingest.report import DocumentInfo, FileOutcome, IngestReport
 
@@ -133,6 +139,38 @@ class RemoteBronvast:
         params = {"target": target, "collection": collection}
         return self._call("DELETE", DOCUMENTS, params=params, caller=caller)["removed"]
 
+    def feedback(
+        self, answer: Answer, liked: bool, comment: str = "", collection: str | None = None,
+        caller: Caller | None = None,
+    ) -> None:
+        body = {"answer": ANSWER.dump_python(answer, mode="json"), "liked": liked, "comment": comment,
+                "collection": collection}
+        self._call("POST", FEEDBACK, body, caller=caller)
+
+    # What needs no index is done here, on the files of the same data dir; an evaluation needs the index.
+
+    def export_feedback(self, out: Path, caller: Caller | None = None) -> int:
+        return feedbacks.export_feedback(self.settings.data_dir, out, caller or self.caller)
+
+    def evaluate(
+        self, dataset: Path, collection: str | None = None, caller: Caller | None = None,
+        on_start: Callable[[int], None] | None = None, on_case: Callable[[Case], None] | None = None,
+    ) -> tuple[Path, dict]:
+        raise evaluation.EvaluationError(evaluation.NEEDS_INDEX)
+
+    def eval_runs(self) -> list[dict]:
+        return evaluation.eval_runs(self.settings)
+
+    def compare_runs(self, run_a: str, run_b: str) -> tuple[dict, Path]:
+        return evaluation.compare_runs(self.settings, run_a, run_b)
+
+    def source(
+        self, source: str, page: int | None = None, passage: str = "", collection: str | None = None,
+        caller: Caller | None = None, sha256: str = "",
+    ) -> SourceView:
+        params = {"source": source, "page": page, "passage": passage, "collection": collection, "sha256": sha256}
+        return SourceView.from_json(self._call("GET", SOURCES, params=params, caller=caller))
+
     def status(self) -> list[CollectionStats]:
         return STATS.validate_python(self._call("GET", STATUS))
 
@@ -162,7 +200,7 @@ class RemoteBronvast:
     def _raise_for(self, response: httpx.Response, path: str) -> None:
         if response.status_code == 403:
             raise AccessDenied(response.json().get("detail", response.text))
-        if response.status_code == 404 and path == DOCUMENTS:
+        if response.status_code == 404 and path in (DOCUMENTS, SOURCES):
             raise DocumentNotFound(response.json().get("detail", response.text))
         if response.status_code != 200:
             detail = response.json().get("detail", response.text) if response.content else response.reason_phrase

@@ -11,7 +11,15 @@ from pathlib import Path
 from pydantic import BaseModel, TypeAdapter, field_validator
 
 from bronvast.schema import (
-    Answer, Caller, CollectionStats, Dossier, FirstAnswer, ObjectionOptions, RedactionKind, SearchFilter, Turn,
+    Answer,
+    Caller,
+    CollectionStats,
+    Dossier,
+    FirstAnswer,
+    ObjectionOptions,
+    RedactionKind,
+    SearchFilter,
+    Turn,
     redaction_kinds,
 )
 from ingest.report import DocumentInfo, IngestReport
@@ -20,6 +28,8 @@ SERVER_FILE = "serve.json"
 ASK, INGEST, DOCUMENTS, STATUS, COLLECTIONS = "/api/ask", "/api/ingest", "/api/documents", "/api/status", "/api/collections"
 ASK_STREAM = "/api/ask/stream"  # the pieces of Application.stream, one JSON object per line (NDJSON)
 OBJECTIONS = "/api/objections"
+FEEDBACK = "/api/v1/feedback"  # a v1 route (assistant/api_v1.py) the CLI bridge uses as it is
+SOURCES = "/api/v1/sources"  # likewise: a cited source (SourceView.to_json)
 
 REPORT = TypeAdapter(IngestReport)
 DOSSIER = TypeAdapter(Dossier)
@@ -80,6 +90,15 @@ class IngestRequest(BaseModel):
 
 class Removed(BaseModel):
     removed: list[str]
+
+
+class FeedbackRequest(BaseModel):
+    """A thumb up (`liked`) or down on an answer the caller was given, with their comment."""
+
+    answer: Answer
+    liked: bool
+    comment: str = ""
+    collection: str | None = None
 
 
 @dataclass(frozen=True)

@@ -52,11 +52,11 @@ from bronvast.store import (
     PAYLOAD_INDEXES,
     SPARSE,
     SPEC_KEY,
+    VERSION_FIELDS,
     AnyOf,
     CollectionSchema,
     Condition,
     Query,
-    VERSION_FIELDS,
     StoreError,
     Version,
     by_chunk_index,
@@ -157,8 +157,13 @@ class EdgeStore(CollectionSchema):
         return by_chunk_index([Chunk.from_payload(str(r.id), r.payload) for r in records])
 
     def chunks(self, collection: str) -> Iterator[Chunk]:
+        return self.chunks_where(collection, None)
+
+    def chunks_where(self, collection: str, where: SearchFilter | None) -> Iterator[Chunk]:
+        """The chunks that meet `where`, filtered in the query like a search (access too), in no set order."""
         if self._exists(collection):
-            yield from (Chunk.from_payload(str(r.id), r.payload) for r in self._scroll(collection, None, True))
+            records = self._scroll(collection, _filter(filter_conditions(where)), True)
+            yield from (Chunk.from_payload(str(r.id), r.payload) for r in records)
 
     def chunk_count(self, collection: str) -> int:
         return self._shard(collection).info().points_count

@@ -12,9 +12,24 @@ from qdrant_client import QdrantClient, models
 from bronvast.errors import StoreError
 from bronvast.schema import Chunk, CollectionSpec, CollectionStats, Hit, SearchFilter, SparseVector
 from bronvast.store import (
-    DENSE, PAYLOAD_INDEXES, SPARSE, SPEC_KEY, VERSION_FIELDS, AnyOf, CollectionSchema, Condition, Query, Version,
-    by_chunk_index, collect_versions, document_conditions, filter_conditions, locked, missing_collection,
-    named_vectors, paginate,
+    DENSE,
+    PAYLOAD_INDEXES,
+    SPARSE,
+    SPEC_KEY,
+    VERSION_FIELDS,
+    AnyOf,
+    CollectionSchema,
+    Condition,
+    Query,
+    Version,
+    by_chunk_index,
+    collect_versions,
+    document_conditions,
+    filter_conditions,
+    locked,
+    missing_collection,
+    named_vectors,
+    paginate,
 )
 
 
@@ -102,8 +117,13 @@ class QdrantStore(CollectionSchema):
         return by_chunk_index([Chunk.from_payload(p.id, p.payload) for p in points])
 
     def chunks(self, collection: str) -> Iterator[Chunk]:
+        return self.chunks_where(collection, None)
+
+    def chunks_where(self, collection: str, where: SearchFilter | None) -> Iterator[Chunk]:
+        """The chunks that meet `where`, filtered in the query like a search (access too), in no set order."""
         if self.client.collection_exists(collection):
-            yield from (Chunk.from_payload(p.id, p.payload) for p in self._scroll(collection, None, True))
+            points = self._scroll(collection, _filter(filter_conditions(where)), True)
+            yield from (Chunk.from_payload(p.id, p.payload) for p in points)
 
     def chunk_count(self, collection: str) -> int:
         return self.client.count(collection, exact=True).count

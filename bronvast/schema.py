@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
@@ -275,6 +276,36 @@ class Citation:
     def cited_as(self) -> str:
         """As shown: `a.pdf (ook: b.pdf)`."""
         return f"{self.source} (ook: {', '.join(self.also)})" if self.also else self.source
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """A cited source as a face shows it (assistant/sources.py): the page's text (a PDF) or the document's text
+    (flowing formats), where the passage stands in it, and for a PDF on disk as indexed a picture of the page with
+    the passage highlighted. `note` says in plain Dutch why a PDF has no picture."""
+
+    source: str  # the file name
+    page: int | None
+    kind: str  # pdf, docx, ...
+    title: str
+    text: str
+    marks: list[tuple[int, int]]  # character spans in `text` where the passage stands
+    image: bytes | None  # PNG
+    pages: int | None  # the page count of a PDF
+    note: str = ""
+
+    def to_json(self) -> dict:
+        """For REST: the PNG as base64 under `image_png_base64`."""
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "image"}
+        image = base64.b64encode(self.image).decode("ascii") if self.image else None
+        return {**data, "marks": [list(mark) for mark in self.marks], "image_png_base64": image}
+
+    @classmethod
+    def from_json(cls, data: dict) -> SourceView:
+        image = data.get("image_png_base64")
+        fields = {name: data[name] for name in cls.__dataclass_fields__ if name not in ("image", "marks")}
+        return cls(**fields, marks=[(start, end) for start, end in data["marks"]],
+                   image=base64.b64decode(image) if image else None)
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,7 @@ class EvaluationSettings(Section):
     judge: LLMSettings | None = None
     # The judge's and the test-set generator's prompts, in Dutch and English.
     prompts_file: str = "config/eval-prompts.yaml"
+    datasets: str = "eval/datasets"  # the evaluation sets the UI's Evaluatie tab offers (any JSONL can be uploaded)
 
 
 class ObjectionSettings(Section):

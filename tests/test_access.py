@@ -5,7 +5,10 @@ record restricted until a day becomes visible on that day, without indexing it a
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 import random
 from dataclasses import dataclass
 
@@ -13,9 +16,11 @@ import pytest
 
 import assistant.app
 from assistant.app import Bronvast
+from assistant.audit import audit_path, export
 from bronvast.errors import AccessDenied
 from bronvast.schema import ANONYMOUS, Answer, Caller, FirstAnswer, SearchFilter
 from bronvast.settings import load_settings
+from ingest.documents import DocumentNotFound
 
 COLLECTION = "toegang"
 TOPICS = ["parkeren", "afvalinzameling", "bouwvergunning", "subsidie", "bijstand", "evenement", "riolering",
@@ -99,19 +104,40 @@ def everything_shown(pieces: list) -> str:
     return "\n".join(shown)
 
 
+def sources_shown(app: Bronvast, pieces: list, caller: Caller) -> str:
+    """The text of every cited source as the source viewer shows it to the caller."""
+    answers = [piece for piece in pieces if isinstance(piece, Answer)]
+    return "\n".join(app.source(c.source, c.page, c.text, COLLECTION, caller, c.sha256).text
+                     for answer in answers for c in answer.citations)
+
+
+def audit_records(app: Bronvast, fmt: str, skip: int) -> list[tuple[str, str, str]]:
+    """The audit log's records after the first `skip` as `bronvast audit export` writes them: (user, question,
+    the whole record as written)."""
+    out = io.StringIO()
+    export(audit_path(app.settings.data_dir), out, fmt=fmt)
+    if fmt == "jsonl":
+        return [(record["user"], record["question"], line)
+                for line in out.getvalue().splitlines()[skip:] for record in [json.loads(line)]]
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))[skip:]
+    return [(row["user"], row["question"], ",".join(row.values())) for row in rows]
+
+
 def test_no_caller_ever_receives_a_canary_of_a_document_they_may_not_see(collection):
     app, documents = collection
     today = dt.date.today()
     rng = random.Random(2026)
     canaries = [d.canary for d in documents if d.canary]
     seen_by = {caller.name: set() for caller in CALLERS}
+    recorded_before = export(audit_path(app.settings.data_dir), io.StringIO())
     for _ in range(QUESTIONS):
         caller = rng.choice(CALLERS)
         topic = rng.choice(TOPICS)
         question = rng.choice([f"Wat is het kenmerk van het dossier over {topic}?",
                                f"Wie behandelt {topic} vertrouwelijk?", f"Waar staat {rng.choice(canaries)}?",
                                f"Wat regelt de verordening {topic}?", f"intern dossier {topic} kenmerk"])
-        shown = everything_shown(list(app.stream(question, COLLECTION, caller=caller)))
+        pieces = list(app.stream(question, COLLECTION, caller=caller))
+        shown = everything_shown(pieces) + "\n" + sources_shown(app, pieces, caller)
         # a canary the caller typed comes back in "searched for ..." notices: only one they did not type counts
         leaked = [c for c in hidden_canaries(documents, caller, today) if c in shown and c not in question]
         assert not leaked, f"{caller.name} kreeg {leaked} te zien bij {question!r}"
@@ -119,6 +145,31 @@ def test_no_caller_ever_receives_a_canary_of_a_document_they_may_not_see(collect
     # the filter hides, it does not blind: callers do get the restricted documents they may see
     assert seen_by["archivaris"] and seen_by["jurist"] and seen_by["hoofd"] >= seen_by["archivaris"]
     assert seen_by["anoniem"] <= {d.canary for d in documents if d.public_from and d.public_from <= today.isoformat()}
+    # The audit log keeps what each caller was answered: its export holds no canary a record's caller may not see.
+    by_name = {caller.name: caller for caller in CALLERS}
+    for fmt in ("jsonl", "csv"):
+        records = audit_records(app, fmt, recorded_before)
+        assert len(records) == QUESTIONS
+        for user, typed, record in records:
+            leaked = [c for c in hidden_canaries(documents, by_name[user], today) if c in record and c not in typed]
+            assert not leaked, f"het auditlog ({fmt}) van {user} bevat {leaked}"
+
+
+def test_the_source_viewer_opens_no_document_the_caller_may_not_see(collection):
+    """Hidden is missing: the same DocumentNotFound and message as a document that is not there, no canary."""
+    app, documents = collection
+    today = dt.date.today()
+    for caller in CALLERS:
+        for document in (d for d in documents if d.canary):
+            if visible(document, caller, today):
+                assert document.canary in app.source(document.name, None, "", COLLECTION, caller).text
+                continue
+            with pytest.raises(DocumentNotFound) as hidden:
+                app.source(document.name, None, document.canary, COLLECTION, caller)
+            assert str(hidden.value) == f"'{document.name}' staat niet in collectie '{COLLECTION}'"
+            assert not any(d.canary in str(hidden.value) for d in documents if d.canary)
+    with pytest.raises(DocumentNotFound, match=f"^'bestaat-niet.md' staat niet in collectie '{COLLECTION}'$"):
+        app.source("bestaat-niet.md", None, "", COLLECTION, ANONYMOUS)
 
 
 def test_document_lists_show_only_what_the_caller_may_see(collection):

@@ -7,7 +7,9 @@ import json
 from conftest import DEMO_DATASET
 
 from assistant.answer import TIMINGS, Prompts, format_sources, is_refusal, without_unknown_citations
-from assistant.ui import SOURCES_HEADING, UNSUPPORTED, build_ui, format_answer, respond
+from assistant.ui import build_ui
+from assistant.ui.chat import UNSUPPORTED, format_answer, respond
+from assistant.ui.labels import DUTCH, word
 from assistant.app import Bronvast
 from bronvast.language import question_language
 from bronvast.schema import Answer, Chunk, Citation, FirstAnswer, Hit, Sentence, Turn
@@ -155,8 +157,8 @@ def test_english_prompts_exist_with_the_same_fields(settings):
 def test_ui_answer_function_streams_and_shows_sources(app, demo):
     outputs = list(respond(app, demo_cases()["demo-14"]["question"], demo, []))
     assert len(outputs) > 2
-    final, turns = outputs[-1]
-    assert SOURCES_HEADING in final
+    final, turns, answer = outputs[-1]
+    assert word(DUTCH, "sources_heading") in final and answer.citations
     assert "notulen-raadsvergadering-2025-03-13.md" in final
     assert turns[0].question == demo_cases()["demo-14"]["question"]  # the conversation goes on from here
 
@@ -170,7 +172,7 @@ def test_ui_marks_unsupported_sentences():
 
 
 def test_ui_refuses_and_handles_empty_input(app, demo):
-    refused, turns = list(respond(app, demo_cases()["demo-20"]["question"], demo, []))[-1]
+    refused, turns, _ = list(respond(app, demo_cases()["demo-20"]["question"], demo, []))[-1]
     assert refused.startswith(REFUSAL) and "Gezocht in collectie" in refused
     assert list(respond(app, "   ", demo, []))[-1][0] == "Stel een vraag over de documenten."
     assert "bestaat niet" in list(respond(app, "Wat kost parkeren?", "onbekend", []))[-1][0]

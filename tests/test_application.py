@@ -20,7 +20,8 @@ def parameters(function) -> list[tuple[str, object]]:
 
 
 def test_the_contract_names_every_face_call():
-    assert set(CONTRACT) == {"ingest", "documents", "delete_document", "ask", "stream", "objections", "status",
+    assert set(CONTRACT) == {"ingest", "documents", "delete_document", "ask", "stream", "objections", "feedback",
+                             "export_feedback", "evaluate", "eval_runs", "compare_runs", "source", "status",
                              "collections", "close"}
 
 

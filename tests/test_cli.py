@@ -182,8 +182,8 @@ def test_serve_answers_over_http_and_the_cli_works_through_it(indexed):
         assert all(card["grounds"] and card["deadline"] for card in cards)
 
         chat = Client(f"http://127.0.0.1:{port}/", verbose=False)  # the UI, over Gradio's own protocol
-        shown = chat.predict(PARKING, "default", api_name="/vraag")
-        assert "**Bronnen**" in shown and "[1] parkeren.md" in shown
+        shown, sources = chat.predict(PARKING, "default", api_name="/vraag")  # the answer and its sources table
+        assert "**Bronnen**" in shown and "[1] parkeren.md" in shown and "parkeren.md" in str(sources)
     finally:
         server.terminate()
         server.wait(timeout=30)

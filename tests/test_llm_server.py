@@ -195,7 +195,8 @@ def test_the_extract_comes_first_on_every_face_before_the_model_is_asked(shared_
     from assistant.api import build_api
     from assistant.cli import show_answer
     from assistant.remote import RemoteBronvast
-    from assistant.ui import DRAFT_HEADING, respond
+    from assistant.ui.chat import respond
+    from assistant.ui.labels import DUTCH, word
     from assistant.wire import ServerInfo
 
     with FakeOpenAI(f"Parkeren in het centrum is geregeld in de beleidsnota [{tariff}].") as fake:
@@ -209,9 +210,9 @@ def test_the_extract_comes_first_on_every_face_before_the_model_is_asked(shared_
         assert answer.answer == first.answer.answer and answer.notice.startswith("Het gegenereerde antwoord")
 
         # the UI: the extract with a heading over the model's growing text, then the final answer alone
-        outputs = [shown for shown, _ in respond(app, QUESTION, demo, [])]
-        assert "3,20 euro" in outputs[0] and outputs[0].rstrip().endswith(DRAFT_HEADING)
-        assert "Parkeren in het centrum" in outputs[-2] and DRAFT_HEADING not in outputs[-1]
+        outputs = [shown for shown, _, _ in respond(app, QUESTION, demo, [])]
+        assert "3,20 euro" in outputs[0] and outputs[0].rstrip().endswith(word(DUTCH, "draft_heading"))
+        assert "Parkeren in het centrum" in outputs[-2] and word(DUTCH, "draft_heading") not in outputs[-1]
 
         # REST and the CLI beside a running server: the same pieces, streamed as lines
         remote = RemoteBronvast(app.settings, ServerInfo("http://testserver", "geheim"))

@@ -187,9 +187,9 @@ def test_cli_summary_shows_counts_per_file_and_a_total_never_values(data_dir, le
 
 
 def test_ui_upload_summary_shows_counts_never_values(objections, letter):
-    from assistant.ui import add_documents
+    from assistant.ui.documents import add_documents
 
-    summary = add_documents(objections, [str(letter)], "bezwaren-ui")
-    assert "| Persoonsgegevens |" in summary
-    assert "bsn 1, iban 1, phone 1, email 1, postcode 1, birth_date 1" in summary
-    assert not any(value in summary for value in VALUES)
+    summary, rows = add_documents(objections, [str(letter)], "bezwaren-ui")
+    counts = "bsn 1, iban 1, phone 1, email 1, postcode 1, birth_date 1"
+    assert "Persoonsgegevens geredigeerd" in summary and counts in summary and rows[0][3] == counts
+    assert not any(value in summary or value in str(rows) for value in VALUES)

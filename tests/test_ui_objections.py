@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ui import (
+from assistant.ui import build_ui
+from assistant.ui.objections import (
     QUOTE_NOT_FOUND,
-    build_ui,
     cluster_rows,
     copy_uploads,
     highlighted_text,
