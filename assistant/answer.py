@@ -267,7 +267,8 @@ class Assistant:
 
     def _refused(self, answer: Answer, prompts: Prompts, collection: str, where: SearchFilter | None):
         filters = f"; filter {where.describe()}" if where and not where.is_empty() else ""
-        chunks = self.retriever.store.chunk_count(collection)
+        # The passages the caller could search: a collection's total would tell how much is hidden from them.
+        chunks = self.retriever.store.chunk_count(collection, where)
         notice = prompts.searched.format(collection=collection, chunks=chunks, filters=filters,
                                          question=answer.search_question)
         yield from refusal(answer, prompts.refusal, notice)

@@ -165,8 +165,13 @@ class EdgeStore(CollectionSchema):
             records = self._scroll(collection, _filter(filter_conditions(where)), True)
             yield from (Chunk.from_payload(str(r.id), r.payload) for r in records)
 
-    def chunk_count(self, collection: str) -> int:
-        return self._shard(collection).info().points_count
+    def chunk_count(self, collection: str, where: SearchFilter | None = None) -> int:
+        """How many chunks meet `where` (access too); None: all of them. Counted by a scroll without payloads:
+        the shard's info knows only the total."""
+        conditions = filter_conditions(where)
+        if not conditions:
+            return self._shard(collection).info().points_count
+        return sum(1 for _ in self._scroll(collection, _filter(conditions), False))
 
     def stats(self, collection: str) -> CollectionStats:
         # Every name counts, also those of identical copies stored once (dedup).

@@ -125,8 +125,9 @@ class QdrantStore(CollectionSchema):
             points = self._scroll(collection, _filter(filter_conditions(where)), True)
             yield from (Chunk.from_payload(p.id, p.payload) for p in points)
 
-    def chunk_count(self, collection: str) -> int:
-        return self.client.count(collection, exact=True).count
+    def chunk_count(self, collection: str, where: SearchFilter | None = None) -> int:
+        """How many chunks meet `where` (access too); None: all of them."""
+        return self.client.count(collection, count_filter=_filter(filter_conditions(where)), exact=True).count
 
     def stats(self, collection: str) -> CollectionStats:
         # Every name counts, also those of identical copies stored once (dedup).

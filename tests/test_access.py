@@ -172,6 +172,18 @@ def test_the_source_viewer_opens_no_document_the_caller_may_not_see(collection):
         app.source("bestaat-niet.md", None, "", COLLECTION, ANONYMOUS)
 
 
+def test_a_refusal_counts_only_the_passages_the_caller_may_search(collection):
+    """"Searched N passages" counts what the caller could search: the collection's total would tell them how much
+    is hidden."""
+    app, _ = collection
+    visible_to_anonymous = ANONYMOUS.restrict(None, dt.date.today().isoformat())
+    counted = app.store.chunk_count(COLLECTION, visible_to_anonymous)
+    assert counted == sum(1 for _ in app.store.chunks_where(COLLECTION, visible_to_anonymous))
+    assert 0 < counted < app.store.chunk_count(COLLECTION)
+    refused = app.ask("Hoeveel kost een vergunning voor een zwembad op de maan?", COLLECTION, caller=ANONYMOUS)
+    assert refused.refused and f"({counted} passages" in refused.notice
+
+
 def test_document_lists_show_only_what_the_caller_may_see(collection):
     app, documents = collection
     today = dt.date.today()
