@@ -97,25 +97,33 @@ def ui_login(gate) -> dict:
     return {}
 
 
-def serve(app: Bronvast, host: str, port: int, on_listening: Callable[[str], None]) -> None:
-    """Loads the models, then serves the UI at / and the REST API at /api until stopped."""
+def site(app: Bronvast, token: str):
+    """The REST API with the UI mounted at /: the UI's user is the API's (the same gate), and its questions are
+    counted for /metrics like the API's."""
     import gradio as gr
-    import uvicorn
 
     from assistant.api import build_api
+    from assistant.api_v1 import metered
     from assistant.auth import gate_for
     from assistant.ui import build_ui
+
+    api = build_api(app, token)
+    gate = gate_for(api)
+    return gr.mount_gradio_app(api, build_ui(metered(app), gate.ui_caller if gate.configured else None), path="/",
+                               **ui_login(gate))
+
+
+def serve(app: Bronvast, host: str, port: int, on_listening: Callable[[str], None]) -> None:
+    """Loads the models, then serves the UI at / and the REST API at /api until stopped."""
+    import uvicorn
 
     users = users_path(app.settings)
     if users is not None:
         Users(users)  # a bad users file stops serve now, with its message, not each request later
     app.embedder, app.llm  # noqa: B018  (load the models now, so the first question is not slow)
     with advertised(app.settings.data_dir, host, port) as server:
-        api = build_api(app, server.token)
-        gate = gate_for(api)
-        site = gr.mount_gradio_app(api, build_ui(app, gate.ui_caller if gate.configured else None), path="/",
-                                   **ui_login(gate))
+        served = site(app, server.token)
         on_listening(f"http://{host}:{port}")
         # uvicorn re-raises SIGTERM after its graceful shutdown; as SystemExit it still lets serve.json go.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        uvicorn.run(site, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+        uvicorn.run(served, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)

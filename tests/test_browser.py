@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 from files import make_pdf
+from prometheus_client import REGISTRY
 
 from assistant import server
-from assistant.api import build_api
+from assistant.api_v1 import OUTCOMES
 from assistant.app import Bronvast
-from assistant.auth import gate_for
-from assistant.ui import build_ui
 from bronvast.identity import Users
 from bronvast.settings import load_settings
 
@@ -49,6 +48,11 @@ def corpus(folder: Path) -> Path:
     return folder
 
 
+def questions_counted() -> float:
+    return sum(REGISTRY.get_sample_value("bronvast_questions_total", {"outcome": outcome}) or 0
+               for outcome in OUTCOMES)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -58,7 +62,6 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """`bronvast serve`'s stack on a free port: the REST app, the gate, the UI mounted with its login."""
-    import gradio as gr
     import uvicorn
 
     root = tmp_path_factory.mktemp("browser")
@@ -67,11 +70,8 @@ def site(tmp_path_factory):
     settings = load_settings(overrides=[f"data_dir={root / 'data'}", f"identity.users_file={users_file}"])
     app = Bronvast(settings)
     assert app.ingest([corpus(root / "docs")]).exit_code == 0
-    api = build_api(app, "serve-token")
-    gate = gate_for(api)
-    mounted = gr.mount_gradio_app(api, build_ui(app, gate.ui_caller), path="/", **server.ui_login(gate))
     port = free_port()
-    running = uvicorn.Server(uvicorn.Config(mounted, host="127.0.0.1", port=port, log_level="warning"))
+    running = uvicorn.Server(uvicorn.Config(server.site(app, "serve-token"), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -114,6 +114,7 @@ def test_log_in_ask_watch_it_stream_open_the_cited_page_rate_evaluate_and_switch
                     if (bot) window.answerTexts.push(bot.innerText);
                 }).observe(document.querySelector('#gesprek'), {subtree: true, childList: true, characterData: true});
             }""")
+            asked_before = questions_counted()
             page.locator("#vraag textarea").fill(QUESTION)
             page.locator("#vraag textarea").press("Enter")
             sources = page.locator("#bronnen")
@@ -123,6 +124,7 @@ def test_log_in_ask_watch_it_stream_open_the_cited_page_rate_evaluate_and_switch
             conversation = page.locator("#gesprek")
             expect(conversation).to_contain_text("84 euro")
             expect(conversation).not_to_contain_text(CANARY)
+            assert questions_counted() == asked_before + 1  # the UI's questions count in /metrics too
 
             sources.get_by_role("gridcell").filter(has_text="parkeerbeleid.pdf").first.click()
             image = page.locator("#bron-pagina img")

@@ -292,14 +292,7 @@ def test_the_ui_logs_in_with_a_users_key_and_calls_as_that_user(served):
 
 
 def test_the_mounted_ui_asks_for_a_login(served):
-    import gradio as gr
-
-    from assistant.auth import gate_for
-    from assistant.ui import build_ui
-
-    api = build_api(served.app, TOKEN)
-    gate = gate_for(api)
-    site = TestClient(gr.mount_gradio_app(api, build_ui(served.app, gate.ui_caller), path="/", **server.ui_login(gate)))
+    site = TestClient(server.site(served.app, TOKEN))
     assert site.get("/config").status_code == 401
     assert site.post("/login", data={"username": "archivaris", "password": "fout"}).status_code == 400
     logged_in = site.post("/login", data={"username": "archivaris", "password": served.keys["archivaris"]})
