@@ -1,7 +1,7 @@
 # The bronvast app image used by docker-compose.yml (profile config/compose.yaml).
 FROM python:3.11-slim
 RUN apt-get update && apt-get install -y --no-install-recommends build-essential cmake git \
-    tesseract-ocr tesseract-ocr-nld \
+    tesseract-ocr tesseract-ocr-nld poppler-utils \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . /app

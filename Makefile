@@ -15,17 +15,19 @@ export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 install: $(STAMP) system-packages
 
-# Tesseract OCR with the Dutch language pack (scans: images and PDF pages without a text layer) and the DejaVu font
-# the OCR tests draw their pages with, and Chromium, the browser the UI tests drive (Playwright, from the dev extra):
-# Debian packages, installed with apt-get (sudo when not root) where missing.
-# Without them bronvast still runs; scans are then rejected with a message saying OCR is unavailable, and the
-# browser tests are skipped.
-OCR_PACKAGES := tesseract-ocr tesseract-ocr-nld fonts-dejavu-core
+# Tesseract OCR with the Dutch language pack (scans: images and PDF pages without a text layer), poppler's pdftoppm
+# (draws a PDF page for OCR that PDFium cannot), the DejaVu font the OCR tests draw their pages with, and Chromium,
+# the browser the UI tests drive (Playwright, from the dev extra): Debian packages, installed with apt-get (sudo when
+# not root) where missing.
+# Without them bronvast still runs; scans are then rejected with a message saying OCR is unavailable (without
+# pdftoppm a page PDFium cannot draw is skipped with a warning), and the browser tests are skipped.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-nld poppler-utils fonts-dejavu-core
 BROWSER_PACKAGES := chromium
 SYSTEM_PACKAGES := $(OCR_PACKAGES) $(BROWSER_PACKAGES)
 system-packages:
 	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx nld \
-		&& test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf && test -x /usr/bin/chromium; then exit 0; fi; \
+		&& test -x /usr/bin/pdftoppm && test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+		&& test -x /usr/bin/chromium; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; else SUDO=none; fi; \
 	if ! command -v apt-get >/dev/null || [ "$$SUDO" = none ]; then \
 		echo "*** Systeempakketten ontbreken: installeer $(SYSTEM_PACKAGES) (Debian/Ubuntu: apt-get install," \

@@ -2,8 +2,11 @@
 
 Tesseract is called as a subprocess (`tesseract stdin stdout`) rather than through pytesseract: that wrapper adds a
 dependency and temporary files for what is one command with the image on stdin and the text on stdout.
-PDF pages are rendered with pypdfium2 rather than poppler's pdftoppm: it is a PyPI wheel that renders in-process,
-so the only system package OCR needs is Tesseract itself.
+PDF pages are rendered with pypdfium2 (PDFium): it is a PyPI wheel that renders in-process, so the only system
+package OCR needs is Tesseract itself. A page PDFium cannot draw (or a PDF it cannot open at all, such as one with
+bytes before its header) is drawn by poppler's pdftoppm, a subprocess for that one page, when it is installed
+(Debian: poppler-utils, which `make install` installs). A page neither can draw is skipped with its reasons; the
+reader indexes the others and reports the skipped ones with the file.
 """
 
 from __future__ import annotations
@@ -14,7 +17,10 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
@@ -30,6 +36,11 @@ INSTALL_HINT = (
     "'apt-get install tesseract-ocr tesseract-ocr-nld' (taalpakket per taal: tesseract-ocr-<taal>)"
 )
 TIMEOUT_S = 300  # one page; a runaway Tesseract must not hang ingest
+RENDER_TIMEOUT_S = 120  # one page drawn by pdftoppm
+POPPLER_HINT = "apt-get install poppler-utils"
+UNRENDERED = "pagina's niet weer te geven voor OCR, overgeslagen"  # heads the list of such pages in a warning
+# PDFium is not thread-safe, not even across documents, and ingest reads files in two threads: one at a time.
+_PDFIUM = threading.Lock()
 Image.MAX_IMAGE_PIXELS = 400_000_000  # A0 at 600 dpi; Pillow's default refuses large scans as a "decompression bomb"
 
 
@@ -128,28 +139,140 @@ def image_pages(data: bytes, options: OcrOptions) -> list[Page]:
     return [Page(number, text) for number, text in enumerate(texts, start=1)]
 
 
-def ocr_pdf_pages(data: bytes, numbers: list[int], options: OcrOptions) -> dict[int, str]:
-    """The OCR text of the given 1-based pages of a PDF, each rendered at `options.dpi`."""
-    import pypdfium2  # imported here: only scans need it
+@dataclass(frozen=True)
+class PdfOcr:
+    """What OCR made of a PDF's scanned pages: the text per page read, and per page that neither renderer could
+    draw what each renderer said ("PDFium: Failed to load page; pdftoppm: ...")."""
 
+    texts: dict[int, str] = field(default_factory=dict)
+    unrendered: dict[int, str] = field(default_factory=dict)
+
+
+def ocr_pdf_pages(data: bytes, numbers: list[int], options: OcrOptions) -> PdfOcr:
+    """The OCR text of the given 1-based pages of a PDF, each rendered at `options.dpi` by PDFium, or by pdftoppm
+    where PDFium fails; a page neither can draw is left out of `texts` and named in `unrendered`."""
     require(options)
-    texts: dict[int, str] = {}
-    try:
-        document = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError as exc:
-        raise OcrFailed(f"PDF kon niet voor OCR worden weergegeven ({exc})") from exc
-    try:
+    result = PdfOcr()
+    with PageRenderer(data, options.dpi) as renderer:
         for number in numbers:
             try:
-                page = document[number - 1]
-                image = page.render(scale=options.dpi / 72, grayscale=True).to_pil()
-                page.close()
-            except pypdfium2.PdfiumError as exc:
-                raise OcrFailed(f"pagina {number} kon niet voor OCR worden weergegeven ({exc})") from exc
-            texts[number] = ocr_image(image, options, options.dpi)
-    finally:
-        document.close()
-    return texts
+                image = renderer.render(number)
+            except OcrFailed as exc:
+                result.unrendered[number] = str(exc)
+                continue
+            result.texts[number] = ocr_image(image, options, options.dpi)
+    return result
+
+
+class PageRenderer:
+    """Draws single pages of one PDF as greyscale images: PDFium first (in-process), poppler's pdftoppm (a
+    subprocess per page) for a page PDFium cannot draw. Use it in a `with` block: it closes the PDFium document
+    and removes pdftoppm's temporary files."""
+
+    def __init__(self, data: bytes, dpi: int):
+        import pypdfium2  # imported here: only scans need it
+
+        self.data, self.dpi = data, dpi
+        self._pdfium_error = pypdfium2.PdfiumError
+        self._folder: tempfile.TemporaryDirectory | None = None
+        self.document, self.document_error = None, ""
+        try:
+            with _PDFIUM:
+                self.document = pypdfium2.PdfDocument(data)
+        except pypdfium2.PdfiumError as exc:
+            self.document_error = _pdfium_message(exc)
+
+    def __enter__(self) -> PageRenderer:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.document is not None:
+            with _PDFIUM:
+                self.document.close()
+            self.document = None
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+
+    def render(self, number: int) -> Image.Image:
+        """The 1-based page `number` drawn at the renderer's dpi; OcrFailed naming both renderers' errors when
+        neither can draw it."""
+        try:
+            return self.pdfium(number)
+        except OcrFailed as first:
+            try:
+                return self.poppler(number)
+            except OcrFailed as second:
+                raise OcrFailed(f"{first}; {second}") from second
+
+    def pdfium(self, number: int) -> Image.Image:
+        if self.document is None:
+            raise OcrFailed(f"PDFium: {self.document_error}")
+        try:
+            with _PDFIUM:
+                page = self.document[number - 1]
+                try:
+                    return page.render(scale=self.dpi / 72, grayscale=True).to_pil()
+                finally:
+                    page.close()
+        except self._pdfium_error as exc:
+            raise OcrFailed(f"PDFium: {_pdfium_message(exc)}") from exc
+
+    def poppler(self, number: int) -> Image.Image:
+        executable = shutil.which("pdftoppm")
+        if executable is None:
+            raise OcrFailed(f"pdftoppm: niet geïnstalleerd ({POPPLER_HINT})")
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="bronvast-pdftoppm-")
+            (Path(self._folder.name) / "document.pdf").write_bytes(self.data)
+        folder = Path(self._folder.name)
+        output = folder / f"pagina-{number}"
+        command = [executable, "-f", str(number), "-l", str(number), "-r", str(self.dpi), "-gray", "-png",
+                   "-singlefile", str(folder / "document.pdf"), str(output)]
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=RENDER_TIMEOUT_S, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise OcrFailed(f"pdftoppm: duurde langer dan {RENDER_TIMEOUT_S} s") from exc
+        except OSError as exc:
+            raise OcrFailed(f"pdftoppm: start niet ({exc.strerror})") from exc
+        png = output.with_suffix(".png")
+        if done.returncode != 0 or not png.is_file():
+            lines = done.stderr.decode(errors="replace").strip().splitlines()
+            raise OcrFailed(f"pdftoppm: {lines[-1][-200:] if lines else f'afgebroken met code {done.returncode}'}")
+        try:
+            image = Image.open(io.BytesIO(png.read_bytes()))
+            image.load()
+            return image
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+            raise OcrFailed("pdftoppm: gaf geen leesbare afbeelding") from exc
+        finally:
+            png.unlink(missing_ok=True)
+
+
+def _pdfium_message(exc: Exception) -> str:
+    """pypdfium2's message without its own "PDFium: " and the final full stop:
+    "Failed to load document (Data format error)"."""
+    return str(exc).replace("PDFium: ", "").rstrip(".")
+
+
+def describe_unrendered(unrendered: dict[int, str]) -> str:
+    """{2: why, 3: why, 7: other} -> "2-3 (why); 7 (other)": the pages neither renderer could draw, grouped by
+    reason, runs of pages as ranges."""
+    groups: dict[str, list[int]] = {}
+    for number, why in sorted(unrendered.items()):
+        groups.setdefault(why, []).append(number)
+    return "; ".join(f"{_ranges(numbers)} ({why})" for why, numbers in groups.items())
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] -> "1-3, 5"."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
 
 
 def _image_dpi(image: Image.Image) -> int | None:

@@ -48,6 +48,7 @@ from bronvast.schema import Chunk, CollectionSpec, Page, SourceDocument, SparseV
 from bronvast.settings import IngestSettings
 from bronvast.sparse import SparseEncoder
 from bronvast.store import ChunkStore, Version, check_collection_name
+from ingest import ocr
 from ingest.catalog import Catalog, StoredSnapshot
 from ingest.chunking import chunk_document
 from ingest.manifest import MANIFEST_NAMES, ManifestError, Manifests
@@ -281,9 +282,8 @@ class Indexer:
             chunks_total=len(chunks), points=len(chunks),
         ))
         self._forget(read.key, keep_sha=read.sha)
-        skipped = documents[0].metadata.get("skipped_attachments")  # attachments that could not be read
-        reason = f"bijlagen overgeslagen: {skipped}" if skipped else ""
-        return FileOutcome(read.path, read.status, chunks=len(chunks), reason=reason, redacted=read.redacted)
+        return FileOutcome(read.path, read.status, chunks=len(chunks), reason=file_warnings(documents),
+                           redacted=read.redacted)
 
     def remove(self, name: str) -> bool:
         """Removes one name (a path) from the collection: its own version, or its place in another's also-paths."""
@@ -385,6 +385,22 @@ class Indexer:
 
 def _also_payload(version: Version) -> dict:
     return {"also_paths": list(version.also_paths), "also_sources": [Path(p).name for p in version.also_paths]}
+
+
+def file_warnings(documents: list[SourceDocument]) -> str:
+    """What an indexed file's outcome reports as its reason: what of it could not be read, from its documents'
+    metadata. `skipped_attachments` (a mail's attachments), `unrendered_pages` (PDF pages neither PDFium nor
+    pdftoppm could draw for OCR; an attachment's with its name in front). "" when all was read."""
+    notes = []
+    skipped = documents[0].metadata.get("skipped_attachments")
+    if skipped:
+        notes.append(f"bijlagen overgeslagen: {skipped}")
+    for document in documents:
+        unrendered = document.metadata.get("unrendered_pages")
+        if unrendered:
+            owner = "" if document is documents[0] else f"{document.path.name}: "
+            notes.append(f"{owner}{ocr.UNRENDERED}: {unrendered}")
+    return "; ".join(notes)
 
 
 def ingest_paths(

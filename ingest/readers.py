@@ -143,38 +143,51 @@ def _read_pdf(data: bytes, path: Path, options: IngestSettings) -> Parsed:
         # pypdf signals broken files with many exception types; any of them means: not a usable PDF.
         raise UnreadableFile(f"geen geldig of een beschadigd PDF-bestand ({type(exc).__name__})") from exc
     had_scans = any(ocr.needs_ocr(text) for text in texts)
-    texts, scanned, no_ocr = _ocr_scanned_pages(data, path, texts, options)
+    texts, scanned, no_ocr, unrendered = _ocr_scanned_pages(data, path, texts, options)
     texts = drop_running_lines(texts)
     if not any(text.strip() for text in texts):
         if no_ocr:
             raise UnreadableFile(f"bevat geen leesbare tekst (bijvoorbeeld een scan zonder tekstlaag); {no_ocr}")
+        if unrendered and len(unrendered) == len(texts):  # not one page drawn: the renderers' errors are the reason
+            raise UnreadableFile(
+                f"PDF kon niet voor OCR worden weergegeven: pagina's {ocr.describe_unrendered(unrendered)}"
+            )
         raise UnreadableFile(
             "bevat geen leesbare tekst" + (": geen tekstlaag, en ook OCR vond er geen tekst in" if had_scans else "")
+            + (f"; {ocr.UNRENDERED}: {ocr.describe_unrendered(unrendered)}" if unrendered else "")
         )
     pages = [Page(number, text) for number, text in enumerate(texts, start=1)]
     metadata = {"ocr_pages": ocr.describe_pages(scanned)} if scanned else {}
+    if unrendered:  # the indexer reports them with the file's outcome (ingest/pipeline.py)
+        metadata["unrendered_pages"] = ocr.describe_unrendered(unrendered)
     return (str(title).strip() if title else ""), pages, iso_date(created), metadata
 
 
 def _ocr_scanned_pages(
     data: bytes, path: Path, texts: list[str], options: IngestSettings
-) -> tuple[list[str], list[int], str | None]:
+) -> tuple[list[str], list[int], str | None, dict[int, str]]:
     """The page texts with the scanned pages (no or almost no text layer) read by OCR, the numbers of the pages
-    OCR read, and why OCR could not run when scanned pages were left unread (OCR off, Tesseract missing)."""
+    OCR read, why OCR could not run when scanned pages were left unread (OCR off, Tesseract missing), and the
+    scanned pages neither PDFium nor pdftoppm could draw, with why (they keep what text layer they have)."""
     candidates = [number for number, text in enumerate(texts, start=1) if ocr.needs_ocr(text)]
     if not candidates:
-        return texts, [], None
+        return texts, [], None, {}
     settings = ocr.OcrOptions.from_settings(options)
     reason = ocr.unavailable_reason(settings) if options.ocr else "OCR staat uit (ingest.ocr)"
     if reason:
         logging.getLogger(__name__).warning("%s: pagina's %s niet gelezen: %s", path.name, candidates, reason)
-        return texts, [], reason
+        return texts, [], reason, {}
     try:
-        read = ocr.ocr_pdf_pages(data, candidates, settings)
+        result = ocr.ocr_pdf_pages(data, candidates, settings)
     except (ocr.OcrUnavailable, ocr.OcrFailed) as exc:
         raise UnreadableFile(str(exc)) from exc
+    read = result.texts
+    if result.unrendered:
+        logging.getLogger(__name__).warning("%s: %s: %s", path.name, ocr.UNRENDERED,
+                                            ocr.describe_unrendered(result.unrendered))
     scanned = [n for n in candidates if ocr.letters(read.get(n, "")) > ocr.letters(texts[n - 1])]
-    return [read[n] if n in scanned else text for n, text in enumerate(texts, start=1)], scanned, None
+    return ([read[n] if n in scanned else text for n, text in enumerate(texts, start=1)], scanned, None,
+            result.unrendered)
 
 
 def _read_image(data: bytes, path: Path, options: IngestSettings) -> Parsed:

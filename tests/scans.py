@@ -7,6 +7,8 @@ from pathlib import Path
 
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, NameObject
 
 DPI = 300
 A4 = (2480, 3508)  # pixels at 300 dpi
@@ -103,4 +105,24 @@ def make_pdf_with_running_lines(path: Path | str, bodies: list[str], header: str
         pdf.multi_cell(0, 8, body)
     path = _target(path)
     pdf.output(str(path))
+    return path
+
+
+def save_pdf_pdfium_cannot_open(path: Path | str, pages: list[Image.Image]) -> Path:
+    """A scanned PDF with more than 1 KB of junk before its %PDF header (as some document systems write them):
+    pypdf and poppler's pdftoppm read it, PDFium refuses the whole document ("Data format error")."""
+    path = save_scanned_pdf(path, pages)
+    path.write_bytes(b"%" + b"x" * 1100 + b"\n" + path.read_bytes())
+    return path
+
+
+def save_pdf_last_page_pdfium_cannot_load(path: Path | str, pages: list[Image.Image]) -> Path:
+    """A scanned PDF whose last page object also carries an empty /Kids: pypdf and pdftoppm take it for the page
+    it says it is (/Type /Page), PDFium for an empty branch of the page tree and cannot load it ("Failed to load
+    page"). Only the last page: PDFium still finds every page before it at its own index."""
+    path = save_scanned_pdf(path, pages)
+    writer = PdfWriter(clone_from=PdfReader(path))
+    writer.pages[-1][NameObject("/Kids")] = ArrayObject()
+    with path.open("wb") as handle:
+        writer.write(handle)
     return path

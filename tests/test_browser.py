@@ -9,6 +9,7 @@ import importlib.util
 import socket
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -33,9 +34,14 @@ pytestmark = [
 ]
 
 
-def corpus(folder: Path) -> Path:
-    """A public PDF that answers the question, and a restricted note (group `restricted`) holding the canary."""
+def corpus(folder: Path, outside: str) -> Path:
+    """A public PDF that answers the question, a restricted note (group `restricted`) holding the canary, and a
+    public note whose Markdown would make a browser fetch from `outside` (a tracking beacon) and links there."""
     folder.mkdir(parents=True)
+    (folder / "afval.md").write_text(
+        "# Afvalinzameling\n\nDe gft-container wordt elke twee weken op dinsdag geleegd. "
+        f"![logo]({outside}/pixel.png?bron=afval) Zie ook [de afvalkalender]({outside}/link?bron=afval), "
+        f"<img src=\"{outside}/tag.png\"> en {outside}/kaal of www.afval-lindewaard.nl.\n", encoding="utf-8")
     make_pdf(folder / "parkeerbeleid.pdf", [
         "Parkeerbeleid gemeente Lindewaard. Dit beleid regelt het parkeren in het centrum en de wijken.",
         "Bewonersvergunning. Een parkeervergunning voor bewoners kost 84 euro per jaar. Een tweede vergunning per "
@@ -60,7 +66,28 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def outside():
+    """A listener on another loopback address, playing the outside world: its address and the paths asked of it."""
+    asked: list[str] = []
+
+    class Counting(BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    listener = ThreadingHTTPServer(("127.0.0.2", 0), Counting)
+    threading.Thread(target=listener.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.2:{listener.server_port}", asked
+    listener.shutdown()
+    listener.server_close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, outside):
     """`bronvast serve`'s stack on a free port: the REST app, the gate, the UI mounted with its login."""
     import uvicorn
 
@@ -69,9 +96,10 @@ def site(tmp_path_factory):
     key = Users(users_file).add("medewerker", ["archief"])
     settings = load_settings(overrides=[f"data_dir={root / 'data'}", f"identity.users_file={users_file}"])
     app = Bronvast(settings)
-    assert app.ingest([corpus(root / "docs")]).exit_code == 0
+    assert app.ingest([corpus(root / "docs", outside[0])]).exit_code == 0
     port = free_port()
-    running = uvicorn.Server(uvicorn.Config(server.site(app, "serve-token"), host="127.0.0.1", port=port, log_level="warning"))
+    config = uvicorn.Config(server.site(app, "serve-token"), host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -168,5 +196,44 @@ def test_log_in_ask_watch_it_stream_open_the_cited_page_rate_evaluate_and_switch
             page.get_by_text("View the report").click()  # the run's HTML report, in a frame that runs no script
             report = page.frame_locator("#evaluatie-rapport-inline iframe")
             expect(report.get_by_role("heading", name="Metrieken")).to_be_visible(timeout=10_000)
+        finally:
+            browser.close()
+
+
+def test_a_documents_markdown_stays_text_and_the_browser_fetches_nothing_it_names(site, outside):
+    """A source passage holding a Markdown image, a link, an <img> tag and bare addresses is shown as written: no
+    image, no live link, and the outside listener is asked for nothing."""
+    from playwright import sync_api
+    url, key = site
+    address, asked = outside
+    expect = sync_api.expect
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(url, wait_until="domcontentloaded")
+            page.get_by_label("username").fill("medewerker")
+            page.get_by_label("password").fill(key)
+            page.get_by_role("button", name="Login").click()
+            expect(page.locator("#gesprek")).to_be_visible(timeout=30_000)
+            page.locator("#vraag textarea").fill("Wanneer wordt de gft-container geleegd?")
+            page.locator("#vraag textarea").press("Enter")
+            expect(page.locator("#bronnen")).to_contain_text("afval.md", timeout=120_000)
+            conversation = page.locator("#gesprek")
+            expect(conversation).to_contain_text(f"![logo]({address}/pixel.png?bron=afval)")  # as text
+            expect(conversation).to_contain_text(f"[de afvalkalender]({address}/link?bron=afval)")
+            page.locator("#bronnen").get_by_role("gridcell").filter(has_text="afval.md").first.click()
+            expect(page.locator("#bron-tekst")).to_contain_text(f'<img src="{address}/tag.png">')
+            page.wait_for_timeout(1500)  # time for any fetch the page would have started
+            assert asked == []
+            live = "img[src*='127.0.0.2'], a[href*='127.0.0.2'], a[href*='afval-lindewaard']"
+            assert page.locator(live).count() == 0
+
+            # The listener does count what a browser fetches: the zero above means nothing was asked.
+            page.evaluate(f"new Image().src = '{address}/control.png'")
+            deadline = time.monotonic() + 5
+            while not asked and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert asked == ["/control.png"]
         finally:
             browser.close()

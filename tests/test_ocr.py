@@ -8,12 +8,26 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import time
+from pathlib import Path
 
+import pypdfium2
 import pytest
-from files import make_image_only_pdf, make_pdf
-from scans import A4, make_pdf_with_running_lines, save_image, save_mixed_pdf, save_scanned_pdf, scan
+from files import make_eml, make_image_only_pdf, make_pdf
+from scans import (
+    A4,
+    make_pdf_with_running_lines,
+    save_image,
+    save_mixed_pdf,
+    save_pdf_last_page_pdfium_cannot_load,
+    save_pdf_pdfium_cannot_open,
+    save_scanned_pdf,
+    scan,
+)
+from typer.testing import CliRunner
 
+from assistant.cli import cli
 from bronvast.settings import IngestSettings
 from ingest import ocr
 from ingest.pages import drop_running_lines, line_key, repeated_keys
@@ -230,6 +244,200 @@ def test_missing_language_pack_is_named(tmp_path):
     assert "xyz" in reason and "tesseract-ocr-xyz" in reason
     with pytest.raises(UnreadableFile, match="tesseract-ocr-xyz"):
         read_document(save_image(tmp_path / "scan.png", [scan(PARKING)]), IngestSettings(ocr_languages="nld+xyz"))
+
+
+# --- pages PDFium cannot draw: pdftoppm, else the page is skipped with a warning -----------------------------------
+
+needs_pdftoppm = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None,
+    reason="poppler's pdftoppm ontbreekt (make install installeert poppler-utils): de tweede weergave is niet getest",
+)
+THREE = [
+    ["Het college stelt de parkeertarieven voor de binnenstad vast."],
+    ["Grofvuil wordt op dinsdag opgehaald, na aanmelding bij het loket."],
+    ["Het stadhuis is open van maandag tot en met vrijdag."],
+]
+NO_PDFTOPPM = "pdftoppm: niet geïnstalleerd (apt-get install poppler-utils)"
+BOTH_FAIL = "PDFium: Data format error; pdftoppm: Syntax Error: Bad image stream"  # pdfium_fails_on + pdftoppm_fails
+
+
+def three_scans() -> list:
+    return [scan(lines) for lines in THREE]
+
+
+def assert_three(pages, numbers=(1, 2, 3)) -> None:
+    """The pages read are `numbers`, each with its own text."""
+    assert [p.number for p in pages] == list(numbers)
+    for page in pages:
+        assert {1: "parkeertarieven", 2: "grofvuil", 3: "stadhuis"}[page.number] in words(page.text), page.text
+
+
+def no_pdftoppm(monkeypatch):
+    """pdftoppm as if poppler-utils were not installed."""
+    real = ocr.shutil.which
+    monkeypatch.setattr(ocr.shutil, "which", lambda name: None if name == "pdftoppm" else real(name))
+
+
+def pdfium_fails_on(monkeypatch, number: int) -> list[int]:
+    """PDFium fails on page `number` (the seam: any page PDFium cannot draw); returns the pages pdftoppm is
+    asked for."""
+    pdfium, poppler, asked = ocr.PageRenderer.pdfium, ocr.PageRenderer.poppler, []
+
+    def failing(self, n):
+        if n == number:
+            raise ocr.OcrFailed("PDFium: Data format error")
+        return pdfium(self, n)
+
+    def counted(self, n):
+        asked.append(n)
+        return poppler(self, n)
+
+    monkeypatch.setattr(ocr.PageRenderer, "pdfium", failing)
+    monkeypatch.setattr(ocr.PageRenderer, "poppler", counted)
+    return asked
+
+
+def pdftoppm_fails(monkeypatch):
+    def failing(self, n):
+        raise ocr.OcrFailed("pdftoppm: Syntax Error: Bad image stream")
+
+    monkeypatch.setattr(ocr.PageRenderer, "poppler", failing)
+
+
+@needs_tesseract
+@needs_pdftoppm
+def test_pdf_pdfium_cannot_open_is_drawn_page_by_page_by_pdftoppm(tmp_path):
+    """The issue's file: PDFium refuses the whole PDF (Data format error), pypdf reads it; pdftoppm draws it."""
+    path = save_pdf_pdfium_cannot_open(tmp_path / "ministerie.pdf", three_scans())
+    with pytest.raises(pypdfium2.PdfiumError, match="Data format error"):
+        pypdfium2.PdfDocument(path)
+
+    doc = read_document(path)
+
+    assert_three(doc.pages)
+    assert doc.metadata == {"ocr_pages": "1,2,3"}
+
+
+@needs_tesseract
+@needs_pdftoppm
+def test_page_pdfium_cannot_load_is_drawn_by_pdftoppm(tmp_path):
+    path = save_pdf_last_page_pdfium_cannot_load(tmp_path / "nota.pdf", three_scans())
+    with pypdfium2.PdfDocument(path) as pdf, pytest.raises(pypdfium2.PdfiumError, match="Failed to load page"):
+        pdf[2]
+
+    doc = read_document(path)
+
+    assert_three(doc.pages)
+    assert doc.metadata == {"ocr_pages": "1,2,3"}
+
+
+@needs_tesseract
+@needs_pdftoppm
+def test_a_middle_page_pdfium_fails_on_is_drawn_by_pdftoppm_alone(tmp_path, monkeypatch):
+    asked = pdfium_fails_on(monkeypatch, 2)
+    doc = read_document(save_scanned_pdf(tmp_path / "nota.pdf", three_scans()))
+    assert asked == [2]
+    assert_three(doc.pages)
+    assert doc.metadata == {"ocr_pages": "1,2,3"}
+
+
+@needs_tesseract
+def test_page_neither_renderer_draws_costs_that_page_the_rest_is_indexed_and_found(app, tmp_path, monkeypatch):
+    pdfium_fails_on(monkeypatch, 2)
+    pdftoppm_fails(monkeypatch)
+    path = save_scanned_pdf(tmp_path / "nota.pdf", three_scans())
+
+    doc = read_document(path)
+    assert_three(doc.pages, (1, 3))
+    assert doc.metadata == {"ocr_pages": "1,3", "unrendered_pages": f"2 ({BOTH_FAIL})"}
+
+    outcome = app.ingest([path], "onweergeefbaar").outcomes[0]
+    assert (outcome.status, outcome.reason) == ("nieuw", f"pagina's niet weer te geven voor OCR, overgeslagen: "
+                                                         f"2 ({BOTH_FAIL})")
+    assert {chunk.page for chunk in app.store.chunks("onweergeefbaar")} == {1, 3}
+    hits = app.retriever.retrieve("Wanneer is het stadhuis open?", "onweergeefbaar")
+    assert hits and hits[0].chunk.page == 3 and "stadhuis" in words(hits[0].chunk.text)
+
+
+@needs_tesseract
+def test_without_pdftoppm_a_page_pdfium_cannot_load_is_skipped_saying_so(tmp_path, monkeypatch, caplog):
+    no_pdftoppm(monkeypatch)
+    doc = read_document(save_pdf_last_page_pdfium_cannot_load(tmp_path / "nota.pdf", three_scans()))
+    assert_three(doc.pages, (1, 2))
+    assert doc.metadata == {"ocr_pages": "1,2",
+                            "unrendered_pages": f"3 (PDFium: Failed to load page; {NO_PDFTOPPM})"}
+    assert "nota.pdf: pagina's niet weer te geven voor OCR, overgeslagen: 3 (PDFium" in caplog.text
+
+
+@needs_tesseract
+def test_pdf_not_one_page_of_which_can_be_drawn_is_rejected_naming_the_renderers_errors(app, tmp_path, monkeypatch):
+    no_pdftoppm(monkeypatch)
+    path = save_pdf_pdfium_cannot_open(tmp_path / "ministerie.pdf", three_scans())
+    expected = ("PDF kon niet voor OCR worden weergegeven: pagina's 1-3 "
+                f"(PDFium: Failed to load document (Data format error); {NO_PDFTOPPM})")
+
+    with pytest.raises(UnreadableFile) as info:
+        read_document(path)
+    assert str(info.value) == expected
+
+    outcome = app.ingest([path], "onweergeefbaar-alles").outcomes[0]
+    assert (outcome.status, outcome.reason) == ("geweigerd", expected)
+
+
+@needs_tesseract
+def test_text_pages_stay_when_no_scanned_page_can_be_drawn(tmp_path, monkeypatch):
+    """"Only if no page could be read": a text layer counts; the scanned page is the one skipped."""
+    path = save_mixed_pdf(tmp_path / "gemengd.pdf", "Deze pagina heeft een tekstlaag: de raad vergadert om acht uur.",
+                          scan(PARKING))
+    pdfium_fails_on(monkeypatch, 2)
+    pdftoppm_fails(monkeypatch)
+    doc = read_document(path)
+    assert [p.number for p in doc.pages] == [1]
+    assert doc.metadata == {"unrendered_pages": f"2 ({BOTH_FAIL})"}
+
+
+@needs_tesseract
+def test_skipped_page_of_a_mail_attachment_is_reported_with_the_mail(app, tmp_path, monkeypatch):
+    no_pdftoppm(monkeypatch)
+    scan_pdf = save_pdf_last_page_pdfium_cannot_load(tmp_path / "bijlage.pdf", three_scans()).read_bytes()
+    path = make_eml(tmp_path / "aanvraag.eml", attachments=[("scan.pdf", scan_pdf)])
+
+    outcome = app.ingest([path], "onweergeefbaar-mail").outcomes[0]
+
+    assert outcome.status == "nieuw"
+    assert outcome.reason == ("scan.pdf: pagina's niet weer te geven voor OCR, overgeslagen: "
+                              f"3 (PDFium: Failed to load page; {NO_PDFTOPPM})")
+
+
+@needs_tesseract
+def test_cli_ingest_summary_shows_the_skipped_page(data_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")
+    no_pdftoppm(monkeypatch)
+    save_pdf_last_page_pdfium_cannot_load(tmp_path / "docs" / "nota.pdf", three_scans())
+
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path / "docs")])
+
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert f"pagina's niet weer te geven voor OCR, overgeslagen: 3 (PDFium: Failed to load page; {NO_PDFTOPPM})" \
+        in result.stdout
+
+
+@needs_pdftoppm
+def test_pdftoppm_error_is_its_last_stderr_line(tmp_path):
+    data = save_scanned_pdf(tmp_path / "een.pdf", [scan(["Eén pagina."])]).read_bytes()
+    with ocr.PageRenderer(data, 72) as renderer:
+        assert renderer.poppler(1).size[0] > 0
+        with pytest.raises(ocr.OcrFailed, match=r"^pdftoppm: Wrong page range given"):
+            renderer.poppler(5)
+        with pytest.raises(ocr.OcrFailed, match=r"^PDFium: Failed to load page; pdftoppm: Wrong page range"):
+            renderer.render(5)
+        folder = Path(renderer._folder.name)
+    assert not folder.exists()  # its temporary copy of the PDF is gone
+
+
+def test_unrendered_pages_are_grouped_by_reason_as_ranges():
+    assert ocr.describe_unrendered({7: "b", 1: "a", 2: "a", 3: "a", 5: "a"}) == "1-3, 5 (a); 7 (b)"
 
 
 # --- running headers and footers ----------------------------------------------------------------------------------

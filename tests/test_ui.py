@@ -11,7 +11,7 @@ from assistant.ui.chat import answer_number, open_source, search_filter, source_
 from assistant.ui.documents import add_documents, collection_rows, delete, document_rows
 from assistant.ui.evaluation import compare, export_ratings, run_set
 from assistant.ui.labels import DUTCH, ENGLISH, HEADERS, WORDS, headers
-from assistant.ui.shared import Translation, marked_html
+from assistant.ui.shared import Translation, inert_markdown, marked_html
 from bronvast.schema import ANONYMOUS, Answer, Caller, Citation
 from bronvast.settings import load_settings
 
@@ -126,3 +126,9 @@ def test_the_switch_keeps_a_tables_rows_under_its_new_headers():
 def test_marked_text_is_escaped_and_marks_never_nest():
     shown = marked_html("<b>a</b> bc", [(0, 4), (2, 6), (9, 11)])
     assert shown == "<mark>&lt;b&gt;a&lt;/</mark>b&gt; <mark>bc</mark>"
+
+
+def test_document_text_for_the_chat_keeps_no_markdown_syntax_alive():
+    shown = inert_markdown("![x](http://a.nl/p.png) [y](https://b.nl) <img src=x> www.c.nl d@e.nl *f* 3,20 euro.")
+    assert shown == ("\\!\\[x\\]\\(http\\://a.nl/p.png\\) \\[y\\]\\(https\\://b.nl\\) &lt;img src=x&gt; "
+                     "www\\.c.nl d\\@e.nl \\*f\\* 3,20 euro.")

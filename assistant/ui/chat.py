@@ -13,7 +13,7 @@ from PIL import Image
 
 from assistant.application import Application
 from assistant.ui.labels import DUTCH, headers, word
-from assistant.ui.shared import Identify, Translation, caller_of, marked_html
+from assistant.ui.shared import Identify, Translation, caller_of, inert_markdown, marked_html
 from bronvast.errors import AccessDenied, StoreError
 from bronvast.schema import Answer, Caller, FirstAnswer, SearchFilter, SourceView, Turn
 
@@ -28,17 +28,18 @@ def format_answer(answer: Answer, language: str = DUTCH) -> str:
     """The answer (unsupported sentences marked), why it is extractive or refused, then every cited source: file,
     page and the passage itself."""
     if answer.refused:
-        return f"{answer.answer}\n\n_{html.escape(answer.notice)}_" if answer.notice else answer.answer
-    lines = [f"_{html.escape(answer.notice)}_", ""] if answer.notice else []
-    lines.append(marked_sentences(answer) if answer.sentences else answer.answer)
+        refusal = inert_markdown(answer.answer)
+        return f"{refusal}\n\n_{inert_markdown(answer.notice)}_" if answer.notice else refusal
+    lines = [f"_{inert_markdown(answer.notice)}_", ""] if answer.notice else []
+    lines.append(marked_sentences(answer) if answer.sentences else inert_markdown(answer.answer))
     if any(not s.supported for s in answer.sentences):
         lines += ["", f"<small>{word(language, 'unsupported_legend')}</small>"]
     lines += ["", word(language, "sources_heading")]
     for c in answer.citations:
         page = f", {word(language, 'page')} {c.page}" if c.page else ""
-        passage = html.escape(" ".join(c.text.split()))  # document text is shown as text, never as markup
+        passage = inert_markdown(" ".join(c.text.split()))  # document text is shown as text, never as markup
         opened = " open" if c.n == 1 else ""  # the best passage in view, the others one click away
-        summary = f"[{c.n}] {html.escape(c.cited_as)}{page}"
+        summary = f"[{c.n}] {inert_markdown(c.cited_as)}{page}"
         lines.append(f"<details{opened}><summary>{summary}</summary>\n\n{passage}\n\n</details>")
     return "\n".join(lines)
 
@@ -46,7 +47,7 @@ def format_answer(answer: Answer, language: str = DUTCH) -> str:
 def marked_sentences(answer: Answer) -> str:
     parts = []
     for sentence in answer.sentences:
-        text = html.escape(sentence.text) + "".join(f" [{n}]" for n in sentence.citations)
+        text = inert_markdown(sentence.text) + "".join(f" [{n}]" for n in sentence.citations)
         parts.append(text if sentence.supported else f"{UNSUPPORTED} <em>{text}</em>")
     return " ".join(parts)
 
@@ -68,7 +69,7 @@ def respond(app: Application, message: str, collection: str, turns: list[Turn], 
                 yield format_answer(piece, language), turns, piece
             else:
                 text += piece
-                yield first + html.escape(text), turns, None
+                yield first + inert_markdown(text), turns, None
     except (StoreError, AccessDenied) as exc:
         yield f"Fout: {exc}", turns, None
 

@@ -4,6 +4,7 @@ labelled components."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,18 @@ Identify = Callable[[gr.Request], Caller | None]
 def caller_of(identify: Identify | None, request: gr.Request | None) -> Caller | None:
     """The logged-in user (AccessDenied for nobody); None: the application's own caller (no identity configured)."""
     return identify(request) if identify else None
+
+
+# What Markdown could read as syntax in running text: emphasis, code, images and links, headings, tables, e-mail
+# autolinks, and the `://` and `www.` of bare links. Escaped with a backslash each shows as itself, so an image
+# `![x](http://...)` stays text (a reader's browser fetches nothing) and no link is live. (& < > are HTML-escaped.)
+MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]()!#|~@{}+])|:(?=//)|(?<=www)\.", re.IGNORECASE)
+
+
+def inert_markdown(text: str) -> str:
+    """Text from a document, a model or a user, for a Markdown view (the chat): shown as written, never as
+    markup, images or links."""
+    return MARKDOWN_SYNTAX.sub(lambda found: "\\" + found.group(0), html.escape(text, quote=False))
 
 
 def marked_html(text: str, spans: list[tuple[int, int]]) -> str:
