@@ -23,7 +23,7 @@ from email.parser import BytesParser
 from pathlib import Path, PurePosixPath
 
 from bronvast.schema import Page, SourceDocument
-from ingest.parsed import UnreadableFile, decode, first_line, iso_date, tidy
+from ingest.parsed import UnreadableFile, decode, first_line, iso_date, readable, tidy
 from ingest.webpage import html_document
 
 MAIL_SUFFIX = ".eml"  # a mail file, and an attachment that is a forwarded mail
@@ -114,6 +114,7 @@ def _body(message: EmailMessage) -> list[Page]:
         text = decode(part.get_payload(decode=True) or b"")
     if not isinstance(text, str) or not text.strip():
         return []
+    readable(text)  # a declared charset decodes any bytes: random ones are refused like a text file's
     if part.get_content_subtype() == "html":
         return list(html_document(text).pages)
     return [Page(None, text)]

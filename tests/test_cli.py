@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -13,12 +14,12 @@ import urllib.request
 
 import pytest
 from conftest import DEMO_DIR
+from files import make_encrypted_pdf, make_random_bytes
 from gradio_client import Client
 from typer.testing import CliRunner
 
 from assistant.cli import cli
 from bronvast.edge_store import EdgeStore
-from files import make_encrypted_pdf
 
 runner = CliRunner()
 PARKING = "Wat kost parkeren in zone A van het centrum per uur?"
@@ -40,6 +41,18 @@ def test_ingest_reports_rejected_files_by_name_and_exits_2(data_dir, tmp_path):
     assert "Traceback" not in result.output
     status = json.loads(run("status", "--json").stdout)
     assert status == {"collections": [{"name": "mix", "documents": 1, "chunks": 1}]}
+
+
+def test_ingest_refuses_random_bytes_named_txt_naming_the_file_and_why(data_dir, tmp_path):
+    (tmp_path / "goed.txt").write_text("Het gemeentehuis is op vrijdag gesloten.", encoding="utf-8")
+    make_random_bytes(tmp_path / "ruis.txt", size=4096, seed=11)
+    result = run("ingest", str(tmp_path), "--collection", "ruis")
+    assert result.exit_code == 2, result.output
+    row = next(line for line in result.stdout.splitlines() if "ruis.txt" in line)
+    assert "geweigerd" in row and re.search(r"bevat geen leesbare tekst: \d+% stuur- of onbekende tekens", row), row
+    assert "1 bestand(en) geweigerd" in result.stderr
+    assert "Traceback" not in result.output
+    assert json.loads(run("status", "--json").stdout)["collections"] == [{"name": "ruis", "documents": 1, "chunks": 1}]
 
 
 def test_ask_json_contract(indexed):

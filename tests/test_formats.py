@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import re
 import zipfile
 
 import pytest
 from files import (
     make_docx,
-    make_empty,
     make_eml,
+    make_empty,
     make_mdto,
     make_odt,
     make_pdf,
@@ -310,6 +312,28 @@ def test_unreadable_attachments_are_skipped_with_reasons(tmp_path):
 def test_mail_with_attachments_only(tmp_path):
     mail, attachment = read_documents(make_eml(tmp_path / "m.eml", text=None, attachments=[("a.txt", b"Inhoud.")]))
     assert "Bijlagen: a.txt" in mail.pages[0].text and attachment.pages[0].text == "Inhoud."
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "iso-8859-1", "x-onbekend"])
+def test_mail_whose_body_is_random_bytes_is_not_text(tmp_path, charset):
+    noise = make_random_bytes(tmp_path / "ruis.bin", size=4096, seed=5).read_bytes()
+    path = tmp_path / "ruis.eml"  # the declared charset decodes any bytes; an unknown one is detected
+    path.write_bytes(
+        "From: a@example.nl\r\nTo: b@example.nl\r\nSubject: Ruis\r\nMIME-Version: 1.0\r\n"
+        f"Content-Type: text/plain; charset={charset}\r\nContent-Transfer-Encoding: base64\r\n\r\n".encode()
+        + base64.encodebytes(noise)
+    )
+    assert re.fullmatch(r"bevat geen leesbare tekst: \d+% stuur- of onbekende tekens", reason(path))
+
+
+def test_random_bytes_attachment_is_skipped_naming_why(tmp_path):
+    noise = make_random_bytes(tmp_path / "ruis.bin", size=4096, seed=6).read_bytes()
+    (mail,) = read_documents(make_eml(tmp_path / "m.eml", attachments=[("ruis.txt", noise), ("ruis.html", noise)]))
+    assert re.fullmatch(
+        r"ruis\.txt \(bevat geen leesbare tekst: \d+% stuur- of onbekende tekens\); ruis\.html \(.*tekens\)",
+        mail.metadata["skipped_attachments"],
+    )
+    assert "Hierbij stuur ik de aanvraag" in mail.pages[0].text
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from conftest import DEMO_DIR, chunks_of
+from files import make_eml, make_encrypted_pdf, make_pdf, make_random_bytes, make_text
 
 from ingest.pipeline import Indexer
 from ingest.sources import FileSource, find_files
-from files import make_encrypted_pdf, make_eml, make_pdf
 
 
 def test_demo_corpus_chunks_carry_source_page_and_metadata(app, demo):
@@ -84,6 +84,32 @@ def test_bad_files_are_named_with_reasons_and_leave_nothing(app, tmp_path):
     stored = chunks_of(app, "mixed")
     assert {c["source"] for c in stored} == {"goed.md", "rapport.pdf"}
     assert sorted(c["page"] for c in stored if c["source"] == "rapport.pdf") == [1, 2]
+
+
+def test_random_bytes_are_refused_as_not_text_and_the_real_texts_beside_them_indexed(app, tmp_path):
+    folder = tmp_path / "ruis"
+    texts = {
+        "notitie.txt": "Het gemeentehuis is op vrijdag gesloten.",
+        "grieks.txt": "Η πρωτεύουσα της Ελλάδας είναι η Αθήνα.",
+        "chinees.md": "# 北京\n\n北京是中华人民共和国的首都。",
+        "tabel.txt": "wijk;inwoners\nCentrum;12400\nNoord;8310",
+    }
+    for name, text in texts.items():
+        make_text(folder / name, text)
+    noise = {f"ruis-{size}-{seed}{suffix}": (size, seed) for size, seed, suffix in
+             [(200, 1, ".txt"), (4096, 2, ".md"), (100_000, 3, ".html"), (4096, 4, ".txt"), (3000, 5, ".eml")]}
+    for name, (size, seed) in noise.items():
+        make_random_bytes(folder / name, size=size, seed=seed)
+
+    report = app.ingest([folder], "ruis")
+
+    reasons = {o.path.name: o.reason for o in report.rejected}
+    assert report.exit_code == 2 and set(reasons) == set(noise)
+    assert all(o.status == "geweigerd" for o in report.rejected)
+    for name, text in reasons.items():
+        expected = "geen e-mailbericht" if name.endswith(".eml") else "bevat geen leesbare tekst: "
+        assert text.startswith(expected) and ("stuur- of onbekende tekens" in text) != name.endswith(".eml"), text
+    assert {c["source"] for c in chunks_of(app, "ruis")} == set(texts)
 
 
 def test_all_good_files_exit_zero(app, tmp_path):

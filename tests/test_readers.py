@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
+import re
+import string
 import zipfile
 
 import pytest
@@ -336,9 +339,9 @@ def test_html_with_only_chrome_has_no_text(tmp_path):
     [
         ("ruis.pdf", "beschadigd PDF-bestand"),
         ("ruis.docx", "beschadigd DOCX-bestand"),
-        ("ruis.txt", "geen tekstbestand"),
-        ("ruis.md", "geen tekstbestand"),
-        ("ruis.html", "geen tekstbestand"),
+        ("ruis.txt", "stuur- of onbekende tekens"),
+        ("ruis.md", "stuur- of onbekende tekens"),
+        ("ruis.html", "stuur- of onbekende tekens"),
     ],
 )
 def test_random_bytes(tmp_path, name, expected):
@@ -348,7 +351,77 @@ def test_random_bytes(tmp_path, name, expected):
 def test_random_bytes_without_nul_bytes_as_txt(tmp_path):
     path = make_random_bytes(tmp_path / "ruis.txt", size=3000)
     path.write_bytes(path.read_bytes().replace(b"\x00", b""))
-    assert "geen tekstbestand" in reason(path)
+    assert "stuur- of onbekende tekens" in reason(path)
+
+
+# --- Text that is not text: decoded text is judged, whatever encoding it decoded in --------------------------------
+
+NOT_TEXT = re.compile(r"bevat geen leesbare tekst: \d+% stuur- of onbekende tekens( en bijna geen woorden)?")
+
+RANDOM_VARIANTS = {
+    "as-is": lambda data: data,
+    "without-nul": lambda data: data.replace(b"\x00", b""),  # no NUL byte to give it away: latin-1, cp125x ...
+    "high-bytes": lambda data: bytes(b | 0x80 for b in data),  # every byte a letter or sign in some code page
+    "utf16-bom": lambda data: b"\xff\xfe" + data,  # decodes as UTF-16: CJK, private-use, unassigned
+    "utf8-bom": lambda data: b"\xef\xbb\xbf" + data.replace(b"\x00", b""),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(RANDOM_VARIANTS))
+@pytest.mark.parametrize("size", [200, 4096, 100_000])
+@pytest.mark.parametrize("seed", [1, 7, 2025])
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".html"])
+def test_random_bytes_are_refused_as_not_text_naming_why(tmp_path, suffix, seed, size, variant):
+    path = make_random_bytes(tmp_path / f"ruis{suffix}", size=size, seed=seed)
+    path.write_bytes(RANDOM_VARIANTS[variant](path.read_bytes()))
+    assert NOT_TEXT.fullmatch(reason(path))
+
+
+MOJIBAKE = (
+    "De raad besprak op 13 maart het “speeltuinenplan” — de wethouder zegde toe dat de gemeente alle speeltuinen "
+    "vóór de zomer laat keuren. Bewoners van ’t Hofje vroegen om een extra bank; het college komt daar in mei op "
+    "terug, samen met de kosten (€ 12.500) en de planning voor het onderhoud van de toestellen."
+)
+REAL_TEXTS = {
+    "nl.txt": "De gemeente haalt het restafval op maandag op. Bezwaar maken kan binnen zes weken.",
+    "en.txt": "The council meets on Thursday evening; the agenda is published a week in advance.",
+    "el.txt": "Η Ελλάδα είναι χώρα της νοτιοανατολικής Ευρώπης. Η πρωτεύουσα είναι η Αθήνα.",
+    "ru.txt": "Москва — столица России, крупнейший по численности населения город страны.",
+    "zh.txt": "北京是中华人民共和国的首都，是全国的政治中心和文化中心。",
+    "ar.txt": "القاهرة هي عاصمة جمهورية مصر العربية وأكبر مدنها، وتقع على ضفاف نهر النيل.",
+    "briefje.txt": "Bel Jan terug.",
+    "tabel.txt": "naam;adres;postcode;bedrag\nJan Jansen;Dorpsstraat 1;1234 AB;12,50\nPiet Vos;Kerkweg 2;5678 CD;7",
+    "getallen.txt": "\n".join(f"{i};{i * 7 % 13};{i * 0.37:.2f};0x{i * 2654435761 % 2**32:08x}" for i in range(200)),
+    "afkortingen.txt": "a.s.\nbv.\nd.w.z.\nenz.\nh.t.\nm.b.t.\nn.a.v.\nt.a.v.\nvlgs.\nzgn.",
+    "code.md": "# Script\n\n```python\nfor i, x in enumerate(xs):\n    print(f\"{i}: {x!r}\")  # [0x1f]\n```\n\nEind.",
+    # UTF-8 read as latin-1 (C1 controls: "“" became "â\x80\x9c") or as cp1252 ("â€œ") and saved again
+    "mojibake.txt": MOJIBAKE.encode("utf-8").decode("latin-1"),
+    "mojibake-cp1252.txt": MOJIBAKE.encode("utf-8").decode("cp1252", "replace"),
+    "vervangen.txt": "Het caf\ufffd in Wijk bij Duurstede organiseert een re\ufffdnie; na\ufffdeve vragen zijn welkom.",
+    "euro.txt": "Prijs: 5 \ufffd",
+}
+
+
+@pytest.mark.parametrize("name", sorted(REAL_TEXTS))
+def test_real_text_in_any_script_or_shape_is_read(tmp_path, name):
+    doc = read_document(make_text(tmp_path / name, REAL_TEXTS[name]))
+    assert REAL_TEXTS[name].split()[-1] in doc.pages[-1].text
+
+
+def test_a_few_odd_characters_are_judged_by_the_words_around_them(tmp_path):
+    odd = "\x01\x02\x03\x04\x05\x06\x07\x08"
+    rng = random.Random(3)
+    noise = "".join(rng.choice(string.ascii_letters + string.punctuation) for _ in range(400))
+    path = make_text(tmp_path / "ruis.txt", noise[:200] + odd + noise[200:])  # valid UTF-8, 2 % odd characters
+    assert reason(path) == "bevat geen leesbare tekst: 2% stuur- of onbekende tekens en bijna geen woorden"
+
+    prose = " ".join([DUTCH_LATIN] * 4)  # the same few odd characters among words: a damaged text, still text
+    assert "reünie" in read_document(make_text(tmp_path / "tekst.txt", prose[:200] + odd + prose[200:])).pages[0].text
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "utf-16"])
+def test_real_text_in_a_legacy_encoding_is_read(tmp_path, encoding):
+    assert read_document(make_text(tmp_path / "oud.txt", DUTCH_LATIN, encoding)).pages[0].text == DUTCH_LATIN
 
 
 def test_pdf_header_followed_by_garbage(tmp_path):
