@@ -60,7 +60,7 @@ serve: install
 run: index serve
 
 test: install
-	$(BIN)/python -m pytest
+	scripts/without-network $(BIN)/python -m pytest
 
 # The evaluation templates over the demo corpus with the embedded default: writes results, metrics and an HTML
 # report per dataset (opens nothing). Compare a variant with `bronvast eval compare` (README).
