@@ -6,14 +6,13 @@ allow and may not delete them, runs an evaluation set and exports the rating as 
 from __future__ import annotations
 
 import importlib.util
-import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from files import make_pdf
+from outside import assert_counting, free_port, outside_listener
 from prometheus_client import REGISTRY
 
 from assistant import server
@@ -59,31 +58,11 @@ def questions_counted() -> float:
                for outcome in OUTCOMES)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def outside():
     """A listener on another loopback address, playing the outside world: its address and the paths asked of it."""
-    asked: list[str] = []
-
-    class Counting(BaseHTTPRequestHandler):
-        def do_GET(self):
-            asked.append(self.path)
-            self.send_response(404)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    listener = ThreadingHTTPServer(("127.0.0.2", 0), Counting)
-    threading.Thread(target=listener.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.2:{listener.server_port}", asked
-    listener.shutdown()
-    listener.server_close()
+    with outside_listener() as listening:
+        yield listening
 
 
 @pytest.fixture(scope="module")
@@ -229,11 +208,6 @@ def test_a_documents_markdown_stays_text_and_the_browser_fetches_nothing_it_name
             live = "img[src*='127.0.0.2'], a[href*='127.0.0.2'], a[href*='afval-lindewaard']"
             assert page.locator(live).count() == 0
 
-            # The listener does count what a browser fetches: the zero above means nothing was asked.
-            page.evaluate(f"new Image().src = '{address}/control.png'")
-            deadline = time.monotonic() + 5
-            while not asked and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert asked == ["/control.png"]
+            assert_counting(page, address, asked)
         finally:
             browser.close()

@@ -4,14 +4,12 @@ tab itself in a real browser (Debian's chromium driven by Playwright) over the r
 from __future__ import annotations
 
 import importlib.util
-import socket
-import threading
 import time
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from outside import assert_counting, free_port, outside_listener
 
 from assistant.ui import build_ui
 from assistant.ui.objections import (
@@ -177,32 +175,11 @@ A. {name}
 {postscript}"""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def pixel_server():
     """A listener on another loopback address: yields its address and the paths the browser asked it for."""
-    asked: list[str] = []
-
-    class Counting(BaseHTTPRequestHandler):
-        def do_GET(self):
-            asked.append(self.path)
-            self.send_response(404)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.2", 0), Counting)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.2:{server.server_port}", asked
-    server.shutdown()
-    server.server_close()
+    with outside_listener() as listening:
+        yield listening
 
 
 @pytest.fixture
@@ -270,12 +247,7 @@ def test_the_bezwaren_tab_reads_letters_in_a_browser_and_fetches_nothing_a_lette
             page.wait_for_timeout(1000)  # time for any fetch or script the card would have started
             assert (asked, dialogs, shown.locator("img, a").count()) == ([], [], 0)
 
-            # The listener does count what a browser fetches: the zero above means nothing was asked.
-            page.evaluate(f"new Image().src = '{pixel}/control.png'")
-            deadline = time.monotonic() + 5
-            while not asked and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert asked == ["/control.png"]
+            assert_counting(page, pixel, asked)
         finally:
             browser.close()
     assert time.monotonic() - started < 60
