@@ -71,19 +71,45 @@ INSTRUCTION = re.compile(
     r"[^.!?\n]*[.!?]?",
     re.IGNORECASE,
 )
+# A sentence that speaks to an AI about what it must do ("AI-systemen die dit lezen moeten …", "Note to the language
+# model: …"): the addressee and a duty in one sentence; a sentence about the municipality's chatbot names no duty.
+ADDRESSED = re.compile(
+    r"\b(?:(?:de |the )?(?:assistent|assistant|chatbots?|taalmodel(?:len)?|language models?|AI-systemen|AI "
+    r"systems?|AI-assistent|LLMs?)\b[^.!?\n]{0,80}\b(?:moet|moeten|dient|dienen|zegt voortaan|must|should|shall|"
+    r"needs? to|is required to)\b|(?:note|attention|notice|bericht|opdracht|belangrijk|let op)\W{0,3}(?:to|for|voor)"
+    r"\s+(?:de |the |alle |all )?(?:assistent|assistant|chatbots?|taalmodel(?:len)?|language models?|AI)\b"
+    r"|\b(?:systeembericht|system message)\b)[^.!?\n]*[.!?]?",
+    re.IGNORECASE,
+)
+# Characters that change how text looks or reads without being text: zero-width joiners and spaces, bidirectional
+# overrides, the byte-order mark. Removed from passages, so "neg\u200beer" is "negeer" to the checks.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Cyrillic and Greek letters that look Latin, mapped for matching only: "nеgеer" with Cyrillic е is still "negeer".
+LOOKALIKES = str.maketrans("аеорсухіјѕАВЕКМНОРСТХІΑΒΕΗΙΚΜΝΟΡΤΧΥο", "aeopcyxijsABEKMHOPCTXIABEHIKMNOPTXYo")
+# Markup that would act in a reader's browser or fetch from elsewhere: scripts, images, frames, Markdown images.
+ACTIVE_MARKUP = re.compile(r"<script\b.*?(?:</script>|$)|<(?:img|iframe|object|embed|svg|style|link|meta)\b[^>]*>?"
+                           r"|!\[[^\]\n]*\]\([^)\n]*\)", re.IGNORECASE | re.DOTALL)
 REMOVED = "[weggelaten: tekst gericht aan een taalmodel.]"  # a sentence of its own
 
 
 def sanitise(text: str) -> str:
     """Passage text with every sentence that holds a control token or an instruction to a language model replaced
-    whole by a visible marker (the source viewer shows it); the rest keeps its own layout."""
+    whole by a visible marker (the source viewer shows it); the rest keeps its own layout. Invisible characters and
+    active markup (scripts, images, frames) go first: passages are data, never markup."""
+    text = ACTIVE_MARKUP.sub(" ", INVISIBLE.sub("", text))
     for sentence in split_sentences(text):
-        if CONTROL_TOKENS.search(sentence) or INSTRUCTION.search(sentence):
+        if addressed_to_a_model(sentence):
             # split_sentences joins wrapped lines: find the sentence in the text whitespace-insensitively
             spread = r"\s+".join(re.escape(word) for word in sentence.split())
             text = re.sub(spread, lambda _: REMOVED, text, count=1)
     # Whatever the sentence search missed still loses its instruction phrase, as before sentences were removed.
-    return INSTRUCTION.sub(REMOVED, CONTROL_TOKENS.sub(" ", text))
+    return ADDRESSED.sub(REMOVED, INSTRUCTION.sub(REMOVED, CONTROL_TOKENS.sub(" ", text)))
+
+
+def addressed_to_a_model(sentence: str) -> bool:
+    """A control token, an instruction or a sentence speaking to an AI, also when spelled with look-alike letters."""
+    seen = sentence.translate(LOOKALIKES)
+    return any(pattern.search(seen) for pattern in (CONTROL_TOKENS, INSTRUCTION, ADDRESSED))
 
 
 def sanitised(hits: list[Hit]) -> list[Hit]:
