@@ -23,13 +23,13 @@ import json
 import logging
 import os
 import re
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from assistant.audit import canonical, collection_redaction, logged_redaction, redactor, timestamp
+from bronvast.atomic import write_atomically
 from bronvast.errors import StoreError
 from bronvast.identity import LOCAL_OPERATOR
 from bronvast.schema import Answer, Caller
@@ -146,6 +146,7 @@ def export_feedback(data_dir: Path, out: Path, caller: Caller) -> int:
             log.warning("feedback van %s overgeslagen: geen geldige case (%s)", record.get("time"), exc)
     if not cases:
         return 0
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
     write_atomically(Path(out), "".join(json.dumps(case_line(case), ensure_ascii=False) + "\n" for case in cases))
     return len(cases)
 
@@ -153,16 +154,3 @@ def export_feedback(data_dir: Path, out: Path, caller: Caller) -> int:
 def case_line(case: Case) -> dict:
     """The case as a dataset line: its fields without the empty ones, `answerable` always."""
     return {key: value for key, value in case.model_dump().items() if value not in (None, []) or key == "answerable"}
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """A temporary file beside `path`, renamed onto it: a reader sees the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
-                                     delete=False) as partial:
-        try:
-            partial.write(text)
-        except BaseException:
-            Path(partial.name).unlink(missing_ok=True)
-            raise
-    os.replace(partial.name, path)

@@ -7,10 +7,10 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from bronvast.atomic import write_atomically
 from eval.dataset import DatasetError
 from eval.metrics import paired_p_value, statistic
 from eval.report import write_comparison_report
-from eval.run import write_atomically
 from eval.summary import Metric, definitions
 
 SIGNIFICANCE = 0.05

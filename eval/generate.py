@@ -14,10 +14,10 @@ from pathlib import Path
 from llama_index.core.llms import ChatMessage, MessageRole
 from pydantic import BaseModel
 
+from bronvast.atomic import write_atomically
 from bronvast.schema import Chunk
 from eval.dataset import Case, Gold
 from eval.judge import load_prompts
-from eval.run import write_atomically
 from eval.structured import StructuredOutputError, complete_json
 from eval.target import EvalTarget
 

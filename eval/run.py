@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bronvast.atomic import write_atomically
 from bronvast.embedders import cosine
 from bronvast.schema import Answer, SearchFilter, supported_share
 from bronvast.settings import DEFAULT_PROFILE, PROJECT_ROOT, Settings
@@ -216,12 +217,6 @@ def write_run(out: Path, info: RunInfo, results: Sequence[CaseResult], summary: 
     lines = "".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in results)
     write_atomically(out / "results.jsonl", lines)
     write_atomically(out / "metrics.json", json.dumps({"run": info.to_json(), **summary}, ensure_ascii=False, indent=2))
-
-
-def write_atomically(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
 
 
 def evaluate(

@@ -11,9 +11,7 @@ import contextlib
 import csv
 import io
 import json
-import os
 import re
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.table import _Row
 
+from bronvast.atomic import write_atomically
 from bronvast.schema import Dossier, Ground, GroundCluster, LetterCard
 
 DISCLAIMER = (
@@ -61,25 +60,6 @@ def write_exports(dossier: Dossier, out_dir: Path) -> list[Path]:
         with contextlib.suppress(FileNotFoundError):
             (out_dir / CLUSTERS_CSV_FILE).unlink()
     return paths
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Writes to a temporary file in the same folder (so the rename stays on one file system), flushed to disk, then
-    renamed over `path`: a reader or an interrupted run sees the old file or the new one, never half of one."""
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    # os.open with mode 0o666 lets the umask decide the permissions, as for any file the user creates (mkstemp
-    # would make it 0o600, and the rename would carry that over to the export).
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
-        raise
 
 
 # --- Values shown --------------------------------------------------------------------------------------------------

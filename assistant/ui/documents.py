@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import gradio as gr
@@ -53,15 +54,13 @@ def ingest_rows(report: IngestReport) -> list[list]:
 
 
 def ingest_summary(report: IngestReport) -> str:
-    counts: dict[str, int] = {}
-    for outcome in report.outcomes:
-        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    counts = Counter(outcome.status for outcome in report.outcomes)
     summary = ", ".join(f"{status}: {count}" for status, count in counts.items())
     return summary + (f". Persoonsgegevens geredigeerd: {redaction_counts(report.redacted)}" if report.redacted else "")
 
 
 def document_rows(app: Application, collection: str, caller: Caller | None) -> list[list]:
-    return [[d.file, d.kind, d.date or "", d.chunks, ", ".join(d.access), d.indexed_at[:19], ", ".join(d.same_as)]
+    return [[d.file, d.kind, d.date or "", d.chunks, ", ".join(d.access), d.indexed_at[:19], ", ".join(Path(p).name for p in d.same_as)]
             for d in app.documents(collection or None, caller)]
 
 

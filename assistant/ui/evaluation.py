@@ -65,14 +65,11 @@ def run_set(app: Application, chosen: str | None, uploaded: str | None, collecti
     return message, metric_rows(summary), str(report), report_frame(report)
 
 
-def run_rows(app: Application) -> list[list]:
-    return [[run["name"], run.get("dataset", ""), run.get("collection", ""), run.get("started", ""),
-             ", ".join(f"{name} {value:.2f}" for name, value in run.get("metrics", {}).items() if value is not None)]
-            for run in app.eval_runs()]
-
-
-def run_names(app: Application) -> list[str]:
-    return [run["name"] for run in app.eval_runs()]
+def run_rows(runs: list[dict]) -> list[list]:
+    """A row per run (Application.eval_runs), with its headline figures that were measured."""
+    return [[run["name"], run["dataset"], run["collection"], run["started"],
+             ", ".join(f"{name} {value:.2f}" for name, value in run["metrics"].items() if value is not None)]
+            for run in runs]
 
 
 def comparison_rows(comparison: dict) -> list[list]:
@@ -146,8 +143,9 @@ def build_evaluation_tab(app: Application, identify: Identify | None, collection
                                  elem_id="beoordelingen-bestand"), "feedback_file")
 
     def listed() -> tuple:
-        names = run_names(app)
-        return run_rows(app), gr.Dropdown(choices=names), gr.Dropdown(choices=names)
+        runs = app.eval_runs()  # read once: the table and both run choices
+        names = [run["name"] for run in runs]
+        return run_rows(runs), gr.Dropdown(choices=names), gr.Dropdown(choices=names)
 
     def evaluated(dataset, upload, collection_name, request: gr.Request,
                   progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008 (Gradio's way to ask for progress)
