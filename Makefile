@@ -11,7 +11,7 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 
-.PHONY: install system-packages run index serve test eval eval-nl-docs eval-wetten bench bench-beir bench-store bench-grounding bench-ingest bench-ingest-stream bench-llm bench-objections demo-corpus clean
+.PHONY: install system-packages run index serve test reliability eval eval-nl-docs eval-wetten bench bench-beir bench-store bench-grounding bench-ingest bench-ingest-stream bench-llm bench-objections demo-corpus clean
 
 install: $(STAMP) system-packages
 
@@ -61,6 +61,14 @@ run: index serve
 
 test: install
 	scripts/without-network $(BIN)/python -m pytest
+
+# Crash safety under repetition at full strength: a real `bronvast ingest` killed with SIGKILL 20 times over an
+# initial ingest, a folder sync and a removal, then compared with a clean ingest (`make test` runs 3 kills: model
+# loading costs every process seconds), and the injection suite's held-out set against the embedded model too (make
+# test runs it against the gullible model only). The figures are printed at the end.
+reliability: install
+	RELIABILITY_KILLS=20 RELIABILITY_FULL=1 scripts/without-network $(BIN)/python -m pytest \
+		tests/test_crash_repeated.py tests/test_injection.py
 
 # The evaluation templates over the demo corpus with the embedded default: writes results, metrics and an HTML
 # report per dataset (opens nothing). Compare a variant with `bronvast eval compare` (README).

@@ -21,7 +21,7 @@ from llama_index.core.llms import ChatMessage, MessageRole
 
 from assistant.conversation import acceptable_rewrite, recent, rewrite_by_rules, rewrite_messages
 from assistant.extract import Extractor
-from assistant.grounding import CITATION, Grounding, render, sanitised
+from assistant.grounding import CITATION, Grounding, holds_active_content, render, sanitised
 from assistant.retrieve import Retriever
 from bronvast.language import CHARS_PER_TOKEN, LANGUAGES, question_language
 from bronvast.schema import Answer, Citation, FirstAnswer, Hit, SearchFilter, Sentence, Turn, supported_share
@@ -55,6 +55,7 @@ class Prompts:
     unsupported: str
     unreachable: str
     unanswered: str  # supported, yet not an answer: {missing} is one of the three below
+    active: str  # the model's answer held markup, a link or chat-template tokens
     missing_number: str
     missing_time: str
     missing_terms: str
@@ -198,6 +199,9 @@ class Assistant:
 
         started = time.perf_counter()
         text = without_unknown_citations(generation.text, len(hits))
+        if holds_active_content(text):  # shown to nobody, however well supported: answers are plain sentences
+            yield from extractive(answer, extracted, prompts.active)
+            return
         sentences = grounding.check(text, passages, search_question, self.echoes(prompts, hits))
         timings["check_s"] = round(time.perf_counter() - started, 4)
         if supported_share(sentences) < self.settings.answer.min_supported_share:

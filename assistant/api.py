@@ -20,6 +20,7 @@ from assistant.api_v1 import metered, public_router, v1_router
 from assistant.application import Application
 from assistant.auth import As, authorised, install, local_paths
 from assistant.openai_api import openai_router
+from assistant.uploads import UploadTooLarge
 from assistant.wire import (
     ASK,
     ASK_STREAM,
@@ -100,6 +101,7 @@ def build_api(app: Application, token: str) -> FastAPI:
     api.include_router(router)
     api.include_router(public_router(app))
     api.add_exception_handler(DocumentNotFound, error_status(404))
+    api.add_exception_handler(UploadTooLarge, error_status(413))
     api.add_exception_handler(StoreError, error_status(400))
     api.add_exception_handler(AccessDenied, error_status(403))
     return api

@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -38,12 +36,12 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
 from pydantic import BaseModel
 
+from assistant import uploads
 from assistant.application import Application
 from assistant.auth import As
 from assistant.wire import ANSWER, FEEDBACK, SOURCES, AskRequest, FeedbackRequest, Removed
 from bronvast.errors import AccessDenied, StoreError
 from bronvast.schema import Answer, FirstAnswer
-from bronvast.store import check_collection_name
 from ingest.report import DocumentInfo, IngestReport
 
 log = logging.getLogger(__name__)
@@ -52,11 +50,10 @@ PREFIX = "/api/v1"
 OPENAPI_PATH, DOCS_PATH, DOCS_ASSETS = f"{PREFIX}/openapi.json", f"{PREFIX}/docs", f"{PREFIX}/docs/assets"
 # What the spec documents: this API, the OpenAI-compatible routes and the probes; not the CLI bridge (/api/...).
 DOCUMENTED = (f"{PREFIX}/", "/v1/", "/healthz", "/readyz", "/metrics")
-UPLOADS = "uploads"  # <data_dir>/uploads/<collection>/: where uploaded files are kept (the UI's uploads go there too)
-# One upload request's body, all files together. A constant rather than a setting for now: large enough for a
-# scanned report, small enough that a mistaken upload cannot fill the disk. A proxy in front may set its own.
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-MAX_UPLOAD_FILES = 100
+# The server reads an upload request's body only up to the files' limit (serve.upload_max_request_bytes) plus this
+# much multipart framing per file, and a form of up to ten times serve.upload_max_files files: what stays within is
+# checked by assistant/uploads.py, which names the file over a limit; what is far over it is cut off earlier (413).
+MULTIPART_HEADERS = 4096
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # no buffering by a proxy (nginx)
 
 # Prometheus metrics, in the process-wide registry (one server per process; it also holds the process metrics).
@@ -173,45 +170,6 @@ def chat_events(first: str | FirstAnswer | Answer, pieces: Iterator[str | FirstA
         yield sse("error", {"detail": f"interne fout: {exc}"})
 
 
-def safe_name(filename: str | None) -> str:
-    """An uploaded file's name as stored: its last path part, without characters a file system or a shell trips
-    on and without a leading dot (hidden files are skipped by folder ingests); 400 when nothing is left."""
-    name = Path((filename or "").replace("\\", "/")).name
-    name = re.sub(r"[^\w.\- ()+,&@=]+", "_", name).strip(" .")
-    if not name or not re.search(r"\w", name):
-        raise HTTPException(400, f"ongeldige bestandsnaam: {filename!r}")
-    return name[:200]
-
-
-def save_upload(upload: UploadFile, folder: Path) -> Path:
-    """The upload written beside its final name, then moved there: a reader never sees half a file; an upload of a
-    name already there replaces the file (and ingest then the document)."""
-    target = folder / safe_name(upload.filename)
-    with tempfile.NamedTemporaryFile(dir=folder, prefix=".upload-", delete=False) as partial:
-        try:
-            while chunk := upload.file.read(1 << 20):
-                partial.write(chunk)
-        except BaseException:
-            Path(partial.name).unlink(missing_ok=True)
-            raise
-    Path(partial.name).replace(target)
-    return target
-
-
-def uploads_dir(app: Application, collection: str | None) -> Path:
-    """<data_dir>/uploads/<collection>; a name that is no collection name (`../..`) is refused (400) first."""
-    return app.settings.data_dir / UPLOADS / check_collection_name(collection or app.settings.collection)
-
-
-def forget_uploads(app: Application, removed: Sequence[str]) -> None:
-    """Deleting a document that came in as an upload deletes the uploaded file too: nothing stays behind."""
-    root = (app.settings.data_dir / UPLOADS).resolve()
-    for name in removed:
-        path = Path(name)
-        if path.is_absolute() and path.resolve().is_relative_to(root):
-            path.unlink(missing_ok=True)
-
-
 def readiness(app: Application) -> dict[str, bool]:
     """Whether the store opens and the embedder is loaded (`serve` loads it before it listens; this never loads it)."""
     inner = app.app if isinstance(app, Metered) else app
@@ -246,22 +204,24 @@ def v1_router(app: Application) -> APIRouter:
     def documents(caller: As, collection: str | None = None) -> list[DocumentInfo]:
         return app.documents(collection, caller)
 
+    limits = app.settings.serve
+
     @router.post(f"{PREFIX}/documents", summary="Bestanden uploaden en indexeren",
-                 max_body_size=MAX_UPLOAD_BYTES, form_limits={"max_files": MAX_UPLOAD_FILES})
+                 max_body_size=limits.upload_max_request_bytes + MULTIPART_HEADERS * limits.upload_max_files,
+                 form_limits={"max_files": 10 * limits.upload_max_files},
+                 responses={413: {"description": "een bestand, of de bestanden samen, boven de grens"}})
     def upload(caller: As, files: Annotated[list[UploadFile], File()],
                collection: Annotated[str | None, Form()] = None) -> IngestReport:
-        """Stored under <data_dir>/uploads/<collection>/, then ingested as the caller (who needs the ingest role)."""
-        if not caller.may("ingest"):  # before anything is written to disk
-            raise AccessDenied(f"{caller.name} mag niet documenten toevoegen: daarvoor is de rol 'ingest' nodig")
-        folder = uploads_dir(app, collection)
-        folder.mkdir(parents=True, exist_ok=True)
-        return app.ingest([save_upload(upload, folder) for upload in files], collection, caller=caller)
+        """Checked in a quarantine (the limits in serve.upload_*, the type by content), stored under
+        <data_dir>/uploads/<collection>/ and ingested as the caller, who needs the ingest role; what the index does
+        not take is removed, with its reason in the report (assistant/uploads.py)."""
+        return uploads.upload(app, [uploads.Incoming(file.filename, file.file) for file in files], collection, caller)
 
     @router.delete(f"{PREFIX}/documents/{{target:path}}", summary="Een document verwijderen")
     def delete_document(target: str, caller: As, collection: str | None = None) -> Removed:
         """`target`: the document's path or file name; 404 when nothing or several documents match."""
         removed = app.delete_document(target, collection, caller)
-        forget_uploads(app, removed)
+        uploads.forget_uploads(app, removed)
         return Removed(removed=removed)
 
     @router.post(FEEDBACK, summary="Een duim omhoog of omlaag bij een antwoord, met opmerking")

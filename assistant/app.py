@@ -6,6 +6,7 @@ Models are loaded on first use, so `bronvast status` does not pay for loading an
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -47,6 +48,7 @@ from bronvast.store import ChunkStore
 from eval.dataset import Case
 from ingest.chunking import make_splitter
 from ingest.documents import delete_document, list_documents
+from ingest.isolation import ReaderProcesses
 from ingest.pipeline import Indexer, ingest_documents, ingest_paths
 from ingest.report import DocumentInfo, FileOutcome, IngestReport
 from ingest.sources import TextSource
@@ -62,9 +64,16 @@ class Bronvast:
         own user (bronvast/identity.py), or the CLI's `--as USER`. A server names each request's caller."""
         self.settings = settings
         self.caller = caller
-        # llama.cpp and qdrant-client's local mode are not safe for concurrent use, and the UI serves several
-        # users from threads: one piece of work at a time (both are CPU-bound on a 2-core machine anyway).
-        self._busy = threading.Lock()
+        # One change of the index at a time (an ingest, a delete). Questions and listings run beside it and beside
+        # each other: Qdrant Edge and a Qdrant server take reads while a write goes on, and a question sees one whole
+        # version of each document (assistant/retrieve.whole_versions). qdrant-client's local mode is not safe for
+        # concurrent use: there every store access takes its turn. The embedded LLM takes turns in itself
+        # (bronvast/local_llm.py).
+        self._changing = threading.Lock()
+        self._store_turn = threading.Lock() if settings.store.backend == "qdrant-local" else contextlib.nullcontext()
+        # The worker processes files are parsed in (ingest/isolation.py): none runs until an ingest reads a file;
+        # then they serve every ingest after it, until close.
+        self.reader_processes = ReaderProcesses(settings.ingest)
 
     @cached_property
     def store(self) -> ChunkStore:
@@ -139,21 +148,21 @@ class Bronvast:
         self._require(caller, "ingest")
         indexer = self.indexer(collection, redact)
         change = self.auditor.change(caller or self.caller, "ingest", indexer, sync)  # no record, no change
-        with self._busy, change:
+        with self._changing, self._store_turn, change:
             return change.done(ingest_paths(
                 paths, indexer, on_file=change.seen(on_file), on_start=on_start, exclude=self.settings.data_dir,
                 sync=sync,
             ))
 
     def documents(self, collection: str | None = None, caller: Caller | None = None) -> list[DocumentInfo]:
-        with self._busy:
+        with self._store_turn:
             return list_documents(self.indexer(collection), caller or self.caller)
 
     def delete_document(self, target: str, collection: str | None = None, caller: Caller | None = None) -> list[str]:
         self._require(caller, "delete")
         indexer = self.indexer(collection)
         change = self.auditor.change(caller or self.caller, "delete", indexer)  # no record, no change
-        with self._busy, change:
+        with self._changing, self._store_turn, change:
             return change.done(delete_document(indexer, target))
 
     def stream(
@@ -161,7 +170,7 @@ class Bronvast:
         history: Sequence[Turn] = (), caller: Caller | None = None,
     ) -> Iterator[str | FirstAnswer | Answer]:
         self.auditor.ready()  # fail closed: nothing is shown unless its record can be written
-        with self._busy:
+        with self._store_turn:
             pieces = self.assistant.stream(question, collection, self._visible(where, caller), history)
             yield from self.auditor.streamed(caller or self.caller, collection or self.settings.collection, pieces,
                                              self.store)
@@ -171,7 +180,7 @@ class Bronvast:
         history: Sequence[Turn] = (), caller: Caller | None = None,
     ) -> Answer:
         self.auditor.ready()  # fail closed: no answer without its record
-        with self._busy:
+        with self._store_turn:
             answer = self.assistant.ask(question, collection, self._visible(where, caller), history)
             self.auditor.answer(caller or self.caller, collection or self.settings.collection, answer, self.store)
             return answer
@@ -181,15 +190,14 @@ class Bronvast:
     ) -> Dossier:
         """Objection letters read into file cards (and, with options.clusters, their grounds clustered); stores
         nothing."""
-        with self._busy:
-            return self.objection_reader.dossier(paths, options, on_file)
+        return self.objection_reader.dossier(paths, options, on_file)
 
     def feedback(
         self, answer: Answer, liked: bool, comment: str = "", collection: str | None = None,
         caller: Caller | None = None,
     ) -> None:
         collection = collection or self.settings.collection
-        with self._busy:  # the collection's redaction is read from the store
+        with self._store_turn:  # the collection's redaction is read from the store
             record = feedbacks.feedback_record(self.settings, caller or self.caller, collection, answer, liked,
                                                comment, self.store)
         feedbacks.append_feedback(feedbacks.feedback_path(self.settings.data_dir), record)
@@ -211,7 +219,7 @@ class Bronvast:
 
     def acting_as(self, caller: Caller) -> Bronvast:
         """This application with `caller` as its own caller, so that rank, gate and ask (an evaluation) search with
-        what they may see. It shares the loaded models, the store and the lock; its LLM is this one's (`llm`)."""
+        what they may see. It shares the loaded models, the store and the locks; its LLM is this one's (`llm`)."""
         self.assistant  # noqa: B018 -- loaded first, so the copy shares it (and the store and models it holds)
         twin = copy.copy(self)
         twin.caller, twin._origin = caller, self._origin or self
@@ -221,12 +229,12 @@ class Bronvast:
         self, source: str, page: int | None = None, passage: str = "", collection: str | None = None,
         caller: Caller | None = None, sha256: str = "",
     ) -> SourceView:
-        with self._busy:
+        with self._store_turn:
             return source_view(self.store, collection or self.settings.collection, source,
                                self._visible(None, caller), page, passage, sha256)
 
     def status(self) -> list[CollectionStats]:
-        with self._busy:
+        with self._store_turn:
             return [self.store.stats(name) for name in self.store.collections()]
 
     def collections(self) -> list[str]:
@@ -235,6 +243,7 @@ class Bronvast:
     def close(self) -> None:
         if "store" in self.__dict__:
             self.store.close()
+        self.reader_processes.close()
 
     # The evaluation target (eval/target.py): what eval needs beyond the faces' calls.
 
@@ -243,11 +252,11 @@ class Bronvast:
     ) -> list[Hit]:
         retriever = self.retriever if mode is None else self.retriever_for(
             self.settings.retrieval.model_copy(update={"mode": mode}))
-        with self._busy:
+        with self._store_turn:
             return retriever.rank(question, collection, self._visible(where, None), k)
 
     def gate(self, question: str, collection: str, where: SearchFilter | None = None) -> GateReading:
-        with self._busy:
+        with self._store_turn:
             return self.retriever.gate(question, collection, self._visible(where, None))
 
     def _visible(self, where: SearchFilter | None, caller: Caller | None) -> SearchFilter:
@@ -281,12 +290,12 @@ class Bronvast:
     def index_documents(
         self, collection: str, documents: Iterable[TextSource], on_file: Callable[[FileOutcome], None] | None = None
     ) -> IngestReport:
-        with self._busy:
+        with self._changing, self._store_turn:
             return ingest_documents(self.indexer(collection), documents, on_file=on_file)
 
     def indexer(self, collection: str | None = None, redact: Sequence[str] | None = None) -> Indexer:
         spec = self.spec if redact is None else replace(self.spec, redact=tuple(redaction_kinds(list(redact))))
         return Indexer(
             self.store, self.embedder, self.encoder, self.splitter, collection or self.settings.collection, spec,
-            reading=self.settings.ingest,
+            reading=self.settings.ingest, processes=self.reader_processes,
         )

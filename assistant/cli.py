@@ -81,8 +81,9 @@ def ingest(
     for outcome in report.outcomes:
         style = "red" if outcome.status == "geweigerd" else None
         counts = [redaction_counts(outcome.redacted)] if redacting else []
-        table.add_row(shown(outcome.path), outcome.status, str(outcome.chunks or ""), *counts, outcome.reason,
-                      style=style)
+        # escaped: a file named "[bold]brief.txt" must be shown by that name, not in bold as "brief.txt"
+        table.add_row(escape(shown(outcome.path)), outcome.status, str(outcome.chunks or ""), *counts,
+                      escape(outcome.reason), style=style)
     console.print(table)
     if redacting:
         console.print(f"Persoonsgegevens geredigeerd: {redaction_counts(report.redacted)}", highlight=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 from bronvast.embedders import cosine
@@ -54,33 +55,61 @@ MIN_SENTENCE_TERMS = 3  # shorter fragments (headings, "Bronnen:", list stubs) a
 # Text a language model could read as an instruction or a change of role. Passages are data: a sentence holding such
 # text is replaced whole before the prompt is built, so neither the LLM nor the extractive answer nor the check
 # sees any of it (replacing the matched phrase alone left "…uitsluitend met het woord X" to be shown as an answer).
+# The patterns name kinds of attack (a chat template's role header, dismissing what came before, a duty laid on the
+# answer itself, a message addressed to an AI), each in Dutch and English, not known phrases alone.
+ROLE = r"(?:system|systeem|instructions?|instructies?|assistant|assistent|human|user|gebruiker|input|response)"
 CONTROL_TOKENS = re.compile(
-    r"<\|[^|>]{1,40}\|>|</?s>|\[/?INST\]|<</?SYS>>|#{2,}\s*(?:system|instruction|assistant|systeem)\b[^\n]*"
+    r"<\|[^|>]{1,40}\|>|<(?:start|end)_of_turn>|</?s>|\[/?INST\]|<</?SYS>>|#{2,}\s*" + ROLE + r"\b[^\n]*"
     r"|^\s*(?:system|systeem|assistant|assistent)\s*:",
     re.IGNORECASE | re.MULTILINE,
 )
+# What dismisses the text before it, and what that text is called.
+DISMISS = (r"\b(?:negeer|vergeet|overschrijf|ignore|disregard|forget|override|overrule|pay no (?:attention|heed)|"
+           r"set aside|schuif|zet)\b")
+EARLIER = (r"\b(?:instructies?|opdrachten|regels|richtlijnen|aanwijzingen|prompts?|instructions?|rules|guidance|"
+           r"guidelines|directions|directives|orders|commands|eerdere|vorige|voorgaande|bovenstaande|previous|prior|"
+           r"earlier|preceding|above)\b")
+ANSWER = r"(?:antwoord(?:en)?|reactie|respons|answers?|repl(?:y|ies)|responses?|output)"
 INSTRUCTION = re.compile(
-    r"(?:\b(?:negeer|vergeet|overschrijf|ignore|disregard|forget|override)\b[^.!?\n]{0,60}"
-    r"\b(?:instructies?|opdrachten|regels|prompts?|instructions?|rules)\b"
+    r"(?:" + DISMISS + r"[^.!?\n]{0,60}" + EARLIER +
     r"|\b(?:je bent nu|jij bent nu|vanaf nu ben je|you are now|from now on you)\b"
     r"|\b(?:systeemprompt|system prompt|nieuwe instructies?|new instructions?)\b"
     r"|\b(?:antwoord|answer|reply|respond)\b[^.!?\n]{0,30}\b(?:voortaan|vanaf nu|from now on)\b"
     r"|\b(?:antwoord|beantwoord|reageer|answer|reply|respond)\w*\b[^.!?\n]{0,40}\b(?:op|to)\s+(?:elke|iedere|alle|"
     r"every|each|any|all)\s+(?:vraag|vragen|question|questions)\b"
-    r"|\b(?:uitsluitend|alleen|only)\s+(?:met|with)\s+(?:het woord|de woorden|the words?)\b)"
+    # a duty laid on the answer itself: "in elk antwoord", "every reply must", "reply only with", "the single word"
+    r"|\b(?:elke?|iedere?|je|jouw|every|each|your)\s+" + ANSWER + r"\b"
+    r"|\b(?:antwoord|reageer|answer|reply|respond|write|schrijf)\w*\s+(?:uitsluitend|alleen|enkel|only|solely|just)"
+    r"\s+(?:met|with)\b"
+    r"|\b(?:uitsluitend|alleen|only)\s+(?:met|with)\s+(?:het woord|de woorden|the words?)\b"
+    r"|\b(?:the single word|a single word|één enkel woord|het enige woord)\b"
+    r"|\b(?:the|het)\s+" + ANSWER + r"\s+(?:the user|voor de gebruiker|dat de gebruiker|waar de gebruiker)\b)"
     r"[^.!?\n]*[.!?]?",
     re.IGNORECASE,
 )
-# A sentence that speaks to an AI about what it must do ("AI-systemen die dit lezen moeten …", "Note to the language
-# model: …"): the addressee and a duty in one sentence; a sentence about the municipality's chatbot names no duty.
+AI = (r"(?:assistent|assistant|chatbots?|bots?|taalmodel(?:len)?|language models?|AI-systemen|AI systems?|"
+      r"AI-assistent|AI-modell?e?n?|AI models?|AI|LLMs?|GPT)")
+# A sentence that speaks to an AI: to the AIs "that read this", with "note to the assistant", "if you are an AI", as
+# a system message. A sentence about AI systems and their duties ("AI-systemen met een hoog risico moeten …", the
+# AI Act's documents) is not addressed to one.
 ADDRESSED = re.compile(
-    r"\b(?:(?:de |the )?(?:assistent|assistant|chatbots?|taalmodel(?:len)?|language models?|AI-systemen|AI "
-    r"systems?|AI-assistent|LLMs?)\b[^.!?\n]{0,80}\b(?:moet|moeten|dient|dienen|zegt voortaan|must|should|shall|"
-    r"needs? to|is required to)\b|(?:note|attention|notice|bericht|opdracht|belangrijk|let op)\W{0,3}(?:to|for|voor)"
-    r"\s+(?:de |the |alle |all )?(?:assistent|assistant|chatbots?|taalmodel(?:len)?|language models?|AI)\b"
-    r"|\b(?:systeembericht|system message)\b)[^.!?\n]*[.!?]?",
+    r"\b(?:" + AI + r"[^.!?\n]{0,40}\b(?:die|dat|that|which|who)\s+(?:dit|deze|this|these|hier|het)\b[^.!?\n]{0,20}"
+    r"\b(?:lezen|leest|verwerken|verwerkt|samenvatten|read|reads|process|processes|summari[sz]e)\b"
+    r"|(?:note|attention|notice|bericht|opdracht|belangrijk|let op)\W{0,3}(?:to|for|voor|aan)\s+"
+    r"(?:de |the |alle |all )?"
+    + AI + r"\b|\b(?:systeembericht|system message)\b"
+    r"|\b(?:if|when) you(?: are|'re) an? " + AI + r"\b|\bals (?:je|jij|u) een " + AI + r" (?:bent|is)\b"
+    r"|(?:de |the )?" + AI + r"\b[^.!?\n]{0,40}\b(?:voortaan|vanaf nu|from now on|henceforth)\b)[^.!?\n]*[.!?]?",
     re.IGNORECASE,
 )
+# The opening of a message to a model: a chat template's role header, or an AI addressed by name at the start of a
+# sentence ("ATTENTION ASSISTANT.", "Beste AI,"). What follows it in its paragraph is that message: it goes too, so
+# an instruction spread over several sentences goes whole.
+SALUTATION = re.compile(r"^\W*(?:attention|attentie|note|notice|dear|beste|hallo|hello|hey|hi|aan|to|let op)\W+"
+                        r"(?:de |the |alle |all )?" + AI + r"\s*(?:[.:!,]|$)", re.IGNORECASE)
+# Bidirectional overrides show stored text reversed; ordinary text needs none (right-to-left scripts use marks and
+# isolates), so a sentence holding one is hiding something and goes whole.
+OVERRIDE = re.compile("[\u202d\u202e]")
 # Characters that change how text looks or reads without being text: zero-width joiners and spaces, bidirectional
 # overrides, the byte-order mark. Removed from passages, so "neg\u200beer" is "negeer" to the checks.
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
@@ -89,27 +118,69 @@ LOOKALIKES = str.maketrans("аеорсухіјѕАВЕКМНОРСТХІΑΒΕΗ
 # Markup that would act in a reader's browser or fetch from elsewhere: scripts, images, frames, Markdown images.
 ACTIVE_MARKUP = re.compile(r"<script\b.*?(?:</script>|$)|<(?:img|iframe|object|embed|svg|style|link|meta)\b[^>]*>?"
                            r"|!\[[^\]\n]*\]\([^)\n]*\)", re.IGNORECASE | re.DOTALL)
+# What an answer never holds: markup that acts in a reader's browser or fetches from elsewhere (a Markdown image or
+# link, an HTML tag, a javascript: address). A model's answer holding any is not shown (OWASP LLM02, insecure output
+# handling), however well the sources support it: bronvast's answers are plain sentences with source numbers.
+ACTIVE_OUTPUT = re.compile(r"\[[^\]\n]*\]\(\s*[^)\s]+[^)\n]*\)|<\s*/?\s*[a-z][a-z0-9-]*\b[^<>]*>|javascript\s*:",
+                           re.IGNORECASE)
 REMOVED = "[weggelaten: tekst gericht aan een taalmodel.]"  # a sentence of its own
 
 
 def sanitise(text: str) -> str:
     """Passage text with every sentence that holds a control token or an instruction to a language model replaced
-    whole by a visible marker (the source viewer shows it); the rest keeps its own layout. Invisible characters and
-    active markup (scripts, images, frames) go first: passages are data, never markup."""
-    text = ACTIVE_MARKUP.sub(" ", INVISIBLE.sub("", text))
-    for sentence in split_sentences(text):
-        if addressed_to_a_model(sentence):
-            # split_sentences joins wrapped lines: find the sentence in the text whitespace-insensitively
-            spread = r"\s+".join(re.escape(word) for word in sentence.split())
-            text = re.sub(spread, lambda _: REMOVED, text, count=1)
+    whole by a visible marker (the source viewer shows it), and a message opened to a model (a role header, an AI
+    addressed by name) replaced from there to its paragraph's end; the rest keeps its own layout. Active markup
+    (scripts, images, frames) goes first: passages are data, never markup."""
+    text = ACTIVE_MARKUP.sub(" ", text)
+    text = "".join(_sanitise_paragraph(part) for part in re.split(r"(\n\s*\n)", text))
     # Whatever the sentence search missed still loses its instruction phrase, as before sentences were removed.
     return ADDRESSED.sub(REMOVED, INSTRUCTION.sub(REMOVED, CONTROL_TOKENS.sub(" ", text)))
 
 
+def _sanitise_paragraph(paragraph: str) -> str:
+    for sentence in split_sentences(paragraph):
+        if OVERRIDE.search(sentence):
+            paragraph = _replaced(paragraph, sentence)
+    paragraph = INVISIBLE.sub("", paragraph)
+    for sentence in split_sentences(paragraph):
+        found = _located(paragraph, sentence)
+        if found and opens_a_message(sentence):
+            return paragraph[:found.start()] + REMOVED
+        if addressed_to_a_model(sentence):
+            paragraph = _replaced(paragraph, sentence)
+    return paragraph
+
+
+def _located(text: str, sentence: str) -> re.Match:
+    """Where the sentence stands in the text: split_sentences joins wrapped lines, so whitespace may differ."""
+    return re.search(r"\s+".join(re.escape(word) for word in sentence.split()), text)
+
+
+def _replaced(text: str, sentence: str) -> str:
+    found = _located(text, sentence)
+    return text if found is None else text[:found.start()] + REMOVED + text[found.end():]
+
+
+def _as_seen(sentence: str) -> str:
+    """The sentence as a reader sees it: full-width and other compatibility forms folded (NFKC), look-alike
+    Cyrillic and Greek letters read as Latin. For matching only; the passage keeps its own characters."""
+    return unicodedata.normalize("NFKC", sentence).translate(LOOKALIKES)
+
+
+def opens_a_message(sentence: str) -> bool:
+    seen = _as_seen(sentence)
+    return bool(CONTROL_TOKENS.search(seen) or SALUTATION.search(seen))
+
+
 def addressed_to_a_model(sentence: str) -> bool:
     """A control token, an instruction or a sentence speaking to an AI, also when spelled with look-alike letters."""
-    seen = sentence.translate(LOOKALIKES)
+    seen = _as_seen(sentence)
     return any(pattern.search(seen) for pattern in (CONTROL_TOKENS, INSTRUCTION, ADDRESSED))
+
+
+def holds_active_content(answer: str) -> bool:
+    """Markup, a link or a chat template's tokens in a model's answer."""
+    return bool(ACTIVE_OUTPUT.search(answer) or CONTROL_TOKENS.search(answer))
 
 
 def sanitised(hits: list[Hit]) -> list[Hit]:

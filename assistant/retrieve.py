@@ -106,7 +106,13 @@ class Retriever:
     def rank(
         self, question: str, collection: str, where: SearchFilter | None, limit: int, timings: dict | None = None
     ) -> list[Hit]:
-        """All candidates, best first, as the configured mode ranks them (no gate, no cut to top_k)."""
+        """All candidates, best first, as the configured mode ranks them (no gate, no cut to top_k), one version of
+        each document."""
+        return whole_versions(self._ranked(question, collection, where, limit, timings))
+
+    def _ranked(
+        self, question: str, collection: str, where: SearchFilter | None, limit: int, timings: dict | None
+    ) -> list[Hit]:
         if collection not in self._checked:
             self.store.check_collection(collection, self.spec, search=True)
             self._checked.add(collection)
@@ -196,6 +202,19 @@ def fuse(rankings: list[tuple[list[Hit], float]], scale: Callable[[list[float]],
             )
     ordered = sorted(scores, key=lambda chunk_id: scores[chunk_id], reverse=True)
     return [replace(merged[chunk_id], score=round(scores[chunk_id], 6)) for chunk_id in ordered]
+
+
+def whole_versions(hits: list[Hit]) -> list[Hit]:
+    """The hits of each document's earliest stored version only. While an ingest replaces a document (questions run
+    beside it), the new version is written before the old one goes and may still be partly written; the old one is
+    whole until it goes, so an answer never mixes the two or cites half of the new one."""
+    earliest: dict[str, tuple[str, str]] = {}
+    for hit in hits:
+        chunk = hit.chunk
+        known = earliest.get(chunk.path)
+        if known is None or (chunk.ingested_at, chunk.sha256) < known:
+            earliest[chunk.path] = (chunk.ingested_at, chunk.sha256)
+    return [hit for hit in hits if (hit.chunk.ingested_at, hit.chunk.sha256) == earliest[hit.chunk.path]]
 
 
 def rank_agreement(dense: list[Hit], sparse: list[Hit]) -> float:

@@ -25,6 +25,7 @@ import anyio
 from assistant.app import Bronvast
 from assistant.application import Application
 from assistant.remote import RemoteBronvast
+from assistant.uploads import recover_uploads
 from assistant.wire import SERVER_FILE, ServerInfo
 from bronvast.errors import StoreLocked
 from bronvast.identity import LOCAL_OPERATOR, Users, users_path
@@ -109,8 +110,10 @@ def site(app: Bronvast, token: str):
 
     api = build_api(app, token)
     gate = gate_for(api)
+    # Gradio stores what a browser uploads before the tab sees it: a file over the whole request's limit stops
+    # there; assistant/uploads.py checks the rest and names the file over a limit.
     return gr.mount_gradio_app(api, build_ui(metered(app), gate.ui_caller if gate.configured else None), path="/",
-                               **ui_login(gate))
+                               max_file_size=app.settings.serve.upload_max_request_bytes, **ui_login(gate))
 
 
 def serve(app: Bronvast, host: str, port: int, on_listening: Callable[[str], None]) -> None:
@@ -121,6 +124,7 @@ def serve(app: Bronvast, host: str, port: int, on_listening: Callable[[str], Non
     if users is not None:
         Users(users)  # a bad users file stops serve now, with its message, not each request later
     app.embedder, app.llm  # noqa: B018  (load the models now, so the first question is not slow)
+    recover_uploads(app)  # uploads a crash cut off: finished before anyone can upload again
     with advertised(app.settings.data_dir, host, port) as server:
         served = site(app, server.token)
         on_listening(f"http://{host}:{port}")

@@ -8,7 +8,12 @@ off. Neither llama_cpp.Llama's constructor nor LlamaCPP passes it through, so bo
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 from llama_cpp import Llama
+from llama_index.core.base.llms.types import CompletionResponse, CompletionResponseGen
+from llama_index.core.bridge.pydantic import PrivateAttr
 from llama_index.core.llms.custom import CustomLLM
 from llama_index.llms.llama_cpp import LlamaCPP
 
@@ -34,7 +39,13 @@ class RepackableLlama(Llama):
 
 class LocalLlamaCPP(LlamaCPP):
     """LlamaCPP around a model loaded as above. LlamaCPP.__init__ always builds its own Llama, so this sets the same
-    fields it does and skips only that step."""
+    fields it does and skips only that step.
+
+    One generation at a time: a llama.cpp context is not safe for concurrent use (and LlamaCPP flips a shared
+    `stream` flag per call), while the server answers several users from threads. A stream holds its turn from its
+    first token until it is read to its end or closed."""
+
+    _turn: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     def __init__(self, model: Llama, temperature: float, max_new_tokens: int, generate_kwargs: dict, **fields):
         CustomLLM.__init__(
@@ -44,3 +55,21 @@ class LocalLlamaCPP(LlamaCPP):
             verbose=model.verbose, **fields,
         )
         self._model = model
+
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        with self._turn:
+            return super().complete(prompt, formatted, **kwargs)
+
+    def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
+        def in_turn() -> CompletionResponseGen:  # the turn is taken when reading starts, so an unread stream holds none
+            with self._turn:
+                yield from super(LocalLlamaCPP, self).stream_complete(prompt, formatted, **kwargs)
+        return in_turn()
+
+    def chat_json(self, messages: list[dict], schema: dict) -> str:
+        """A chat completion constrained to JSON of `schema` (a grammar built from it), in the GGUF's chat template."""
+        with self._turn:
+            response = self._model.create_chat_completion(
+                messages=messages, response_format={"type": "json_object", "schema": schema}, temperature=0.0,
+                max_tokens=self.max_new_tokens)
+        return response["choices"][0]["message"]["content"] or ""

@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ByteSize,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -44,6 +53,24 @@ class StoreSettings(Section):
     api_key: SecretStr | None = None
     timeout_s: float = 30.0
     upsert_batch: int = 256
+    # qdrant-server: how a new collection is spread over a cluster; None leaves it to the server (1 each). Shards
+    # spread the points over nodes, each shard is kept on `replication_factor` nodes, and a write returns once
+    # `write_consistency_factor` of those copies hold it (docker-compose.yml's cluster profile explains its values).
+    shards: int | None = Field(default=None, ge=1)
+    replication_factor: int | None = Field(default=None, ge=1)
+    write_consistency_factor: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _consistency_within_replicas(self) -> StoreSettings:
+        if (self.write_consistency_factor or 1) > (self.replication_factor or 1):
+            raise ValueError("store.write_consistency_factor kan niet groter zijn dan store.replication_factor")
+        return self
+
+    def layout(self) -> dict[str, int]:
+        """The cluster settings a new collection is created with, as qdrant-client names them."""
+        values = {"shard_number": self.shards, "replication_factor": self.replication_factor,
+                  "write_consistency_factor": self.write_consistency_factor}
+        return {name: value for name, value in values.items() if value is not None}
 
 
 class EmbeddingSettings(Section):
@@ -94,6 +121,10 @@ class IngestSettings(Section):
     ocr: bool = True
     ocr_languages: str = "nld+eng"  # Tesseract language packs, joined with "+"
     ocr_dpi: int = Field(default=300, ge=72, le=1200)  # PDF pages are rendered at this resolution for OCR
+    # Every file is read in a worker process (ingest/isolation.py) within these limits; a file that needs more time
+    # or memory is rejected and the ingest goes on. Generous: OCR reads 3-4 s a page, so a 400-page scan fits.
+    file_timeout_s: int = Field(default=1800, ge=1)
+    file_memory_mb: int = Field(default=2048, ge=256)  # the worker's address space, the readers' own ~100 MB included
     # Personal data replaced by markers before indexing (ingest/redact.py): kinds from ALL_KINDS, [] = off (the
     # default, for archives). A collection records the kinds it was made with; ingesting with others is refused.
     redact: list[RedactionKind] = []
@@ -220,6 +251,11 @@ class AuditSettings(Section):
 class ServeSettings(Section):
     host: str = "127.0.0.1"
     port: int = 7860
+    # Uploads (REST API v1 and the UI, assistant/uploads.py): a request with more files, a file larger, or files
+    # larger together is refused whole, naming the file. Sizes in bytes or with a unit: 100MiB, 1GB, 500KiB.
+    upload_max_files: int = Field(default=100, ge=1)
+    upload_max_file_bytes: ByteSize = Field(default=ByteSize(100 * 1024**2), ge=1)  # a large scanned report fits
+    upload_max_request_bytes: ByteSize = Field(default=ByteSize(200 * 1024**2), ge=1)  # a mistake cannot fill the disk
 
 
 class Settings(BaseSettings):

@@ -12,6 +12,8 @@ from typing import TypeVar
 from llama_index.core.llms import ChatMessage
 from pydantic import BaseModel, ValidationError
 
+from bronvast.local_llm import LocalLlamaCPP
+
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -22,7 +24,8 @@ class StructuredOutputError(Exception):
 def complete_json(llm, messages: list[ChatMessage], model: type[Model]) -> Model:
     schema = model.model_json_schema()
     try:
-        raw = _llama_cpp(llm, messages, schema) if hasattr(llm, "_model") else _server(llm, messages, model, schema)
+        raw = (llm.chat_json([{"role": m.role.value, "content": m.content} for m in messages], schema)
+               if isinstance(llm, LocalLlamaCPP) else _server(llm, messages, model, schema))
     except Exception as exc:  # network errors, server errors, timeouts: whatever the backend raises
         raise StructuredOutputError(f"het model gaf geen antwoord: {exc}") from exc
     try:
@@ -31,17 +34,6 @@ def complete_json(llm, messages: list[ChatMessage], model: type[Model]) -> Model
         problem = exc.errors()[0]
         where = ".".join(str(p) for p in problem["loc"]) or "(json)"
         raise StructuredOutputError(f"ongeldige JSON van het model bij '{where}': {problem['msg']}: {raw[:200]!r}") from exc
-
-
-def _llama_cpp(llm, messages: list[ChatMessage], schema: dict) -> str:
-    """llama-index's LlamaCPP keeps the llama_cpp.Llama in `_model`; its chat completion applies the GGUF's chat
-    template and a grammar built from the schema."""
-    response = llm._model.create_chat_completion(
-        messages=[{"role": m.role.value, "content": m.content} for m in messages],
-        response_format={"type": "json_object", "schema": schema},
-        temperature=0.0, max_tokens=llm.max_new_tokens,
-    )
-    return response["choices"][0]["message"]["content"] or ""
 
 
 def _server(llm, messages: list[ChatMessage], model: type[BaseModel], schema: dict) -> str:

@@ -23,6 +23,7 @@ from email.parser import BytesParser
 from pathlib import Path, PurePosixPath
 
 from bronvast.schema import Page, SourceDocument
+from ingest.filenames import plain_name
 from ingest.parsed import UnreadableFile, decode, first_line, iso_date, readable, tidy
 from ingest.webpage import html_document
 
@@ -121,13 +122,15 @@ def _body(message: EmailMessage) -> list[Page]:
 
 
 def _attachment_name(part: EmailMessage, taken: list[str]) -> str | None:
-    """The attachment's file name without any folder part, made unique within the mail ("a.pdf", "a (2).pdf")."""
+    """The attachment's file name made plain (ingest/filenames.py: no folder part, no "..", no control or
+    right-to-left characters; a name is all it is, never a path to a file) and unique within the mail ("a.pdf",
+    "a (2).pdf")."""
     raw = part.get_filename()
     if not raw and part.get_content_type() == "message/rfc822":
         raw = "doorgestuurd-bericht.eml"
     if not raw:
         return None
-    name = PurePosixPath(raw.replace("\\", "/")).name.strip() or "bijlage"
+    name = plain_name(raw) or "bijlage"
     stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
     candidate, n = name, 1
     while candidate in taken:

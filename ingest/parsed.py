@@ -22,6 +22,11 @@ class UnreadableFile(Exception):
     """The file cannot be indexed; the message is the plain reason shown to the user."""
 
 
+def parser_failure(exc: Exception) -> UnreadableFile:
+    """A parser library tripping over a malformed file (an exception of its own) is still just a bad file."""
+    return UnreadableFile(f"kon niet gelezen worden ({type(exc).__name__}: {exc})")
+
+
 class Parsed(NamedTuple):
     """What a format reader returns; the first three are all most formats know."""
 

@@ -20,9 +20,12 @@ section headings, title and metadata values redacted (ingest/redact.py) after re
 chunk, vector or payload holds a detected value; the file is never written to and its identity hash stays the
 file's own. Paths and file names are the documents' identity and citation and are not redacted.
 
-Throughput: sources are hashed, read and chunked READ_AHEAD ahead in reader threads while the embedder works
-(it runs in native code without the GIL; thread readers need no pickling of the splitter and its tokenizer), and
-the chunks of consecutive sources are embedded together, up to about EMBED_BATCH per call, and written together.
+Throughput: sources are hashed, read and chunked READ_AHEAD ahead in READERS reader threads while the embedder
+works (it runs in native code without the GIL; thread readers need no pickling of the splitter and its tokenizer),
+and the chunks of consecutive sources are embedded together, up to about EMBED_BATCH per call, and written together.
+A reader thread has its file parsed in a worker process (ingest/isolation.py, when the indexer is given them, as
+the application does), within a time and a memory limit per file, so a file that hangs or bloats its parser is
+rejected and the ingest goes on; the workers are started once and kept, and only the documents come back.
 Decisions (unchanged, same content as a stored file, replace) are still made in source order against the catalog
 as the sources before left it, and outcomes come in that order. A changed source ends a write group, so at most one
 has two stored versions at a time, as before. Each file is hashed once: its documents carry the identity hash the
@@ -51,8 +54,9 @@ from bronvast.store import ChunkStore, Version, check_collection_name
 from ingest import ocr
 from ingest.catalog import Catalog, StoredSnapshot
 from ingest.chunking import chunk_document
+from ingest.isolation import ReaderProcesses
 from ingest.manifest import MANIFEST_NAMES, ManifestError, Manifests
-from ingest.parsed import UnreadableFile
+from ingest.parsed import UnreadableFile, parser_failure
 from ingest.readers import document_key
 from ingest.redact import redact
 from ingest.report import FileOutcome, IngestReport, Status
@@ -112,8 +116,10 @@ class Indexer:
     def __init__(
         self, store: ChunkStore, embedder, encoder: SparseEncoder, splitter, collection: str, spec: CollectionSpec,
         reading: IngestSettings | None = None,  # how files are read (OCR); None: the defaults
+        processes: ReaderProcesses | None = None,  # where files are read, within limits; None: in reader threads
     ):
         self.reading = reading
+        self.processes = processes
         self.store = store
         self.spec = spec
         self.embedder = embedder
@@ -211,12 +217,12 @@ class Indexer:
         """The hashed source's documents, read with its identity hash (never hashed again), and their chunks; or
         the reason it is rejected."""
         try:
-            documents = read.source.documents(read.sha, self.reading)
+            documents = read.source.documents(read.sha, self.reading, self.processes)
         except UnreadableFile as exc:
             read.reason = str(exc)
             return
-        except Exception as exc:  # a parser library tripping over a malformed file is still just a bad file
-            read.reason = f"kon niet gelezen worden ({type(exc).__name__}: {exc})"
+        except Exception as exc:  # a parser library's own, when read in this thread (without worker processes)
+            read.reason = str(parser_failure(exc))
             return
         read.documents, read.redacted = self._redact(documents)
         read.chunks = self._chunks(read.documents)

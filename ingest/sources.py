@@ -15,6 +15,7 @@ from typing import ClassVar, Protocol
 from bronvast.digest import file_sha256
 from bronvast.schema import Page, SourceDocument
 from bronvast.settings import IngestSettings
+from ingest.isolation import ReaderProcesses
 from ingest.manifest import MANIFEST_NAMES, ManifestError, Manifests, apply, identity_sha
 from ingest.readers import cannot_open, document_key, read_documents
 from ingest.report import FileOutcome
@@ -30,9 +31,12 @@ class Source(Protocol):
     def identity(self) -> str:
         """Its identity hash; raises UnreadableFile or ManifestError with the reason it is rejected."""
 
-    def documents(self, sha256: str, reading: IngestSettings | None) -> list[SourceDocument]:
+    def documents(
+        self, sha256: str, reading: IngestSettings | None, processes: ReaderProcesses | None = None
+    ) -> list[SourceDocument]:
         """Its documents, carrying `sha256` (its identity hash, so nothing is hashed twice); `reading`: how files
-        are read (OCR). Raises UnreadableFile with the reason it is rejected."""
+        are read (OCR); `processes`: the worker processes a file is read in, within limits (None: read here).
+        Raises UnreadableFile with the reason it is rejected."""
 
 
 @dataclass(frozen=True)
@@ -65,9 +69,11 @@ class FileSource:
         except OSError as exc:
             raise cannot_open(exc) from exc
 
-    def documents(self, sha256: str, reading: IngestSettings | None) -> list[SourceDocument]:
+    def documents(
+        self, sha256: str, reading: IngestSettings | None, processes: ReaderProcesses | None = None
+    ) -> list[SourceDocument]:
         # an e-mail gives the mail and its attachments: all stored under the file's key and identity hash
-        documents = read_documents(self.path, reading, sha256)
+        documents = (processes.read_documents if processes else read_documents)(self.path, reading, sha256)
         # The manifest's row holds for the whole file; its title names the file's own (first) document only.
         attachment_values = {k: v for k, v in self.values.items() if k != "title"}
         return [apply(d, self.values if i == 0 else attachment_values) for i, d in enumerate(documents)]
@@ -91,8 +97,11 @@ class TextSource:
     def identity(self) -> str:
         return hashlib.sha256(f"{self.title}\n\n{self.text}".encode()).hexdigest()
 
-    def documents(self, sha256: str, reading: IngestSettings | None) -> list[SourceDocument]:
-        # The indexer puts the title in front of every chunk it embeds (ingest/pipeline.py), so the body is the text.
+    def documents(
+        self, sha256: str, reading: IngestSettings | None, processes: ReaderProcesses | None = None
+    ) -> list[SourceDocument]:
+        # Text needs no reading (`processes` are for files). The indexer puts the title in front of every chunk it
+        # embeds (ingest/pipeline.py), so the body is the text.
         return [SourceDocument(path=self.path, key=self.key, sha256=sha256, kind="text", title=self.title,
                                pages=[Page(None, self.text)])]
 

@@ -7,20 +7,25 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
-from ingest.parsed import Block, Parsed, iso_date, sectioned
+from ingest.parsed import Block, Parsed, UnreadableFile, iso_date, sectioned
 
 # Elements that hold site chrome rather than the document itself.
 HTML_BOILERPLATE = ["nav", "header", "footer", "aside", "script", "style", "noscript", "form", "template", "svg"]
 HTML_BLOCKS = ["p", "div", "li", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "pre", "blockquote"]
 HTML_BOILERPLATE_HINT = re.compile(r"cookie|menu|navigat|breadcrumb|footer|sidebar|skip-?link", re.IGNORECASE)
 HEADING_MARK = "\ue000"  # a private-use character: cannot occur in the HTML's own text
+# Elements inside elements, at most (Chromium's parser stops nesting there too). Deeper is no page but a trap:
+# BeautifulSoup takes time quadratic in the depth to mark the blocks below (100,000 nested divs: a quarter hour).
+MAX_NESTING = 512
 
 
 def html_document(markup: str) -> Parsed:
     """A web page's (or an HTML e-mail's) main text, split at its h1-h6 headings; site chrome dropped."""
     soup = BeautifulSoup(markup, "html.parser")
+    if _nesting(soup) > MAX_NESTING:
+        raise UnreadableFile(f"HTML is te diep genest (meer dan {MAX_NESTING} elementen in elkaar)")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     dated = soup.find("meta", attrs={"name": re.compile(r"^(date|dcterms\.(date|issued|created)|dc\.date)$", re.I)})
     date = iso_date(dated.get("content")) if dated else None
@@ -50,3 +55,12 @@ def html_document(markup: str) -> Parsed:
         else:
             blocks.append((None, line))
     return Parsed(page_title, sectioned(blocks), date)
+
+
+def _nesting(soup: BeautifulSoup) -> int:
+    """How deep its elements nest, in one pass (a parent comes before its children in document order)."""
+    depth = {id(soup): 0}
+    for tag in soup.descendants:
+        if isinstance(tag, Tag):
+            depth[id(tag)] = depth[id(tag.parent)] + 1
+    return max(depth.values())

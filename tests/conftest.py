@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from assistant.app import Bronvast
 from bronvast.settings import PROJECT_ROOT, Settings, load_settings
+from ingest.isolation import ReaderProcesses
+from ingest.readers import read_documents
 
 # The tests exercise the shipped default profile; a developer's BRONVAST_* variables must not change it.
 for _key in [k for k in os.environ if k.startswith("BRONVAST_")]:
@@ -46,6 +49,37 @@ def demo(app) -> str:
     report = app.ingest([DEMO_DIR], DEMO_COLLECTION)
     assert report.exit_code == 0, report.rejected
     return DEMO_COLLECTION
+
+
+FIGURES = pytest.StashKey[dict[str, list[str]]]()
+
+
+@pytest.fixture
+def figures(request) -> Callable[[str], None]:
+    """Records a line of what a test measured (`figures("p95 1.2 s")`); the lines are printed at the end of the run
+    under "bronvast figures", grouped per test, where a developer sees them after `make test` (pytest -s is not
+    needed, and they do not drown in the other output)."""
+    def record(line: str) -> None:
+        request.config.stash.setdefault(FIGURES, {}).setdefault(request.node.nodeid, []).append(line)
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    recorded = config.stash.get(FIGURES, {})
+    if recorded:
+        terminalreporter.section("bronvast figures")
+        for test, lines in recorded.items():
+            terminalreporter.write_line(test)
+            for line in lines:
+                terminalreporter.write_line(f"    {line}")
+
+
+def read_in_this_process(monkeypatch) -> None:
+    """An ingest's files read in this process rather than in a worker (ingest/isolation.py), so that what a test
+    monkeypatches in the readers (a renderer that fails, a tool not installed, hashing counted) holds for them."""
+    monkeypatch.setattr(ReaderProcesses, "read_documents",
+                        lambda _processes, path, options, sha256=None: read_documents(path, options, sha256))
 
 
 def chunks_of(app: Bronvast, collection: str) -> list[dict]:

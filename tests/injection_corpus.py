@@ -197,8 +197,8 @@ ATTACKS = [
 ]
 
 
-def write_corpus(folder: Path) -> Path:
+def write_corpus(folder: Path, attacks: list[Attack] = ATTACKS) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    for attack in ATTACKS:
+    for attack in attacks:
         (folder / attack.file).write_text(attack.text, encoding="utf-8")
     return folder

@@ -12,8 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 @contextmanager
-def outside_listener() -> Iterator[tuple[str, list[str]]]:
-    """Its address (http://127.0.0.2:PORT) and the paths asked of it, as they come."""
+def outside_listener(port: int = 0) -> Iterator[tuple[str, list[str]]]:
+    """Its address (http://127.0.0.2:PORT; a free port unless one is given) and the paths asked of it, as they come."""
     asked: list[str] = []
 
     class Counting(BaseHTTPRequestHandler):
@@ -25,7 +25,7 @@ def outside_listener() -> Iterator[tuple[str, list[str]]]:
         def log_message(self, *args):
             pass
 
-    listener = ThreadingHTTPServer(("127.0.0.2", 0), Counting)
+    listener = ThreadingHTTPServer(("127.0.0.2", port), Counting)
     threading.Thread(target=listener.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.2:{listener.server_port}", asked

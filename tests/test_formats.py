@@ -74,10 +74,11 @@ def test_odt_without_meta_takes_first_heading_and_without_headings_has_no_sectio
     ("make", "expected"),
     [
         (lambda p: make_empty(p), "leeg bestand"),
-        (lambda p: make_random_bytes(p), "beschadigd ODT-bestand"),
-        (lambda p: make_text(p, "Gewoon tekst met de verkeerde extensie."), "beschadigd ODT-bestand"),
+        (lambda p: make_random_bytes(p), "bestand heet .odt maar is een bestand van onbekend type"),
+        (lambda p: make_text(p, "Gewoon tekst met de verkeerde extensie."),
+         "bestand heet .odt maar is een tekstbestand"),
         (lambda p: make_odt(p, [("p", "x")], mimetype="application/vnd.oasis.opendocument.spreadsheet"),
-         "geen ODT-tekstdocument"),
+         "bestand heet .odt maar is een ODS-bestand (OpenDocument-rekenblad)"),
         (lambda p: make_odt(p, []), "geen leesbare tekst"),
     ],
     ids=["empty", "random", "text", "spreadsheet", "no-text"],
@@ -90,7 +91,7 @@ def test_odt_zip_without_content_or_with_broken_xml(tmp_path):
     path = tmp_path / "zonder.odt"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("notities.txt", "Geen ODT.")
-    assert "content.xml ontbreekt" in reason(path)
+    assert reason(path) == "bestand heet .odt maar is een ZIP-bestand"
 
     broken = tmp_path / "kapot.odt"
     with zipfile.ZipFile(broken, "w") as archive:

@@ -8,7 +8,9 @@ import pytest
 from assistant.conversation import acceptable_rewrite, recent, rewrite_by_rules
 from assistant.grounding import REMOVED, Grounding, citations_in, numbers_in, sanitise, sanitised, split_sentences
 from bronvast.schema import Chunk, Hit, Turn
+from bronvast.settings import PROJECT_ROOT
 from bronvast.sparse import Analyzer
+from ingest.readers import SUPPORTED_SUFFIXES, read_documents
 
 PARKING = (
     "3. Parkeren in het centrum\n"
@@ -142,6 +144,21 @@ def test_a_removed_instruction_is_neither_evidence_nor_answer(grounding):
 ])
 def test_an_answer_addresses_a_question_when_it_holds_what_is_asked_for(grounding, question, answer, missing):
     assert grounding.unaddressed(question, answer) == missing
+
+
+# Real documents ABOUT AI systems and their duties (the AI Act's guidance), where an earlier rule ("AI-systemen …
+# moeten") took a dozen sentences for instructions to a model; and the demo corpus.
+AI_ACT = [PROJECT_ROOT.parent / "shared" / "data" / "nl-docs" / "pdf" / name for name in (
+    "AI-verordening_Handreiking_AI-systemen.pdf", "GenAI_compliance_FAQ.pdf",
+    "AI_Verordening_Roadmap_Inwerkingtreding.pdf")]
+
+
+def test_real_documents_lose_no_sentence_to_the_injection_defence():
+    paths = sorted((PROJECT_ROOT / "samples" / "demo").glob("*.*")) + [p for p in AI_ACT if p.is_file()]
+    pages = [(path.name, page.text) for path in paths if path.suffix in SUPPORTED_SUFFIXES
+             for document in read_documents(path) for page in document.pages]
+    assert len(pages) > 30
+    assert [(name, text) for name, text in pages if REMOVED in sanitise(text)] == []
 
 
 def test_ordinary_text_about_instructions_is_kept():

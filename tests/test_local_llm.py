@@ -4,6 +4,10 @@ on a machine without AMX, where the crash itself would not show."""
 
 from __future__ import annotations
 
+import json
+import threading
+import time
+
 from bronvast import factories
 
 
@@ -24,3 +28,33 @@ def test_repacking_is_a_setting_that_reaches_llama_cpp(settings):
 def test_the_model_generates_with_the_default_settings(app):
     answer = app.llm.complete("Name a colour.")
     assert answer.text.strip()
+
+
+def test_generations_from_several_threads_take_turns(app):
+    """The server answers users from threads; llama.cpp's context is not safe for concurrent use, so the second
+    stream starts only when the first has ended (and a JSON completion waits for both), and all three complete."""
+    spans: dict[str, tuple[float, float]] = {}
+
+    def stream(name: str) -> None:
+        pieces = app.llm.stream_complete("Name three colours.", max_tokens=12)
+        first = next(pieces)
+        started = time.monotonic()
+        text = first.text + "".join(piece.delta or "" for piece in pieces)
+        spans[name] = (started, time.monotonic()) if text.strip() else (0.0, 0.0)
+
+    def json_reply() -> None:
+        started = time.monotonic()
+        reply = json.loads(app.llm.chat_json([{"role": "user", "content": "Give a number."}],
+                                             {"type": "object", "properties": {"n": {"type": "integer"}},
+                                              "required": ["n"]}))
+        spans["json"] = (started, time.monotonic()) if isinstance(reply["n"], int) else (0.0, 0.0)
+
+    threads = [threading.Thread(target=stream, args=(name,)) for name in ("a", "b")]
+    threads.append(threading.Thread(target=json_reply))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    (a_start, a_end), (b_start, b_end) = spans["a"], spans["b"]
+    assert a_end > 0 and b_end > 0 and spans["json"][1] > 0
+    assert a_end <= b_start or b_end <= a_start  # the streams did not run at once

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
+from conftest import read_in_this_process
 from files import make_eml, make_image_only_pdf, make_pdf
 from scans import (
     A4,
@@ -83,6 +84,7 @@ def assert_parking(text: str) -> None:
 
 def no_tesseract(monkeypatch):
     """Tesseract as if it were not installed."""
+    read_in_this_process(monkeypatch)
     real = ocr.shutil.which
     monkeypatch.setattr(ocr.shutil, "which", lambda name: None if name == "tesseract" else real(name))
 
@@ -274,6 +276,7 @@ def assert_three(pages, numbers=(1, 2, 3)) -> None:
 
 def no_pdftoppm(monkeypatch):
     """pdftoppm as if poppler-utils were not installed."""
+    read_in_this_process(monkeypatch)
     real = ocr.shutil.which
     monkeypatch.setattr(ocr.shutil, "which", lambda name: None if name == "pdftoppm" else real(name))
 
@@ -281,6 +284,7 @@ def no_pdftoppm(monkeypatch):
 def pdfium_fails_on(monkeypatch, number: int) -> list[int]:
     """PDFium fails on page `number` (the seam: any page PDFium cannot draw); returns the pages pdftoppm is
     asked for."""
+    read_in_this_process(monkeypatch)
     pdfium, poppler, asked = ocr.PageRenderer.pdfium, ocr.PageRenderer.poppler, []
 
     def failing(self, n):
@@ -298,6 +302,8 @@ def pdfium_fails_on(monkeypatch, number: int) -> list[int]:
 
 
 def pdftoppm_fails(monkeypatch):
+    read_in_this_process(monkeypatch)
+
     def failing(self, n):
         raise ocr.OcrFailed("pdftoppm: Syntax Error: Bad image stream")
 

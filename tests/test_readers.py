@@ -337,8 +337,8 @@ def test_html_with_only_chrome_has_no_text(tmp_path):
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("ruis.pdf", "beschadigd PDF-bestand"),
-        ("ruis.docx", "beschadigd DOCX-bestand"),
+        ("ruis.pdf", "bestand heet .pdf maar is een bestand van onbekend type"),
+        ("ruis.docx", "bestand heet .docx maar is een bestand van onbekend type"),
         ("ruis.txt", "stuur- of onbekende tekens"),
         ("ruis.md", "stuur- of onbekende tekens"),
         ("ruis.html", "stuur- of onbekende tekens"),
@@ -432,19 +432,19 @@ def test_pdf_header_followed_by_garbage(tmp_path):
 
 def test_docx_that_is_plain_text(tmp_path):
     path = make_text(tmp_path / "eigenlijk-tekst.docx", "Dit is gewoon een tekstbestand met de verkeerde naam.")
-    assert reason(path) == "geen geldig of een beschadigd DOCX-bestand"
+    assert reason(path) == "bestand heet .docx maar is een tekstbestand"
 
 
 def test_docx_that_is_some_other_zip(tmp_path):
     path = tmp_path / "archief.docx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("notities.txt", "Geen Word-document.")
-    assert "DOCX-bestand" in reason(path)
+    assert reason(path) == "bestand heet .docx maar is een ZIP-bestand"
 
 
 def test_pdf_that_is_really_a_docx(tmp_path):
     path = make_docx(tmp_path / "verkeerd.pdf", "Titel", [("Kop", "Tekst.")])
-    assert "beschadigd PDF-bestand" in reason(path)
+    assert reason(path) == "bestand heet .pdf maar is een DOCX-bestand (Word)"
 
 
 @pytest.mark.parametrize("name", ["data.xyz", "tabel.xlsx", "README"])

@@ -13,12 +13,13 @@ from assistant.retrieve import (
     fuse,
     min_max,
     reciprocal_rank,
+    whole_versions,
 )
 from bronvast import factories
+from bronvast.errors import StoreError
 from bronvast.schema import Chunk, Hit, SearchFilter
 from bronvast.settings import RetrievalSettings
 from bronvast.sparse import SparseEncoder
-from bronvast.errors import StoreError
 
 DECISIONS = {
     f"besluit-{code}.txt": f"Besluit op de aanvraag om een omgevingsvergunning met kenmerk {code}. "
@@ -189,3 +190,14 @@ def test_the_sentence_transformers_backend_indexes_and_finds_with_the_packaged_m
         assert hits and hits[0].chunk.source == "raadsbesluit-2025-014-speeltuinen.html"
     finally:
         app.close()
+
+
+def test_a_document_being_replaced_is_answered_from_its_old_whole_version():
+    """An ingest writes a document's new version before it deletes the old one, and questions run beside it: hits
+    of both versions (the new one perhaps half written) come down to the old one's, other documents untouched."""
+    old = [replace(chunk(f"a{i}"), path="/a.txt", sha256="1" * 64, ingested_at="2026-12-01T10:00:00") for i in (0, 1)]
+    new = [replace(chunk(f"n{i}"), path="/a.txt", sha256="2" * 64, ingested_at="2026-12-06T09:00:00") for i in (0, 1)]
+    other = replace(chunk("b"), path="/b.txt", ingested_at="2026-12-06T09:00:00")
+    hits = [Hit(new[0], 0.9), Hit(old[1], 0.8), Hit(other, 0.7), Hit(new[1], 0.6), Hit(old[0], 0.5)]
+    assert [h.chunk.id for h in whole_versions(hits)] == ["a1", "b", "a0"]
+    assert [h.chunk.id for h in whole_versions(hits[:1] + hits[2:4])] == ["n0", "b", "n1"]  # the old one has gone

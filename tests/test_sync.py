@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,13 +13,14 @@ from pathlib import Path
 
 import pytest
 from conftest import chunks_of
+from killing import assert_whole, bronvast_env, run_and_kill, snapshot, stored_versions
 from typer.testing import CliRunner
 
 from assistant.cli import cli
 from bronvast.edge_store import EdgeStore
 from bronvast.factories import make_tokenizer
 from bronvast.schema import Chunk, CollectionSpec, SparseVector
-from bronvast.settings import PROJECT_ROOT, ChunkingSettings
+from bronvast.settings import ChunkingSettings
 from bronvast.qdrant_store import QdrantStore
 from bronvast.store import point_id
 from ingest.chunking import make_splitter
@@ -310,15 +310,6 @@ def small_indexer(app, store, name: str) -> Indexer:
     return Indexer(store, app.embedder, app.encoder, splitter, name, app.spec)
 
 
-def snapshot(store, name: str) -> set[tuple]:
-    """What a collection holds, without times: per version its names, hash, and chunk texts."""
-    chunks: dict[tuple, list] = {}
-    for chunk in store.chunks(name):
-        key = (frozenset((chunk.path, *chunk.also_paths)), chunk.sha256, chunk.chunks_total)
-        chunks.setdefault(key, []).append((chunk.chunk_index, chunk.text, chunk.source))
-    return {(*key, tuple(sorted(texts))) for key, texts in chunks.items()}
-
-
 KILLER = """
 import os, signal, sys
 from bronvast.edge_store import EdgeStore
@@ -363,53 +354,39 @@ def test_an_ingest_killed_with_sigkill_is_made_whole_by_the_next_run(app, tmp_pa
                "--set", "store.upsert_batch=1", "--set", f"chunking.chunk_size={SMALL_CHUNKS.chunk_size}",
                "--set", "chunking.chunk_overlap=0"]
 
-    def run_and_kill(kill_at: str) -> list:
-        env = {**os.environ, "BRONVAST_DATA_DIR": str(data), "PYTHONPATH": str(PROJECT_ROOT), "KILL_AT": kill_at}
-        launched = time.time()
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            if kill_at == "timer":
-                # The ingest holds the store's lock: watch its write-ahead log being written instead of the points.
-                wal = data / "edge" / "k" / "wal"
-                deadline = time.monotonic() + 300
-                while time.monotonic() < deadline and process.poll() is None:
-                    if any(f.stat().st_mtime > launched for f in wal.iterdir()):
-                        break
-                    time.sleep(0.1)
-                time.sleep(0.5)
-                os.kill(process.pid, signal.SIGKILL)  # unless, on a fast machine, it has finished by now
-            process.wait(timeout=600)
-        finally:
-            process.kill()
-            process.wait()
-        assert process.returncode == -signal.SIGKILL or (kill_at == "timer" and process.returncode == 0)
-        store = EdgeStore.open(data / "edge")  # Edge itself survives the kill: the shard opens
-        try:
-            return store.versions("k")
-        finally:
-            store.close()
+    def soon_after_a_write(process: subprocess.Popen) -> None:
+        # The ingest holds the store's lock: watch its write-ahead log being written instead of the points.
+        launched = time.time()  # seconds before the child, still loading, can write anything
+        wal = data / "edge" / "k" / "wal"
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and process.poll() is None:
+            if any(f.stat().st_mtime > launched for f in wal.iterdir()):
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)  # then killed, unless, on a fast machine, it has finished by now
+
+    def killed(kill_at: str) -> list:
+        kill_moment = soon_after_a_write if kill_at == "timer" else lambda process: process.wait(timeout=600)
+        returncode = run_and_kill(command, bronvast_env(data, KILL_AT=kill_at), kill_moment,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert returncode == -signal.SIGKILL or (kill_at == "timer" and returncode == 0)
+        return stored_versions(data / "edge", "k")  # Edge itself survives the kill: the shard opens
 
     # A kill cutting a new version off mid-write; one between writing a changed file's new version and deleting
     # its old one; then one at some moment, soon after the run (which starts by repairing the last) writes.
-    killed = run_and_kill("mid-write")
-    assert sum(not v.complete for v in killed) == 1 and any(v.ingested_at > old_time for v in killed)
-    killed = run_and_kill("before-delete")
-    paths = [v.path for v in killed if v.complete]
-    assert len(paths) - len(set(paths)) == 1 and all(v.complete for v in killed)
-    run_and_kill("timer")
+    versions = killed("mid-write")
+    assert sum(not v.complete for v in versions) == 1 and any(v.ingested_at > old_time for v in versions)
+    versions = killed("before-delete")
+    paths = [v.path for v in versions if v.complete]
+    assert len(paths) - len(set(paths)) == 1 and all(v.complete for v in versions)
+    killed("timer")
 
     store = EdgeStore.open(data / "edge")
     try:
         report = ingest_paths([folder], small_indexer(app, store, "k"))
         assert report.exit_code == 0
-        versions = store.versions("k")
-        names = [name for v in versions for name in v.names]
-        assert sorted(names) == sorted(str(p.resolve()) for p in folder.iterdir())  # every file, exactly once
-        assert all(v.points == v.chunks_total > 0 for v in versions)
-        assert len({v.path for v in versions}) == len(versions)  # one version (one sha) per path
-        chunks = list(store.chunks("k"))
-        assert len({c.id for c in chunks}) == len(chunks) == sum(v.chunks_total for v in versions)
-        assert not any("versie 1" in c.text for c in chunks)
+        assert_whole(store, "k", folder.iterdir())
+        assert not any("versie 1" in c.text for c in store.chunks("k"))
         result = snapshot(store, "k")
     finally:
         store.close()

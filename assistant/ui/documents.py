@@ -4,8 +4,8 @@ collections with the number of documents the user may see."""
 from __future__ import annotations
 
 import html
-import shutil
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
 import gradio as gr
@@ -13,27 +13,20 @@ import gradio as gr
 from assistant.application import Application
 from assistant.ui.labels import DUTCH, headers, word
 from assistant.ui.shared import Identify, Translation, caller_of
+from assistant.uploads import Incoming, forget_uploads, upload
 from bronvast.errors import AccessDenied, StoreError
 from bronvast.schema import Caller
-from bronvast.store import check_collection_name
 from ingest.report import FileOutcome, IngestReport, redaction_counts
 
 
 def add_documents(app: Application, files: list[str] | None, collection: str, caller: Caller | None = None,
                   progress: gr.Progress | None = None) -> tuple[str, list[list]]:
-    """Ingest through the serving process (the embedded store admits only this process while it serves): a
-    message and a row per file. `progress` moves one step per file read."""
+    """Upload through the serving process (assistant/uploads.py: the limits, the quarantine, the type by content;
+    the embedded store admits only this process while it serves): a message and a row per file. `files`: the
+    paths Gradio received them at, under their own names. `progress` moves one step per file."""
     if not files:
         return "Kies eerst een of meer bestanden.", []
-    if caller is not None and not caller.may("ingest"):  # refused before the uploads are copied anywhere
-        return f"Fout: {caller.name} mag geen documenten toevoegen: daarvoor is de rol 'ingest' nodig", []
-    try:  # the name becomes a folder: "../.." must not reach outside the uploads
-        target = app.settings.data_dir / "uploads" / check_collection_name(collection or app.settings.collection)
-    except StoreError as exc:
-        return f"Fout: {exc}", []
-    target.mkdir(parents=True, exist_ok=True)
-    copies = [Path(shutil.copyfile(name, target / Path(name).name)) for name in files]
-    total, done = len(copies), []
+    total, done = len(files), []
 
     def advance(outcome: FileOutcome) -> None:
         done.append(outcome)
@@ -41,7 +34,9 @@ def add_documents(app: Application, files: list[str] | None, collection: str, ca
             progress((len(done), total), desc=outcome.path.name, unit="bestanden")
 
     try:
-        report = app.ingest(copies, collection or None, on_file=advance, caller=caller)
+        with ExitStack() as opened:
+            incoming = [Incoming(Path(name).name, opened.enter_context(open(name, "rb"))) for name in files]
+            report = upload(app, incoming, collection or None, caller, on_file=advance)
     except (StoreError, AccessDenied) as exc:
         return f"Fout: {exc}", []
     return ingest_summary(report), ingest_rows(report)
@@ -77,6 +72,7 @@ def delete(app: Application, target: str | None, collection: str, caller: Caller
         removed = app.delete_document(target, collection or None, caller)
     except (StoreError, AccessDenied) as exc:
         return f"Fout: {html.escape(str(exc), quote=False)}"
+    forget_uploads(app, removed)
     return f"Verwijderd: {html.escape(', '.join(Path(path).name for path in removed))}"
 
 
