@@ -5,11 +5,11 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from bronvast.errors import ModelNotFound, StoreError
+from bronvast.qdrant_store import QdrantStore
+from bronvast.schema import CollectionSpec
 from bronvast.settings import RetrievalSettings, Settings
 from bronvast.sparse import SparseEncoder
-from bronvast.errors import ModelNotFound, StoreError
-from bronvast.schema import CollectionSpec
-from bronvast.qdrant_store import QdrantStore
 from bronvast.store import ChunkStore
 
 PACKAGE_PREFIX = "package:"
@@ -52,7 +52,7 @@ def make_store(settings: Settings) -> ChunkStore:
         if not store.url:
             raise StoreError("store.backend is 'qdrant-server' maar store.url is niet ingesteld")
         api_key = store.api_key.get_secret_value() if store.api_key else None
-        return QdrantStore.server(store.url, api_key, store.timeout_s, store.upsert_batch)
+        return QdrantStore.server(store.url, api_key, store.timeout_s, store.upsert_batch, store.layout())
     if store.backend == "qdrant-edge":
         from bronvast.edge_store import EdgeStore
 

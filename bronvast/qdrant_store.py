@@ -34,10 +34,12 @@ from bronvast.store import (
 
 
 class QdrantStore(CollectionSchema):
-    def __init__(self, client: QdrantClient, upsert_batch: int = 256, payload_indexes: bool = True):
+    def __init__(self, client: QdrantClient, upsert_batch: int = 256, payload_indexes: bool = True,
+                 layout: dict[str, int] | None = None):
         self.client = client
         self.upsert_batch = upsert_batch
         self.payload_indexes = payload_indexes  # local mode ignores them and warns
+        self.layout = layout or {}  # a cluster's shards, replication and write consistency (StoreSettings.layout)
 
     @classmethod
     def local(cls, path: Path, upsert_batch: int = 256) -> QdrantStore:
@@ -50,13 +52,14 @@ class QdrantStore(CollectionSchema):
             raise locked(path) from exc
 
     @classmethod
-    def server(cls, url: str, api_key: str | None, timeout_s: float, upsert_batch: int = 256) -> QdrantStore:
+    def server(cls, url: str, api_key: str | None, timeout_s: float, upsert_batch: int = 256,
+               layout: dict[str, int] | None = None) -> QdrantStore:
         client = QdrantClient(url=url, api_key=api_key, timeout=int(timeout_s))
         try:
             client.get_collections()  # the client connects lazily; say now, plainly, when the server is not there
         except Exception as exc:
             raise StoreError(f"Qdrant-server op {url} is niet bereikbaar ({type(exc).__name__}: {exc})") from exc
-        return cls(client, upsert_batch)
+        return cls(client, upsert_batch, layout=layout)
 
     def collections(self) -> list[str]:
         return sorted(c.name for c in self.client.get_collections().collections)
@@ -164,6 +167,7 @@ class QdrantStore(CollectionSchema):
             vectors_config={DENSE: models.VectorParams(size=spec.dimension, distance=models.Distance.COSINE)},
             sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
             metadata={SPEC_KEY: spec.to_json()},
+            **self.layout,
         )
         for key, kind in PAYLOAD_INDEXES.items() if self.payload_indexes else ():
             self.client.create_payload_index(collection, key, models.PayloadSchemaType(kind))

@@ -14,9 +14,10 @@ import pytest
 from qdrant_client import models
 
 from bronvast.edge_store import EdgeStore
-from bronvast.schema import Chunk, CollectionSpec, SearchFilter, SparseVector
-from bronvast.errors import StoreError, StoreLocked
+from bronvast.errors import SettingsError, StoreError, StoreLocked
 from bronvast.qdrant_store import QdrantStore
+from bronvast.schema import Chunk, CollectionSpec, SearchFilter, SparseVector
+from bronvast.settings import load_settings
 from bronvast.store import LEGACY_EMBEDDER, point_id
 
 
@@ -334,3 +335,22 @@ def test_document_metadata_is_stored_flat_and_read_back(store):
     where = SearchFilter(equals=(("identifier", "NL-0587-13"),))
     assert [h.chunk.id for h in store.search("m", [1, 0], 5, where)] == [written.id]
     assert store.search("m", [1, 0], 5, SearchFilter(equals=(("identifier", "NL-0587-99"),))) == []
+
+
+def test_a_cluster_layout_reaches_every_collection_the_store_creates():
+    """qdrant-server's shards, replication and write consistency (StoreSettings) are passed when a collection is
+    made. No Qdrant cluster runs here: the client is qdrant-client's in-memory one, its create call recorded."""
+    from qdrant_client import QdrantClient
+
+    client = QdrantClient(location=":memory:")
+    made: list[dict] = []
+    create = client.create_collection
+    client.create_collection = lambda *args, **kwargs: made.append(kwargs) or create(*args, **kwargs)
+    layout = load_settings(overrides=["store.shards=6", "store.replication_factor=2",
+                                      "store.write_consistency_factor=2"]).store.layout()
+    QdrantStore(client, payload_indexes=False, layout=layout).ensure_collection("verdeeld", spec(4))
+    assert {key: made[0][key] for key in layout} == {"shard_number": 6, "replication_factor": 2,
+                                                     "write_consistency_factor": 2}
+    with pytest.raises(SettingsError, match="write_consistency_factor"):
+        load_settings(overrides=["store.replication_factor=2", "store.write_consistency_factor=3"])
+    assert load_settings().store.layout() == {}  # the server's own defaults unless set
