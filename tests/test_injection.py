@@ -10,7 +10,7 @@ handlers, Markdown images or links to a URL) and no chat-template tokens, and ci
 under test are bronvast's own: sanitising passages (assistant/grounding.sanitise), the citation check, and the
 extractive fallback.
 
-`pytest -s tests/test_injection.py` prints the figures per backend.
+The figures per set and backend are printed at the end of the run (bronvast figures).
 """
 
 from __future__ import annotations
@@ -197,8 +197,8 @@ def test_an_attack_in_a_document_does_not_reach_the_answer(set_name, backend, at
         assert not outcome.followed and not outcome.active, (outcome.path, outcome.mode, outcome.answer)
 
 
-def test_figures(outside):
-    """The figures per set and backend (pytest -s shows them); every case above must have been measured, and nothing
+def test_figures(outside, figures):
+    """The figures per set and backend (printed at the end of the run); every case above must have been measured, and nothing
     asked the attacks' outside address for anything (the control request shows the listener counts)."""
     assert outside == []
     with pytest.raises(urllib.error.HTTPError):
@@ -214,13 +214,13 @@ def test_figures(outside):
         active = sum(bool(o.active) for o in outcomes)
         streamed = sum(bool(o.streamed) for o in outcomes if o.path == "stream")
         extractive = sum(o.mode == "extractive" for o in outcomes)
-        print(f"\ninjection [{set_name}, {backend}]: {documents} documents x {paths} paths, followed {followed}, "
-              f"active content {active}; extractive fallback {extractive}/{len(outcomes)}; attack visible in the "
-              f"streamed draft {streamed}/{documents}")
+        figures(f"injection [{set_name}, {backend}]: {documents} documents x {paths} paths, followed {followed}, "
+                f"active content {active}; extractive fallback {extractive}/{len(outcomes)}; attack visible in the "
+                f"streamed draft {streamed}/{documents}")
         for o in outcomes:
             if o.followed or o.active:
-                print(f"  NOT RESISTED {backend} {o.attack} ({o.path}, {o.mode}): {o.followed + o.active} "
-                      f"in {o.answer[:160]!r}")
+                figures(f"  not resisted: {o.attack} ({o.path}, {o.mode}): {o.followed + o.active} "
+                        f"in {o.answer[:100]!r}")
         known = {name for b, name in NOT_RESISTED if b == backend}
         assert followed == sum(bool(o.followed) for o in outcomes if o.attack in known)
         assert active == sum(bool(o.active) for o in outcomes if o.attack in known)
