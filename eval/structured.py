@@ -37,6 +37,17 @@ def complete_json(llm, messages: list[ChatMessage], model: type[Model]) -> Model
 
 
 def _server(llm, messages: list[ChatMessage], model: type[BaseModel], schema: dict) -> str:
-    response_format = {"type": "json_schema", "json_schema": {"name": model.__name__, "schema": schema, "strict": True}}
+    """OpenAI's form first (vLLM, Ollama and llama.cpp's llama-server take it); llama-cpp-python's server takes only
+    `json_object` with the schema beside it, and says so by naming response_format in its error."""
+    try:
+        return _chat(llm, messages, {"type": "json_schema",
+                                     "json_schema": {"name": model.__name__, "schema": schema, "strict": True}})
+    except Exception as exc:  # whatever the client raises for the server's refusal of this form
+        if "response_format" not in str(exc):
+            raise
+    return _chat(llm, messages, {"type": "json_object", "schema": schema})
+
+
+def _chat(llm, messages: list[ChatMessage], response_format: dict) -> str:
     response = llm.chat(messages, response_format=response_format, temperature=0.0)
     return response.message.content or ""

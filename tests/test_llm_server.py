@@ -1,20 +1,22 @@
 """The OpenAI-compatible LLM backend (Ollama, vLLM, llama.cpp server), against a local fake of the protocol.
 
-A real server is used instead when LLM_SERVER_URL and LLM_SERVER_MODEL are set.
+The answering, streaming, JSON-constrained and judge tests also run against a real server: llama-cpp-python's,
+serving the packaged GGUF, started by the tests (or the server LLM_SERVER_URL and LLM_SERVER_MODEL name).
 """
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from fake_openai import USAGE, FakeOpenAI
+from llama_server import llm_server
 
 from assistant.app import Bronvast
 from assistant.grounding import REMOVED
+from bronvast import factories
 from bronvast.errors import StoreError
-from bronvast.schema import FirstAnswer, Turn
+from bronvast.schema import Answer, Citation, FirstAnswer, Turn
 from bronvast.settings import load_settings
+from eval.judge import Judge
 
 QUESTION = "Wat kost parkeren in zone A van het centrum per uur?"
 REPLY = "In zone A kost parkeren 3,20 euro per uur [{n}]. Op zondag betaalt u 1,60 euro per uur [{n}]."
@@ -180,11 +182,41 @@ def test_a_supported_answer_that_does_not_answer_is_replaced_and_the_notice_says
     assert kept.mode == "generative" and kept.notice == ""
 
 
-@pytest.mark.skipif(not os.environ.get("LLM_SERVER_URL"), reason="LLM_SERVER_URL not set")
-def test_a_real_openai_compatible_server(shared_store_app, demo):
-    app = shared_store_app(os.environ["LLM_SERVER_URL"], os.environ["LLM_SERVER_MODEL"])
-    answer = app.ask(QUESTION, demo)
-    assert answer.answer and answer.citations
+# --- a real OpenAI-compatible server: llama-cpp-python's, serving the packaged GGUF (tests/llama_server.py) ------
+
+
+@pytest.fixture(scope="module")
+def real_server():
+    with llm_server() as (base_url, model):
+        yield base_url, model
+
+
+def test_answering_through_a_real_server(shared_store_app, demo, real_server):
+    """The model is asked and its answer checked: it stands when it passes the check, else the extract does, with
+    the notice saying why. (llama-cpp-python's server reports no token usage in a stream: usage stays empty.)"""
+    answer = shared_store_app(*real_server, "llm.timeout_s=120").ask(QUESTION, demo)
+    assert answer.answer and not answer.refused and answer.citations and answer.sentences
+    assert answer.timings["generate_s"] > 0 and answer.timings["first_token_s"] > 0
+    assert answer.mode == "generative" or answer.notice.startswith("Het gegenereerde antwoord")
+
+
+def test_streaming_through_a_real_server(shared_store_app, demo, real_server):
+    first, *text, answer = list(shared_store_app(*real_server, "llm.timeout_s=120").stream(QUESTION, demo))
+    assert isinstance(first, FirstAnswer) and "3,20 euro" in first.answer.answer  # the extract, before the model
+    assert len(text) > 1 and all(isinstance(piece, str) for piece in text)  # the model's tokens as they came
+    assert isinstance(answer, Answer) and answer.timings["first_token_s"] > 0
+
+
+def test_json_constrained_output_and_the_judge_through_a_real_server(app, real_server):
+    """llama-cpp-python's server refuses OpenAI's json_schema form; the schema then goes as json_object."""
+    base_url, model = real_server
+    settings = load_settings(overrides=[f"data_dir={app.settings.data_dir}", "llm.backend=openai-compatible",
+                                        f"llm.base_url={base_url}", f"llm.model={model}", "llm.timeout_s=120"])
+    judge = Judge(factories.make_llm(settings), settings.llm, settings.resolve(settings.evaluation.prompts_file))
+    verdict = judge.judge("Wat kost parkeren in zone A?", Answer(
+        "Wat kost parkeren in zone A?", "Parkeren in zone A kost 3,20 euro per uur [1].", False,
+        [Citation(1, "nota.pdf", 3, "In zone A kost parkeren 3,20 euro per uur.", 0.9)]))
+    assert verdict.score in (0.0, 0.25, 0.5, 0.75, 1.0), verdict  # valid JSON on the scale, as the schema forces
 
 
 def test_the_extract_comes_first_on_every_face_before_the_model_is_asked(shared_store_app, demo, tariff, capsys):
