@@ -62,10 +62,9 @@ run: index serve
 test: install
 	scripts/without-network $(BIN)/python -m pytest
 
-# Crash safety under repetition at full strength: a real `bronvast ingest` killed with SIGKILL 20 times over an
-# initial ingest, a folder sync and a removal, then compared with a clean ingest (`make test` runs 3 kills: model
-# loading costs every process seconds), and the injection suite's held-out set against the embedded model too (make
-# test runs it against the gullible model only). The figures are printed at the end.
+# The long suites: crash safety under repetition, a real `bronvast ingest` killed with SIGKILL 20 times over an
+# initial ingest, a folder sync and a removal, then compared with a clean ingest; and the injection suite against the
+# embedded model (make test runs it against the gullible model only). The figures are printed at the end.
 reliability: install
 	RELIABILITY_KILLS=20 RELIABILITY_FULL=1 scripts/without-network $(BIN)/python -m pytest \
 		tests/test_crash_repeated.py tests/test_injection.py
