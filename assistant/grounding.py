@@ -138,20 +138,23 @@ def sanitise(text: str) -> str:
 
 
 def _sanitise_paragraph(paragraph: str) -> str:
-    for sentence in split_sentences(paragraph):
-        if OVERRIDE.search(sentence):
-            paragraph = _replaced(paragraph, sentence)
+    # Runs on every passage of every question: sentences are split twice only where an override stands, and a
+    # sentence is located in the text only once it is to go.
+    if OVERRIDE.search(paragraph):
+        for sentence in split_sentences(paragraph):
+            if OVERRIDE.search(sentence):
+                paragraph = _replaced(paragraph, sentence)
     paragraph = INVISIBLE.sub("", paragraph)
     for sentence in split_sentences(paragraph):
-        found = _located(paragraph, sentence)
-        if found and opens_a_message(sentence):
+        found = _located(paragraph, sentence) if opens_a_message(sentence) else None
+        if found:
             return paragraph[:found.start()] + REMOVED
         if addressed_to_a_model(sentence):
             paragraph = _replaced(paragraph, sentence)
     return paragraph
 
 
-def _located(text: str, sentence: str) -> re.Match:
+def _located(text: str, sentence: str) -> re.Match | None:
     """Where the sentence stands in the text: split_sentences joins wrapped lines, so whitespace may differ."""
     return re.search(r"\s+".join(re.escape(word) for word in sentence.split()), text)
 
