@@ -11,7 +11,7 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 
-.PHONY: install system-packages run index serve test reliability eval eval-nl-docs eval-wetten bench bench-beir bench-store bench-grounding bench-ingest bench-ingest-stream bench-llm bench-objections demo-corpus clean
+.PHONY: install system-packages run index serve test reliability eval eval-nl-docs eval-wetten bench bench-beir bench-store bench-sizing bench-grounding bench-ingest bench-ingest-stream bench-llm bench-objections demo-corpus clean
 
 install: $(STAMP) system-packages
 
@@ -64,10 +64,11 @@ test: install
 
 # The long suites: crash safety under repetition, a real `bronvast ingest` killed with SIGKILL 20 times over an
 # initial ingest, a folder sync and a removal, then compared with a clean ingest; and the injection suite against the
-# embedded model (make test runs it against the gullible model only). The figures are printed at the end.
+# embedded model (make test runs it against the gullible model only), and `make bench-serve` briefly. The figures are
+# printed at the end.
 reliability: install
 	RELIABILITY_KILLS=20 RELIABILITY_FULL=1 scripts/without-network $(BIN)/python -m pytest \
-		tests/test_crash_repeated.py tests/test_injection.py
+		tests/test_crash_repeated.py tests/test_injection.py tests/test_bench_serve.py
 
 # The evaluation templates over the demo corpus with the embedded default: writes results, metrics and an HTML
 # report per dataset (opens nothing). Compare a variant with `bronvast eval compare` (README).
@@ -107,9 +108,22 @@ bench-beir: install
 bench-store: install
 	$(BIN)/python benchmarks/store_latency.py
 
+# Sizing from measurements: Qdrant Edge at SIZES chunks (write and HNSW build time, disk, RSS, search p50/p95) and
+# ingest pages/s on one core, text and OCR; JSON into the data dir (bench/). 1M chunks take the better part of an hour.
+SIZES ?= 10000,100000,1000000
+bench-sizing: install
+	$(BIN)/python benchmarks/sizing.py --sizes $(SIZES)
+
 # Where the citation check's thresholds come from: reference answers against their gold passages and against others.
 bench-grounding: install
 	$(BIN)/python benchmarks/grounding.py
+
+# Concurrent serving: a real `bronvast serve` per configuration (extractive, a fast fake model server, the packaged
+# model) driven over REST by 1, 10 and 50 users asking every 5 s on average (Poisson), DURATION s each, then a closed
+# loop for the saturation throughput; p50/p95 latency, questions/s, errors and busy answers, one table.
+DURATION ?= 60
+bench-serve: install
+	$(BIN)/python benchmarks/serve_load.py --duration $(DURATION)
 
 # Ingest throughput on a generated corpus of 500+ pages: pages/s, chunks/s, time in the embedder, the embedder alone
 # per backend (BACKENDS; one not available is skipped) and peak memory; JSON into the data dir (bench/).

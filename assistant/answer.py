@@ -21,8 +21,10 @@ from llama_index.core.llms import ChatMessage, MessageRole
 
 from assistant.conversation import acceptable_rewrite, recent, rewrite_by_rules, rewrite_messages
 from assistant.extract import Extractor
+from assistant.generation_queue import Busy, GenerationQueue
 from assistant.grounding import CITATION, Grounding, holds_active_content, render, sanitised
 from assistant.retrieve import Retriever
+from assistant.sentence_vectors import SentenceVectors
 from bronvast.language import CHARS_PER_TOKEN, LANGUAGES, question_language
 from bronvast.schema import Answer, Citation, FirstAnswer, Hit, SearchFilter, Sentence, Turn, supported_share
 from bronvast.settings import Settings
@@ -30,7 +32,8 @@ from bronvast.settings import Settings
 PROMPT_OVERHEAD_TOKENS = 300
 # Seconds; generation starts counting after retrieval, the check after generation.
 # extract_s: the extractive answer (the first answer when a model generates), from the retrieved passages.
-TIMINGS = ("retrieve_s", "rerank_s", "extract_s", "first_token_s", "generate_s", "check_s")
+# queue_s: waiting in line for the model (assistant/generation_queue.py).
+TIMINGS = ("retrieve_s", "rerank_s", "extract_s", "queue_s", "first_token_s", "generate_s", "check_s")
 
 
 class LLMUnavailable(Exception):
@@ -54,6 +57,7 @@ class Prompts:
     extractive: str
     unsupported: str
     unreachable: str
+    busy: str  # the model's line was full or the wait ran out: {reason}
     unanswered: str  # supported, yet not an answer: {missing} is one of the three below
     active: str  # the model's answer held markup, a link or chat-template tokens
     missing_number: str
@@ -105,15 +109,17 @@ def count_tokens(llm, messages: list[ChatMessage], completion: str, reported: di
     }
 
 
-def extractive(answer: Answer, sentences: list[Sentence], notice: str) -> Iterator[Answer]:
+def extractive(answer: Answer, sentences: list[Sentence], notice: str, reason: str) -> Iterator[Answer]:
     """The answer made of the sources' own sentences, under a notice that says why it is not generated."""
     answer.mode, answer.notice, answer.sentences, answer.answer = "extractive", notice, sentences, render(sentences)
+    answer.reason = reason
     yield answer
 
 
-def refusal(answer: Answer, sentence: str, notice: str) -> Iterator[str | Answer]:
+def refusal(answer: Answer, sentence: str, notice: str, reason: str) -> Iterator[str | Answer]:
     """The refusal sentence as the answer's text, then the refused Answer with the notice that says why."""
     answer.answer, answer.refused, answer.citations, answer.notice = sentence, True, [], notice
+    answer.reason = reason
     yield answer.answer
     yield answer
 
@@ -129,6 +135,8 @@ class Assistant:
         self.retriever = retriever
         self.load_llm = load_llm  # called on first generation only: the extractive mode needs no LLM
         self.settings = settings
+        self.queue = GenerationQueue.for_llm(settings.llm)  # one line in front of the model for every caller
+        self.sentence_vectors = SentenceVectors(retriever.embedder, settings.answer.sentence_cache)
         path = settings.resolve(settings.answer.prompts_file)
         self.prompts = {language: Prompts.load(path, language) for language in LANGUAGES}
 
@@ -150,7 +158,7 @@ class Assistant:
         timings = dict.fromkeys(TIMINGS, 0.0)
         if not question.strip():
             yield prompts.empty_question
-            yield Answer(question, prompts.empty_question, True, [], timings)
+            yield Answer(question, prompts.empty_question, True, [], timings, reason="empty_question")
             return
         collection = collection or self.settings.collection
         search_question = self.standalone(question, list(history), prompts)
@@ -159,7 +167,7 @@ class Assistant:
         timings["retrieve_s"] = round(time.perf_counter() - started - timings["rerank_s"], 4)
         answer = Answer(question, "", False, [], timings, search_question=search_question)
         if not hits:
-            yield from self._refused(answer, prompts, collection, where)
+            yield from self._refused(answer, prompts, collection, where, "not_found")
             return
 
         hits = sanitised(hits)  # document text is data: instructions in it never reach the LLM or the answer
@@ -175,10 +183,10 @@ class Assistant:
         timings["extract_s"] = round(time.perf_counter() - started, 4)
         if not extracted:  # only headings or a cover page were found: a refusal, not an empty answer
             sources = ", ".join(dict.fromkeys(c.source for c in answer.citations))
-            yield from refusal(answer, prompts.refusal, prompts.no_sentence.format(sources=sources))
+            yield from refusal(answer, prompts.refusal, prompts.no_sentence.format(sources=sources), "no_sentence")
             return
         if self.settings.answer.mode == "extractive":
-            yield from extractive(answer, extracted, prompts.extractive)
+            yield from extractive(answer, extracted, prompts.extractive, "extractive")
             return
         # The extract at once, while the model writes; its answer replaces the extract only if it passes the check.
         yield FirstAnswer(replace(answer, citations=list(answer.citations), timings=dict(timings), mode="extractive",
@@ -186,44 +194,51 @@ class Assistant:
 
         started = time.perf_counter()
         try:
-            generation = yield from self._generate(self._messages(search_question, hits, prompts), timings)
+            with self.queue.turn():
+                timings["queue_s"] = round(time.perf_counter() - started, 4)
+                started = time.perf_counter()
+                generation = yield from self._generate(self._messages(search_question, hits, prompts), timings)
+        except Busy as exc:
+            timings["queue_s"] = round(time.perf_counter() - started, 4)
+            yield from extractive(answer, extracted, prompts.busy.format(reason=exc), "busy")
+            return
         except LLMUnavailable as exc:
             timings["generate_s"] = round(time.perf_counter() - started, 4)
-            yield from extractive(answer, extracted, prompts.unreachable.format(reason=exc))
+            yield from extractive(answer, extracted, prompts.unreachable.format(reason=exc), "unreachable")
             return
         timings["generate_s"] = round(time.perf_counter() - started, 4)
         answer.usage = generation.usage
         if is_refusal(generation.text, prompts.refusal):
-            yield from self._refused(answer, prompts, collection, where)
+            yield from self._refused(answer, prompts, collection, where, "model_refused")
             return
 
         started = time.perf_counter()
         text = without_unknown_citations(generation.text, len(hits))
         if holds_active_content(text):  # shown to nobody, however well supported: answers are plain sentences
-            yield from extractive(answer, extracted, prompts.active)
+            yield from extractive(answer, extracted, prompts.active, "active")
             return
         sentences = grounding.check(text, passages, search_question, self.echoes(prompts, hits))
         timings["check_s"] = round(time.perf_counter() - started, 4)
         if supported_share(sentences) < self.settings.answer.min_supported_share:
             supported = sum(s.supported for s in sentences)
             notice = prompts.unsupported.format(supported=supported, total=len(sentences))
-            yield from extractive(answer, extracted, notice)
+            yield from extractive(answer, extracted, notice, "unsupported")
             return
         missing = grounding.unaddressed(search_question, text)
         if missing:  # supported is necessary, not sufficient: the answer must also hold what was asked
             notice = prompts.unanswered.format(missing=getattr(prompts, f"missing_{missing}"))
-            yield from extractive(answer, extracted, notice)
+            yield from extractive(answer, extracted, notice, "unanswered")
             return
         answer.answer, answer.sentences = text, sentences
         yield answer
 
     def extractor(self) -> Extractor:
-        return Extractor(self.retriever.embedder, self.retriever.encoder.analyzer,
+        return Extractor(self.sentence_vectors, self.retriever.encoder.analyzer,
                          self.settings.answer.extract_sentences)
 
     def grounding(self, language: str) -> Grounding:
         """The answer check and extraction for an answer language ("nl", "en")."""
-        return Grounding(self.retriever.embedder, self.retriever.encoder.analyzer, self.settings.answer,
+        return Grounding(self.sentence_vectors, self.retriever.encoder.analyzer, self.settings.answer,
                          LANGUAGES[language])
 
     def language(self, question: str) -> str:
@@ -238,9 +253,10 @@ class Assistant:
         if self.settings.answer.rewrite == "llm":
             turns = recent(history, self.settings.answer.history_tokens)
             try:
-                response = self.load_llm().chat(rewrite_messages(question, turns, prompts))
+                with self.queue.turn():
+                    response = self.load_llm().chat(rewrite_messages(question, turns, prompts))
                 rewritten = (response.message.content or "").strip()
-            except Exception:  # any backend failure: the rules below still give a usable question
+            except Exception:  # busy, or any backend failure: the rules below still give a usable question
                 rewritten = ""
             if acceptable_rewrite(rewritten, question, analyzer):
                 return rewritten
@@ -269,13 +285,13 @@ class Assistant:
             usage["tokens_per_s"] = round(usage["completion_tokens"] / streaming, 2)
         return Generation(text, usage)
 
-    def _refused(self, answer: Answer, prompts: Prompts, collection: str, where: SearchFilter | None):
+    def _refused(self, answer: Answer, prompts: Prompts, collection: str, where: SearchFilter | None, reason: str):
         filters = f"; filter {where.describe()}" if where and not where.is_empty() else ""
         # The passages the caller could search: a collection's total would tell how much is hidden from them.
         chunks = self.retriever.store.chunk_count(collection, where)
         notice = prompts.searched.format(collection=collection, chunks=chunks, filters=filters,
                                          question=answer.search_question)
-        yield from refusal(answer, prompts.refusal, notice)
+        yield from refusal(answer, prompts.refusal, notice, reason)
 
     @staticmethod
     def echoes(prompts: Prompts, hits: list[Hit]) -> tuple[str, ...]:

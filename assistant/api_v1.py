@@ -57,9 +57,9 @@ MULTIPART_HEADERS = 4096
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # no buffering by a proxy (nginx)
 
 # Prometheus metrics, in the process-wide registry (one server per process; it also holds the process metrics).
-OUTCOMES = ("generative", "extractive", "refused", "error")
+OUTCOMES = ("generative", "extractive", "busy", "refused", "error")
 QUESTIONS = Counter("bronvast_questions", "Questions asked, by outcome: a generated (and checked) answer, an "
-                    "extractive answer, a refusal, or an error", ["outcome"])
+                    "extractive answer, the extract because the model was busy, a refusal, or an error", ["outcome"])
 ANSWER_SECONDS = Histogram("bronvast_answer_seconds", "Seconds from a question to its finished answer (refusals too)",
                            buckets=(0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300))
 INGESTS = Counter("bronvast_ingests", "Ingest runs (a CLI ingest, an upload)")
@@ -113,7 +113,8 @@ def metered(app: Application) -> Metered:
 
 
 def answered(answer: Answer, started: float) -> None:
-    QUESTIONS.labels("refused" if answer.refused else answer.mode).inc()
+    outcome = "refused" if answer.refused else "busy" if answer.reason == "busy" else answer.mode
+    QUESTIONS.labels(outcome).inc()
     ANSWER_SECONDS.observe(time.perf_counter() - started)
 
 

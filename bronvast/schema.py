@@ -346,9 +346,26 @@ class Answer:
     notice: str = ""
     search_question: str = ""  # the question as searched: a follow-up rewritten to stand alone
     usage: dict[str, float] = field(default_factory=dict)  # prompt_tokens, completion_tokens, tokens_per_s
+    # Why the answer is extractive or refused, for programs (`notice` says it to people): "" (generated and checked),
+    # one of ANSWER_REASONS.
+    reason: str = ""
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+ANSWER_REASONS = {
+    "extractive": "answer.mode is extractive: no model is asked",
+    "busy": "the model's line was full or the wait ran out: ask again for a generated answer",
+    "unreachable": "the model could not be reached or failed",
+    "unsupported": "the generated answer was too poorly supported by its sources",
+    "unanswered": "the generated answer was supported but did not answer the question",
+    "active": "the generated answer held markup, links or template tokens",
+    "empty_question": "refused: no question",
+    "not_found": "refused: nothing relevant was found",
+    "no_sentence": "refused: the passages found hold no sentence that answers",
+    "model_refused": "refused: the model said the sources do not hold the answer",
+}
 
 
 @dataclass

@@ -109,6 +109,12 @@ class LLMSettings(Section):
     # llama.cpp's weight repacking into extra CPU buffers (AMX, `--no-repack` turns it off). Off: on a CPU with AMX
     # it makes the packaged SmolLM2 (Q4_1) segfault in decode; on one without, it costs nothing (README, bench-llm).
     cpu_repack: bool = False
+    # The line in front of the model (assistant/generation_queue.py): generations at once (the embedded model runs
+    # one; a model server as many as its slots), questions that may wait, and for how long. A question beyond that
+    # gets the extract at once, with a notice that the model is busy, rather than piling up behind it.
+    parallel: int = Field(default=1, ge=1)
+    queue_length: int = Field(default=8, ge=0)
+    queue_wait_s: float = Field(default=30.0, gt=0)
 
 
 class ChunkingSettings(Section):
@@ -186,6 +192,8 @@ class AnswerSettings(Section):
     # Below this share of supported sentences the generated answer is replaced by the extractive one.
     min_supported_share: float = Field(default=0.75, ge=0.0, le=1.0)
     extract_sentences: int = Field(default=3, ge=1, le=10)
+    # Passage sentences' vectors kept between questions (assistant/sentence_vectors.py), about 1.6 kB each.
+    sentence_cache: int = Field(default=20000, ge=0)
     # Follow-up questions ("en in 2024?") are rewritten to stand alone before retrieval: "rules" (substitution
     # in the previous question, no LLM) or "llm" (the LLM rewrites; its result is checked, rules otherwise).
     rewrite: Literal["rules", "llm"] = "rules"

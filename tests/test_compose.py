@@ -22,6 +22,14 @@ PROFILES = ("cpu", "ollama", "gpu", "cluster")
 APPS = {"cpu": "app", "ollama": "app-ollama", "gpu": "app-gpu", "cluster": "app-cluster"}
 # where each server listens inside the compose network (the images' defaults, or the port the command sets)
 LISTENS = {"qdrant": 6333, "qdrant-1": 6333, "llama-server": 8080, "vllm": 8000, "ollama": 11434}
+# the chosen model, Mistral-Nemo-Instruct-2407 (by EuroEval's Dutch leaderboard; README, Production models), per
+# profile: the name the app asks for, and the mounted file or folder the server loads under that name; Ollama's tag
+MODELS = {
+    "cpu": ("mistral-nemo-instruct-2407", "/models/Mistral-Nemo-Instruct-2407-Q4_K_M.gguf"),
+    "gpu": ("mistral-nemo-instruct-2407", "/models/Mistral-Nemo-Instruct-2407"),
+    "cluster": ("mistral-nemo-instruct-2407", "/models/Mistral-Nemo-Instruct-2407-Q4_K_M.gguf"),
+}
+OLLAMA_MODEL = "mistral-nemo:12b"
 
 
 def in_profile(profile: str) -> dict[str, dict]:
@@ -31,6 +39,25 @@ def in_profile(profile: str) -> dict[str, dict]:
 def app_settings(profile: str):
     environment = SERVICES[APPS[profile]]["environment"]
     return load_settings(PROJECT_ROOT / environment["BRONVAST_CONFIG"].removeprefix("/app/")), environment
+
+
+def flag(command: list[str], name: str) -> str:
+    """The value a server's command gives a flag."""
+    assert name in command, (name, command)
+    return command[command.index(name) + 1]
+
+
+def served_context(profile: str) -> int:
+    """The most tokens one request may hold on the profile's model server."""
+    settings, _ = app_settings(profile)
+    name = urlparse(settings.llm.base_url).hostname
+    server = SERVICES[name]
+    if name == "llama-server":  # --ctx-size is shared by the --parallel slots
+        return int(flag(server["command"], "--ctx-size")) // int(flag(server["command"], "--parallel"))
+    if name == "vllm":
+        return int(flag(server["command"], "--max-model-len"))
+    assert name == "ollama", name
+    return int(server.get("environment", {}).get("OLLAMA_CONTEXT_LENGTH", 4096))  # unset: Ollama's default
 
 
 def compose_validator():
@@ -69,16 +96,56 @@ def test_each_profile_has_one_app_whose_settings_point_at_its_own_servers(profil
     assert all(condition == {"condition": "service_healthy"} for condition in depends.values())
 
 
-def test_the_models_are_european_and_served_by_the_name_the_settings_use():
-    for profile in ("cpu", "gpu", "cluster"):
-        settings, _ = app_settings(profile)
-        server = SERVICES[urlparse(settings.llm.base_url).hostname]
-        command = server["command"]
-        alias = command[command.index("--alias" if "--alias" in command else "--served-model-name") + 1]
-        assert settings.llm.model == alias == "eurollm-9b-instruct"
-        assert any("EuroLLM-9B-Instruct" in part for part in command)
-    ollama, _ = app_settings("ollama")
-    assert ollama.llm.model.startswith("mistral")
+@pytest.mark.parametrize("profile", ("cpu", "gpu", "cluster"))
+def test_the_model_is_the_chosen_one_served_by_the_name_the_settings_use(profile):
+    settings, _ = app_settings(profile)
+    command = SERVICES[urlparse(settings.llm.base_url).hostname]["command"]
+    served_as = flag(command, "--alias" if "--alias" in command else "--served-model-name")
+    loads = flag(command, "-m" if "-m" in command else "--model")
+    assert settings.llm.model == served_as == MODELS[profile][0]
+    assert loads == MODELS[profile][1]
+
+
+def test_the_ollama_profile_asks_for_the_tag_its_settings_say_to_pull():
+    settings, _ = app_settings("ollama")
+    assert settings.llm.model == OLLAMA_MODEL
+    instructions = (PROJECT_ROOT / "config" / "compose-ollama.yaml").read_text(encoding="utf-8")
+    assert f"ollama pull {settings.llm.model}" in instructions
+
+
+def test_the_gpu_profile_fits_its_12b_model_on_one_24_gb_gpu():
+    """bf16 weights of 12B (~25 GB) do not fit: vLLM quantises them to fp8 on loading, on one GPU."""
+    command = SERVICES["vllm"]["command"]
+    assert flag(command, "--quantization") == "fp8"
+    assert "--tensor-parallel-size" not in command
+    assert SERVICES["vllm"]["deploy"]["resources"]["reservations"]["devices"][0]["count"] == 1
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_app_asks_no_more_context_than_its_model_server_gives_one_request(profile):
+    settings, _ = app_settings(profile)
+    assert settings.llm.max_tokens < settings.llm.context_window <= served_context(profile)
+
+
+def served_slots(profile: str) -> int | None:
+    """How many requests the profile's model server generates for at once (None: it batches as many as come)."""
+    settings, _ = app_settings(profile)
+    name = urlparse(settings.llm.base_url).hostname
+    server = SERVICES[name]
+    if name == "llama-server":
+        return int(flag(server["command"], "--parallel"))
+    if name == "ollama":
+        return int(server.get("environment", {}).get("OLLAMA_NUM_PARALLEL", 1))
+    return None
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_app_sends_the_model_server_as_many_generations_as_it_has_slots(profile):
+    """More would wait inside the model server, out of the line's sight; fewer would leave slots idle."""
+    settings, _ = app_settings(profile)
+    slots = served_slots(profile)
+    assert settings.llm.parallel == slots if slots else settings.llm.parallel > 4
+    assert settings.llm.queue_length >= settings.llm.parallel
 
 
 def test_models_are_mounted_read_only_never_baked_in_or_fetched():
