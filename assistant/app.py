@@ -71,6 +71,8 @@ class Bronvast:
         # (bronvast/local_llm.py).
         self._changing = threading.Lock()
         self._store_turn = threading.Lock() if settings.store.backend == "qdrant-local" else contextlib.nullcontext()
+        # One upload batch at a time (assistant/uploads.py): its quarantine, journal and move into uploads/.
+        self.uploading = threading.Lock()
         # The worker processes files are parsed in (ingest/isolation.py): none runs until an ingest reads a file;
         # then they serve every ingest after it, until close.
         self.reader_processes = ReaderProcesses(settings.ingest)

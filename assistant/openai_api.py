@@ -9,8 +9,8 @@ unchanged: `GET /v1/models` and `POST /v1/chat/completions`, streaming and not, 
   - `citations` at the top level of the response (non-streaming) or of the chunk that carries `finish_reason`
     (streaming): the Answer's citations as /api/v1/ask gives them ({n, source, page, text, score, also}), index
     n-1 for marker [n];
-  - `bronvast`: the answer's mode (generative/extractive), whether it is a refusal, its notice and the question as
-    searched;
+  - `bronvast`: the answer's mode (generative/extractive), whether it is a refusal, its notice, its reason ("busy":
+    the model's line was full) and the question as searched;
   - for Open WebUI, when streaming: chunks carrying an `event` (its middleware passes a chunk's `event` to its event
     emitter): one `source` event per citation, in order, each with its own id, so that Open WebUI lists them as
     sources 1..n and its [n] markers open the right passage; and a `status` event with the notice.
@@ -171,7 +171,7 @@ def extras(answer: Answer) -> dict:
     return {
         "citations": CITATIONS.dump_python(answer.citations, mode="json"),
         "bronvast": {"mode": answer.mode, "refused": answer.refused, "notice": answer.notice,
-                     "search_question": answer.search_question},
+                     "reason": answer.reason, "search_question": answer.search_question},
     }
 
 

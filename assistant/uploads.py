@@ -31,7 +31,6 @@ import logging
 import os
 import re
 import shutil
-import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -56,7 +55,6 @@ QUARANTINE = "quarantine"  # <data_dir>/quarantine/<collection>/<batch>/: an upl
 JOURNAL = "names.json"  # in a batch folder: the names that leave the quarantine
 TAKEN = {"nieuw", "vervangen", "ongewijzigd"}  # outcomes of a file the index holds
 COPY_CHUNK = 1 << 20
-_one_at_a_time = threading.Lock()
 
 
 class UploadRefused(StoreError):
@@ -92,7 +90,7 @@ def upload(
     if doubles:
         raise UploadRefused(f"meer dan één bestand heet {', '.join(doubles)}")
     collection = check_collection_name(collection or app.settings.collection)  # it becomes a folder: no "../.."
-    with _one_at_a_time:
+    with app.uploading:
         batch = Batch.start(app.settings.data_dir, collection)
         batch.receive(files, names, limits)
         rejected = batch.check(names, on_file)
@@ -112,7 +110,7 @@ def recover_uploads(app: Application) -> int:
     how many there were. `bronvast serve` runs it before it takes requests."""
     root = app.settings.data_dir / QUARANTINE
     folders = sorted(p for p in root.glob("*/*") if p.is_dir()) if root.is_dir() else []
-    with _one_at_a_time:
+    with app.uploading:
         for folder in folders:
             try:
                 Batch(folder, app.settings.data_dir / UPLOADS / folder.parent.name).finish(app, None, None)

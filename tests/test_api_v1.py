@@ -206,6 +206,7 @@ def test_openai_package_chat_completion_keeps_markers_and_citations(openai_clien
     citations = response.model_extra["citations"]
     assert citations[0]["n"] == 1 and citations[0]["source"] == PARKING_SOURCE and citations[0]["text"]
     assert response.to_dict()["bronvast"]["mode"] == "extractive"
+    assert response.to_dict()["bronvast"]["reason"] == "extractive"  # why, for programs: no model is configured
 
 
 def test_openai_package_stream_gives_the_same_answer_and_its_citations_last(openai_client):
