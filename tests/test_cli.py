@@ -60,7 +60,7 @@ def test_ask_json_contract(indexed):
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert set(answer) == {"question", "answer", "refused", "citations", "timings", "mode", "sentences", "notice",
-                           "search_question", "usage"}
+                           "search_question", "usage", "reason"}
     assert answer["question"] == answer["search_question"] == PARKING and answer["refused"] is False
     assert answer["answer"] and answer["mode"] in ("generative", "extractive")
     citation = answer["citations"][0]
@@ -70,7 +70,9 @@ def test_ask_json_contract(indexed):
     assert "3,20 euro" in citation["text"] and isinstance(citation["score"], float)
     sentence = answer["sentences"][0]
     assert set(sentence) == {"text", "citations", "supported", "support"} and sentence["citations"] == [1]
-    assert set(answer["timings"]) == {"retrieve_s", "rerank_s", "extract_s", "first_token_s", "generate_s", "check_s"}
+    assert set(answer["timings"]) == {"retrieve_s", "rerank_s", "extract_s", "queue_s", "first_token_s", "generate_s",
+                                      "check_s"}
+    assert answer["reason"] in ("", "unsupported", "unanswered")  # generated, or generated and checked out
     assert 0 < answer["timings"]["first_token_s"] <= answer["timings"]["generate_s"]
     assert answer["usage"]["prompt_tokens"] > 0 and answer["usage"]["completion_tokens"] > 0
 
