@@ -109,7 +109,7 @@ bench-store: install
 	$(BIN)/python benchmarks/store_latency.py
 
 # Sizing from measurements: Qdrant Edge at SIZES chunks (write and HNSW build time, disk, RSS, search p50/p95) and
-# ingest pages/s on one core, text and OCR; JSON into the data dir (bench/). 1M chunks take the better part of an hour.
+# ingest pages/s on one core, text and OCR; JSON into the data dir (bench/). 1M chunks take one to two hours on 2 cores.
 SIZES ?= 10000,100000,1000000
 bench-sizing: install
 	$(BIN)/python benchmarks/sizing.py --sizes $(SIZES)
