@@ -92,6 +92,9 @@ BeirOption = Annotated[list[Path] | None, typer.Option(
 DatasetOption = Annotated[list[str] | None, typer.Option(
     "--dataset", help="BESTAND=COLLECTIE: een evaluatieset over een geïndexeerde collectie, met de gold-tweelingen "
     "(herhaalbaar)")]
+TwinLabelsOption = Annotated[list[Path] | None, typer.Option(
+    "--twin-labels", help="JSONL met per tweeling zonder gold of de overgebleven passages haar toch beantwoorden "
+    "(answerable, partly, not_answerable); als beantwoordbaar gelezen tweelingen tellen als fout label (herhaalbaar)")]
 ReportOption = Annotated[Path | None, typer.Option(
     "--report", help="Map voor answerability.json en answerability.html (ROC-curves en werkpunt)")]
 LanguageOption = Annotated[str, typer.Option(
@@ -103,6 +106,7 @@ def eval_answerability(
     beir: BeirOption = None,
     dataset: DatasetOption = None,
     part: Annotated[str, typer.Option(help="test (nooit gefit), fit of all")] = "test",
+    twin_labels: TwinLabelsOption = None,
     language: LanguageOption = "dutch",
     report: ReportOption = None,
     as_json: JsonOption = False,
@@ -116,7 +120,7 @@ def eval_answerability(
     if part not in ("test", "fit", "all"):
         errors.print(f"[red]Fout:[/] --part {part}: kies test, fit of all")
         raise typer.Exit(1)
-    labelled, _, decision = labelled_questions(beir, dataset, language, config, set_)
+    labelled, _, decision = labelled_questions(beir, dataset, twin_labels, language, config, set_)
     show_separation(separation(labelled, None, part), decision, report, as_json)
 
 
@@ -127,6 +131,7 @@ def eval_fit_decision(
     dataset: DatasetOption = None,
     answer_share: Annotated[float, typer.Option(
         min=0.5, max=1.0, help="Werkpunt: het aandeel beantwoordbare vragen dat beantwoord moet worden")] = 0.95,
+    twin_labels: TwinLabelsOption = None,
     language: LanguageOption = "dutch",
     report: ReportOption = None,
     as_json: JsonOption = False,
@@ -139,7 +144,8 @@ def eval_fit_decision(
     from eval.dataset import DatasetError
 
     # The signals alone: a configured decision may belong to another embedder, and is not what is being fitted.
-    labelled, embedder, _ = labelled_questions(beir, dataset, language, config, ["retrieval.decision_file=null", *(set_ or [])])
+    labelled, embedder, _ = labelled_questions(beir, dataset, twin_labels, language, config,
+                                               ["retrieval.decision_file=null", *(set_ or [])])
     try:
         decision = fit(labelled, embedder, answer_share)
     except DatasetError as exc:
@@ -152,9 +158,18 @@ def eval_fit_decision(
                       f"{decision.fitted['cross_validated_auc']:.3f}); zet retrieval.decision_file om het te gebruiken.")
 
 
-def labelled_questions(beir: list[Path] | None, datasets: list[str] | None, language: str, config, set_):
-    """Every source's questions, labelled answerable or not, with the decision's reading; and the embedder."""
-    from eval.answerability import from_beir, from_cases
+def labelled_questions(beir: list[Path] | None, datasets: list[str] | None, twin_labels: list[Path] | None,
+                       language: str, config, set_):
+    """Every source's questions, labelled answerable or not (twins with their readers' labels), with the decision's
+    reading; and the embedder."""
+    from eval.answerability import from_beir, from_cases, load_twin_labels, read_as
+    from eval.dataset import DatasetError
+
+    try:
+        labels = load_twin_labels(twin_labels or [])
+    except DatasetError as exc:
+        errors.print(f"[red]Fout:[/] {exc}")
+        raise typer.Exit(1) from None
 
     pairs = []
     for entry in datasets or []:
@@ -171,7 +186,7 @@ def labelled_questions(beir: list[Path] | None, datasets: list[str] | None, lang
         labelled = [item for directory in beir or [] for item in from_beir(app, directory, on_total, on_advance)]
         for path, collection in pairs:
             labelled += from_cases(app, path, collection, on_total, on_advance)
-        return labelled, app.spec.embedder, app.decision
+        return read_as(labelled, labels), app.spec.embedder, app.decision
 
     return on_beir(language, config, set_, work)
 
@@ -189,16 +204,22 @@ def show_separation(results, decision, report: Path | None, as_json: bool) -> No
         print(json.dumps([r.to_json() for r in results], ensure_ascii=False))
         return
     table = Table(title="Beantwoorden of weigeren: beantwoordbare vragen en hun tweelingen zonder gold")
-    for column in ("bron", "deel", "vragen", "ROC AUC", "95%-interval", "beantwoord", "geweigerd", "ruis", "beste signaal"):
+    for column in ("bron", "deel", "vragen", "ROC AUC", "95%-interval", "beantwoord", "geweigerd", "ruis",
+                   "fout label", "AUC zonder", "beste signaal"):
         table.add_column(column, justify="left" if column in ("bron", "deel", "beste signaal") else "right")
     for r in results:
         signal, auc = max(r.signal_auc.items(), key=lambda item: item[1])
         table.add_row(r.source, r.part, f"{r.answerable}+{r.unanswerable}", f"{r.auc:.3f}",
                       f"{r.auc_ci[0]:.3f} – {r.auc_ci[1]:.3f}", f"{r.answered_answerable}/{r.answerable}",
-                      f"{r.refused_unanswerable}/{r.unanswerable}", str(r.near_copies), f"{signal} {auc:.3f}")
+                      f"{r.refused_unanswerable}/{r.unanswerable}", str(r.near_copies),
+                      f"{r.mislabelled}/{r.read}" if r.read else "—",
+                      f"{r.auc_read:.3f} ({r.auc_read_ci[0]:.3f} – {r.auc_read_ci[1]:.3f})" if r.read else "—",
+                      f"{signal} {auc:.3f}")
     console.print(table)
     console.print("[dim]Ruis: tweelingen zonder gold waarvan de beste overgebleven passage de gold-passage bijna kopieert "
-                  "(≥ 35% dezelfde termen); die vragen zijn waarschijnlijk toch beantwoordbaar.[/]")
+                  "(≥ 35% dezelfde termen); die vragen zijn waarschijnlijk toch beantwoordbaar. Fout label: tweelingen "
+                  "die bij lezing (--twin-labels) toch beantwoordbaar bleken, van de gelezen; AUC zonder: de AUC "
+                  "zonder die tweelingen.[/]")
 
 
 GATE_FAILED = 3

