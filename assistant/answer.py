@@ -23,6 +23,7 @@ from assistant.conversation import acceptable_rewrite, recent, rewrite_by_rules,
 from assistant.extract import Extractor
 from assistant.generation_queue import Busy, GenerationQueue
 from assistant.grounding import CITATION, Grounding, holds_active_content, render, sanitised
+from assistant.letter_questions import LetterLabels, LetterQuestions
 from assistant.retrieve import Retriever
 from assistant.sentence_vectors import SentenceVectors
 from bronvast.language import CHARS_PER_TOKEN, LANGUAGES, question_language
@@ -63,13 +64,16 @@ class Prompts:
     missing_number: str
     missing_time: str
     missing_terms: str
+    letter_notice: str  # the answer came from an objection letter's file card: {file}
+    letter: LetterLabels
 
     @classmethod
     def load(cls, path: Path, language: str) -> Prompts:
         profiles = yaml.safe_load(path.read_text(encoding="utf-8"))
         if language not in profiles:
             raise ValueError(f"{path}: geen prompts voor taal '{language}'")
-        return cls(**profiles[language])
+        profile = profiles[language]
+        return cls(**{**profile, "letter": LetterLabels(**profile.get("letter", {}))})
 
 
 def format_sources(hits: list[Hit], prompts: Prompts, budget_chars: int) -> str:
@@ -131,8 +135,10 @@ class Generation:
 
 
 class Assistant:
-    def __init__(self, retriever: Retriever, load_llm: Callable[[], object], settings: Settings):
+    def __init__(self, retriever: Retriever, load_llm: Callable[[], object], settings: Settings,
+                 letters: LetterQuestions | None = None):
         self.retriever = retriever
+        self.letters = letters  # questions about one objection letter, answered from its file card
         self.load_llm = load_llm  # called on first generation only: the extractive mode needs no LLM
         self.settings = settings
         self.queue = GenerationQueue.for_llm(settings.llm)  # one line in front of the model for every caller
@@ -179,14 +185,16 @@ class Assistant:
         grounding = self.grounding(language)
         started = time.perf_counter()
         passages = grounding.evidence(hits)  # embedded once: the extraction and the check use them
-        extracted = self.extractor().extract(search_question, passages)
+        from_letter = self.letter_answer(search_question, hits, collection, prompts)
+        extracted = from_letter or self.extractor().extract(search_question, passages)
+        extract_notice = prompts.letter_notice.format(file=hits[0].chunk.source) if from_letter else prompts.extractive
         timings["extract_s"] = round(time.perf_counter() - started, 4)
         if not extracted:  # only headings or a cover page were found: a refusal, not an empty answer
             sources = ", ".join(dict.fromkeys(c.source for c in answer.citations))
             yield from refusal(answer, prompts.refusal, prompts.no_sentence.format(sources=sources), "no_sentence")
             return
         if self.settings.answer.mode == "extractive":
-            yield from extractive(answer, extracted, prompts.extractive, "extractive")
+            yield from extractive(answer, extracted, extract_notice, "extractive")
             return
         # The extract at once, while the model writes; its answer replaces the extract only if it passes the check.
         yield FirstAnswer(replace(answer, citations=list(answer.citations), timings=dict(timings), mode="extractive",
@@ -231,6 +239,13 @@ class Assistant:
             return
         answer.answer, answer.sentences = text, sentences
         yield answer
+
+    def letter_answer(self, question: str, hits: list[Hit], collection: str, prompts: Prompts) -> list[Sentence]:
+        """The answer from an objection letter's file card when the question asks about one letter (else [])."""
+        if self.letters is None:
+            return []
+        redacted = bool(self.retriever.store.collection_spec(collection).redact)
+        return self.letters.answer(question, hits, redacted, prompts.letter) or []
 
     def extractor(self) -> Extractor:
         return Extractor(self.sentence_vectors, self.retriever.encoder.analyzer,

@@ -19,6 +19,7 @@ from assistant import evaluation
 from assistant import feedback as feedbacks
 from assistant.answer import Assistant
 from assistant.audit import Auditor
+from assistant.letter_questions import LetterQuestions
 from assistant.objections.cards import ObjectionReader
 from assistant.retrieve import Retriever
 from assistant.sources import source_view
@@ -123,7 +124,8 @@ class Bronvast:
 
     @cached_property
     def assistant(self) -> Assistant:
-        return Assistant(self.retriever, lambda: self.llm, self.settings)
+        letters = LetterQuestions(ObjectionReader(self.settings, self.embed), self.settings)  # extractive: at once
+        return Assistant(self.retriever, lambda: self.llm, self.settings, letters)
 
     @cached_property
     def objection_reader(self) -> ObjectionReader:

@@ -3,8 +3,9 @@ leans on, each citing its passage.
 
 Not the best-matching sentences, but the ones that answer:
 - what the question asks for decides: a sentence without a number is no answer to "hoeveel ...?", one without a
-  date none to "wanneer ...?", one without a name none to "wie ...?", one without a reference or date none to
-  "tegen welk besluit ...?" (`asked_form`);
+  date none to "wanneer ...?", one without a name none to "wie ...?", one without an outcome ("aangenomen met 17
+  stemmen voor") none to "is de motie aangenomen?", one without a reference or date none to "tegen welk besluit
+  ...?" (`asked_form`);
 - a question of several parts ("... en wie heeft het geïnventariseerd?") gets the best sentence for each part;
 - one sentence is often right: another is added only when it scores at least 0.6 of the best;
 - a sentence is shown with what it leans on: one opening with "Hier", "Dit", "Daarnaast" ... brings the sentence
@@ -48,6 +49,10 @@ ASKS_FOR_REFERENCE = re.compile(r"\b(?:welk|welke|which)\s+(?:\w+\s+)?(?:besluit
                                 r"kenmerk|zaaknummer|inventarisnummers?|nummers?|artikel|artikelen|decision|reference|"
                                 r"number|article|section)\b",
                                 re.IGNORECASE)
+# A vote: how a council voted on a proposal or motion, or whether it was adopted; its answer says the outcome.
+ASKS_FOR_VOTE = re.compile(r"\b(?:gestemd|stemming|aangenomen|verworpen|voted|vote|adopted|rejected)\b", re.IGNORECASE)
+VOTE_OUTCOME = re.compile(r"\b(?:aangenomen|verworpen|unaniem|stemmen\s+voor|hamerstuk|adopted|rejected|carried|"
+                          r"votes?\s+(?:for|in\s+favour))\b", re.IGNORECASE)
 # A reference: letters, digits and dashes with at least one digit (OV-2025-0387, NA-2025-004817), or a lone number.
 REFERENCE = re.compile(r"\b(?:[A-Z]{1,5}[-/]\d[\w/-]*|\d{1,6})\b")
 # A name: a capitalised word inside the sentence that is no sentence opener, e.g. "Hendrika Oosterveld", "J. Landzaat".
@@ -86,13 +91,16 @@ def question_parts(question: str, analyzer: Analyzer) -> list[Part]:
 
 
 def asked_form(question: str) -> str:
-    """What an answer must hold: "number", "time", "person", "reference", or "" when the question does not say."""
+    """What an answer must hold: "number", "time", "person", "vote", "reference", or "" when the question does not
+    say."""
     if ASKS_FOR_NUMBER.search(question):
         return "number"
     if ASKS_FOR_TIME.search(question):
         return "time"
     if ASKS_FOR_PERSON.search(question):
         return "person"
+    if ASKS_FOR_VOTE.search(question):
+        return "vote"
     return "reference" if ASKS_FOR_REFERENCE.search(question) else ""
 
 
@@ -104,6 +112,8 @@ def has_form(text: str, form: str, terms: set[str]) -> bool:
         return bool(CALENDAR_WORD.search(text) or YEAR.search(text))
     if form == "person":
         return bool(NAME.search(text))
+    if form == "vote":
+        return bool(VOTE_OUTCOME.search(text))
     if form == "reference":
         return bool(REFERENCE.search(text) or CALENDAR_WORD.search(text))
     return True

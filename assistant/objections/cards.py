@@ -145,11 +145,11 @@ def _received(letter: Letter, options: ObjectionOptions, written: date | None, n
 def _deadline_notes(term, timely, posted: str | None, decided: date | None) -> list[str]:
     notes = []
     if term and term.moved_by:
-        notes.append(f"De termijn eindigde op {term.statutory_last_day.isoformat()} en loopt door tot "
-                     f"{term.last_day.isoformat()}: {term.moved_by}.")
+        notes.append(f"De termijn eindigde op {deadlines.dutch_date(term.statutory_last_day)} en loopt door tot "
+                     f"{deadlines.dutch_date(term.last_day)}: {term.moved_by}.")
     if term and term.made_known != decided:
-        notes.append(f"De termijn is gerekend vanaf de verzending of bekendmaking op {term.made_known.isoformat()} "
-                     "die de brief noemt (Awb 6:8).")
+        notes.append(f"De termijn is gerekend vanaf de verzending of bekendmaking op "
+                     f"{deadlines.dutch_date(term.made_known)} die de brief noemt (Awb 6:8).")
     elif term:
         notes.append("De termijn is gerekend vanaf de datum van het besluit; is het later bekendgemaakt (Awb 6:8), "
                      "reken dan vanaf die dag.")

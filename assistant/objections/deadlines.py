@@ -189,12 +189,12 @@ def timeliness(term: ObjectionTerm | None, received: date | None, posted: date |
     if term is None or received is None:
         return Timeliness(None, "; ".join(missing) + ": tijdigheid (Awb 6:9) niet te beoordelen", False)
     if posted is not None and posted > received:  # dates read from letters can be misread; say so, don't crash
-        reason = f"verzenddatum {_dutch(posted)} ligt na ontvangstdatum {_dutch(received)}; controleer de data"
+        reason = f"verzenddatum {dutch_date(posted)} ligt na ontvangstdatum {dutch_date(received)}; controleer de data"
         return Timeliness(None, reason + " (Awb 6:9)", False)
     if received < term.first_day:
         return Timeliness(True, _premature_reason(term, received), False)
     if received <= term.last_day:
-        reason = f"tijdig: ontvangen op {_dutch(received)}, uiterlijk op de laatste dag {_dutch(term.last_day)}"
+        reason = f"tijdig: ontvangen op {dutch_date(received)}, uiterlijk op de laatste dag {dutch_date(term.last_day)}"
         return Timeliness(True, reason + " (Awb 6:9 lid 1)", False)
     if posted is not None and posted <= term.last_day and received <= _post_receipt_end(term):
         return Timeliness(True, _posted_in_time_reason(term, received, posted), False)
@@ -263,7 +263,7 @@ def _bridge_day_note(last_day: date, equated_days: Collection[date]) -> str | No
     squeezed = not is_working_day(last_day - _DAY, equated_days) and not is_working_day(last_day + _DAY, equated_days)
     if not squeezed:
         return None
-    return (f"controleer of {_dutch(last_day)} bij koninklijk besluit met een feestdag is gelijkgesteld "
+    return (f"controleer of {dutch_date(last_day)} bij koninklijk besluit met een feestdag is gelijkgesteld "
             "(Algemene termijnenwet art. 3 lid 3); dan eindigt de termijn later")
 
 
@@ -275,7 +275,7 @@ def _post_receipt_end(term: ObjectionTerm) -> date:
 
 
 def _premature_reason(term: ObjectionTerm, received: date) -> str:
-    return (f"ontvangen op {_dutch(received)}, vóór het begin van de termijn op {_dutch(term.first_day)}: niet te "
+    return (f"ontvangen op {dutch_date(received)}, vóór het begin van de termijn op {dutch_date(term.first_day)}: niet te "
             "laat (Awb 6:9 lid 1), maar te vroeg ingediend (Awb 6:10). Niet-ontvankelijkverklaring blijft achterwege "
             "als het besluit bij de indiening al tot stand was gekomen, of de indiener redelijkerwijs kon menen dat "
             "dit zo was; beoordeel dit. De behandeling kan worden aangehouden tot het begin van de termijn "
@@ -283,24 +283,24 @@ def _premature_reason(term: ObjectionTerm, received: date) -> str:
 
 
 def _posted_in_time_reason(term: ObjectionTerm, received: date, posted: date) -> str:
-    return (f"tijdig: op {_dutch(posted)} ter post bezorgd, uiterlijk op de laatste dag {_dutch(term.last_day)}, en "
-            f"ontvangen op {_dutch(received)}, niet later dan een week na afloop van de termijn (Awb 6:9 lid 2)")
+    return (f"tijdig: op {dutch_date(posted)} ter post bezorgd, uiterlijk op de laatste dag {dutch_date(term.last_day)}, en "
+            f"ontvangen op {dutch_date(received)}, niet later dan een week na afloop van de termijn (Awb 6:9 lid 2)")
 
 
 def _late_reason(term: ObjectionTerm, received: date, posted: date | None) -> str:
-    parts = [f"{LATE}. Ontvangen op {_dutch(received)}; de termijn eindigde op {_dutch(term.last_day)} "
+    parts = [f"{LATE}. Ontvangen op {dutch_date(received)}; de termijn eindigde op {dutch_date(term.last_day)} "
              "(Awb 6:7, 6:8 en 6:9 lid 1)."]
     if posted is not None and posted <= term.last_day:
-        week_end = _dutch(_post_receipt_end(term))
-        parts.append(f"Op tijd ter post bezorgd ({_dutch(posted)}), maar pas ontvangen na {week_end}, later dan een "
+        week_end = dutch_date(_post_receipt_end(term))
+        parts.append(f"Op tijd ter post bezorgd ({dutch_date(posted)}), maar pas ontvangen na {week_end}, later dan een "
                      "week na afloop van de termijn (Awb 6:9 lid 2).")
     elif posted is not None:
-        parts.append(f"Ter post bezorgd op {_dutch(posted)}, na het einde van de termijn (Awb 6:9 lid 2).")
+        parts.append(f"Ter post bezorgd op {dutch_date(posted)}, na het einde van de termijn (Awb 6:9 lid 2).")
     if term.note:
         parts.append(term.note[0].upper() + term.note[1:] + ".")
     return " ".join(parts)
 
 
-def _dutch(day: date) -> str:
+def dutch_date(day: date) -> str:
     """A date as Dutch readers write it, without depending on the machine's locale."""
     return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"

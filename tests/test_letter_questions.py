@@ -1,0 +1,84 @@
+"""A question about one objection letter answered from its file card: the real demo letters, the real embedder and
+index, the extractive mode (no model)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from files import WINDTURBINE_LETTER
+
+from assistant.app import Bronvast
+from assistant.letter_questions import asked_aspect
+from bronvast.settings import load_settings
+
+PARKING = "bezwaarschrift-naheffingsaanslag-parkeerbelasting.pdf"
+
+
+@pytest.mark.parametrize(("question", "aspect"), [
+    ("Op welke gronden maakt de indiener bezwaar tegen de naheffingsaanslag parkeerbelasting?", "grounds"),
+    ("Wat vraagt de indiener van het bezwaar tegen de naheffingsaanslag?", "request"),
+    ("Wil de indiener van het bezwaar tegen de naheffingsaanslag worden gehoord?", "hearing"),
+    ("Is het bezwaar tegen de omgevingsvergunning voor Kerkstraat 12 binnen de termijn ingediend?", "term"),
+    ("Wie maakt bezwaar tegen de weigering van de kapvergunning aan de Eikenlaan?", "writer"),
+    ("Why does the objector object to the parking fine?", "grounds"),
+    # across letters: the dossier's question, not one letter's
+    ("In welke bezwaarschriften wordt aangevoerd dat het besluit onvoldoende gemotiveerd is?", None),
+    ("Welke indieners van een bezwaarschrift vragen om een hoorzitting?", None),
+    # no objection named, or no aspect asked
+    ("Wat kost parkeren in zone A?", None),
+    ("Wanneer is de bezwaarschriftencommissie opgericht?", None),
+])
+def test_what_a_question_asks_of_one_letter(question, aspect):
+    assert asked_aspect(question) == aspect
+
+
+@pytest.fixture(scope="module")
+def extractive(app, demo) -> Bronvast:
+    reader = Bronvast(load_settings(overrides=[f"data_dir={app.settings.data_dir}", "answer.mode=extractive"]))
+    reader.store, reader.embedder = app.store, app.embedder  # one process may open the data dir once
+    return reader
+
+
+def test_the_grounds_of_a_letter_come_from_its_card_in_the_writers_words(extractive, demo):
+    """All three grounds of the parking letter, each with where it stands, though they sit in different chunks;
+    not the subject line and the opening, which match the question best and answer nothing."""
+    answer = extractive.ask("Op welke gronden maakt de indiener bezwaar tegen de naheffingsaanslag parkeerbelasting?",
+                            demo)
+    assert answer.notice.startswith(f"Gelezen als bezwaarschrift ({PARKING})")
+    assert [s.text.split(":")[0] for s in answer.sentences] == ["Grond 1", "Grond 2", "Grond 3"]
+    for words in ("parkeerapp ParkeerLinde", "Het zonebord bij de ingang", "onvoldoende gemotiveerd", "pagina 2"):
+        assert words in answer.answer
+    assert "Betreft:" not in answer.answer and "Hierbij maak ik bezwaar" not in answer.answer
+    assert {answer.citations[s.citations[0] - 1].source for s in answer.sentences} == {PARKING}
+
+
+def test_the_term_and_the_hearing_of_a_letter(extractive, demo):
+    term = extractive.ask("Is het bezwaar tegen de naheffingsaanslag parkeerbelasting op tijd ingediend?", demo)
+    assert "tijdig: ontvangen op maandag 14 april 2025" in term.answer and "1 mei 2025" in term.answer
+    hearing = extractive.ask("Wil de indiener van het bezwaar tegen de naheffingsaanslag parkeerbelasting worden "
+                             "gehoord?", demo)
+    assert hearing.sentences[0].text == "De indiener vraagt niet gehoord te worden."
+    assert "Ik zie af van het recht om te worden gehoord" in hearing.answer
+
+
+def test_a_letter_changed_since_indexing_or_a_redacted_collection_gets_the_extract(extractive, tmp_path):
+    """The file on disk must be the version indexed, and a collection made without its personal data must not get
+    them back from the file: then the extract answers, from the passages as indexed."""
+    letter = tmp_path / "bezwaar-windturbine.txt"
+    letter.write_text(WINDTURBINE_LETTER, encoding="utf-8")
+    assert extractive.ingest([letter], "brief-gewijzigd").exit_code == 0
+    question = "Op welke gronden maakt de indiener bezwaar tegen de windturbine?"
+    letter.write_text(WINDTURBINE_LETTER + "\nNaschrift: nog een grond.\n", encoding="utf-8")
+    changed = extractive.ask(question, "brief-gewijzigd")
+    assert not changed.refused and not changed.notice.startswith("Gelezen als bezwaarschrift")
+
+    same = tmp_path / "ongewijzigd"
+    same.mkdir()
+    shutil.copy(letter, same / letter.name)
+    assert extractive.ingest([same], "brief-ongewijzigd").exit_code == 0
+    assert extractive.ask(question, "brief-ongewijzigd").notice.startswith("Gelezen als bezwaarschrift")
+    hits = extractive.retriever.retrieve(question, "brief-ongewijzigd")
+    labels = extractive.assistant.prompts["nl"].letter
+    assert extractive.assistant.letters.answer(question, hits, False, labels)
+    assert extractive.assistant.letters.answer(question, hits, True, labels) is None  # redacted: never the file
