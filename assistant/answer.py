@@ -23,7 +23,7 @@ from assistant.conversation import acceptable_rewrite, recent, rewrite_by_rules,
 from assistant.extract import Extractor
 from assistant.generation_queue import Busy, GenerationQueue
 from assistant.grounding import CITATION, Grounding, holds_active_content, render, sanitised
-from assistant.letter_questions import LetterLabels, LetterQuestions
+from assistant.letter_questions import LetterAnswer, LetterLabels, LetterQuestions
 from assistant.retrieve import Retriever
 from assistant.sentence_vectors import SentenceVectors
 from bronvast.language import CHARS_PER_TOKEN, LANGUAGES, question_language
@@ -65,6 +65,7 @@ class Prompts:
     missing_time: str
     missing_terms: str
     letter_notice: str  # the answer came from an objection letter's file card: {file}
+    letters_notice: str  # from the cards of the letters among the passages found: {files}
     letter: LetterLabels
 
     @classmethod
@@ -118,6 +119,11 @@ def extractive(answer: Answer, sentences: list[Sentence], notice: str, reason: s
     answer.mode, answer.notice, answer.sentences, answer.answer = "extractive", notice, sentences, render(sentences)
     answer.reason = reason
     yield answer
+
+
+def letters_notice(letters: LetterAnswer, prompts: Prompts) -> str:
+    files = ", ".join(letters.files)
+    return prompts.letters_notice.format(files=files) if letters.across else prompts.letter_notice.format(file=files)
 
 
 def refusal(answer: Answer, sentence: str, notice: str, reason: str) -> Iterator[str | Answer]:
@@ -185,9 +191,9 @@ class Assistant:
         grounding = self.grounding(language)
         started = time.perf_counter()
         passages = grounding.evidence(hits)  # embedded once: the extraction and the check use them
-        from_letter = self.letter_answer(search_question, hits, collection, prompts)
-        extracted = from_letter or self.extractor().extract(search_question, passages)
-        extract_notice = prompts.letter_notice.format(file=hits[0].chunk.source) if from_letter else prompts.extractive
+        from_letters = self.letter_answer(search_question, hits, collection, prompts)
+        extracted = from_letters.sentences if from_letters else self.extractor().extract(search_question, passages)
+        extract_notice = letters_notice(from_letters, prompts) if from_letters else prompts.extractive
         timings["extract_s"] = round(time.perf_counter() - started, 4)
         if not extracted:  # only headings or a cover page were found: a refusal, not an empty answer
             sources = ", ".join(dict.fromkeys(c.source for c in answer.citations))
@@ -240,12 +246,12 @@ class Assistant:
         answer.answer, answer.sentences = text, sentences
         yield answer
 
-    def letter_answer(self, question: str, hits: list[Hit], collection: str, prompts: Prompts) -> list[Sentence]:
-        """The answer from an objection letter's file card when the question asks about one letter (else [])."""
+    def letter_answer(self, question: str, hits: list[Hit], collection: str, prompts: Prompts) -> LetterAnswer | None:
+        """The answer from objection letters' file cards when the question asks about them (else None)."""
         if self.letters is None:
-            return []
+            return None
         redacted = bool(self.retriever.store.collection_spec(collection).redact)
-        return self.letters.answer(question, hits, redacted, prompts.letter) or []
+        return self.letters.answer(question, hits, redacted, prompts.letter)
 
     def extractor(self) -> Extractor:
         return Extractor(self.sentence_vectors, self.retriever.encoder.analyzer,

@@ -124,7 +124,7 @@ class Bronvast:
 
     @cached_property
     def assistant(self) -> Assistant:
-        letters = LetterQuestions(ObjectionReader(self.settings, self.embed), self.settings)  # extractive: at once
+        letters = LetterQuestions(ObjectionReader(self.settings, self.embed), self.settings, self.encoder.analyzer)
         return Assistant(self.retriever, lambda: self.llm, self.settings, letters)
 
     @cached_property

@@ -8,9 +8,11 @@ card reads the whole letter as `bronvast objections summarize` does: every groun
 where it stands, the request, the hearing and the term checked against the Awb.
 
 Only when it is safe and clear:
-- the question names an objection (bezwaar, indiener, ...) and asks one of those aspects of one letter (a question
-  across letters, "in welke bezwaarschriften ...", is the dossier's: `bronvast objections dossier`);
-- the best passage comes from a letter that reads as an objection (grounds and the decision it contests);
+- the question names an objection (bezwaar, indiener, ...) and asks one of those aspects;
+- about one letter: the best passage comes from a letter that reads as an objection (grounds and the decision it
+  contests); across letters ("Welke indieners vragen om een hoorzitting?", "In welke bezwaarschriften wordt
+  aangevoerd dat ...?"): the letters among the passages found, each named; a whole dossier's recurring grounds are
+  `bronvast objections dossier`'s;
 - that file is still the version indexed (its identity hash matches) and its collection was made without redaction
   (the file on disk holds the personal data such a collection left out).
 Otherwise the extract answers, as for any question.
@@ -29,6 +31,7 @@ from assistant.objections.privacy import Pseudonymiser
 from assistant.objections.reading import read_letter
 from bronvast.schema import Hit, LetterCard, ObjectionOptions, Sentence
 from bronvast.settings import Settings
+from bronvast.sparse import Analyzer
 from ingest.manifest import Manifests
 from ingest.parsed import UnreadableFile
 from ingest.sources import FileSource
@@ -42,19 +45,29 @@ ACROSS_LETTERS = re.compile(r"\b(?:welke\s+(?:indieners|bezwaarschriften|brieven
 ASPECTS = (
     ("term", re.compile(r"\b(?:op\s+tijd|tijdig|te\s+laat|termijn\w*|in\s+time|on\s+time|late)\b", re.IGNORECASE)),
     ("hearing", re.compile(r"\b(?:gehoord|horen|hoorzitting|heard|hearing)\b", re.IGNORECASE)),
-    ("grounds", re.compile(r"\b(?:gronden?|waarom|argument\w*|grounds?|why)\b", re.IGNORECASE)),
+    ("grounds", re.compile(r"\b(?:grond(?:en)?|waarom|aangevoerd|argument\w*|grounds?|argued|why)\b", re.IGNORECASE)),
     ("request", re.compile(r"\b(?:wat\s+(?:vraagt|verzoekt|wil)|verzoek\w*|what\s+does\s+\S+\s+(?:ask|request))\b",
                            re.IGNORECASE)),
     ("writer", re.compile(r"^\s*(?:wie|door\s+wie|who)\b", re.IGNORECASE)),
 )
+HEADING_WORDS = 8  # a paragraph this short without a full stop is a heading
 CARDS_KEPT = 64  # letters read, by identity: a second question about a letter does not read it again
 
 
+QUOTED = re.compile(r"['‘\"“]([^'’\"”]{3,})['’\"”]")
+# Words that name the objection itself: "In welke bezwaarschriften wordt aangevoerd dat ..." asks about what follows.
+OBJECTION_WORDS = "bezwaar bezwaren bezwaarschrift bezwaarschriften grond gronden indiener indieners besluit aangevoerd"
+
+
 def asked_aspect(question: str) -> str | None:
-    """The aspect of one letter the question asks for, or None when it asks none or asks across letters."""
-    if not ABOUT_AN_OBJECTION.search(question) or ACROSS_LETTERS.search(question):
+    """The aspect of a letter the question asks for, or None when it asks none or names no objection."""
+    if not ABOUT_AN_OBJECTION.search(question):
         return None
     return next((aspect for aspect, pattern in ASPECTS if pattern.search(question)), None)
+
+
+def across_letters(question: str) -> bool:
+    return bool(ACROSS_LETTERS.search(question))
 
 
 @dataclass(frozen=True)
@@ -70,25 +83,64 @@ class LetterLabels:
     term_note: str  # {note}
     writer: str  # {writer}
     representative: str  # {representative}
+    letter_of: str  # one of several letters: {writer} {subject}
+
+
+@dataclass(frozen=True)
+class LetterAnswer:
+    sentences: list[Sentence]  # each citing the passage of its letter
+    files: tuple[str, ...]  # the letters read
+    across: bool  # several letters: only those among the passages found
 
 
 class LetterQuestions:
-    def __init__(self, reader: ObjectionReader, settings: Settings):
+    def __init__(self, reader: ObjectionReader, settings: Settings, analyzer: Analyzer):
         self.reader = reader
         self.settings = settings
+        self.analyzer = analyzer  # the sparse analyser's terms: grounds matched to a question across letters
         self._cards: OrderedDict[str, LetterCard] = OrderedDict()
 
-    def answer(self, question: str, hits: list[Hit], redacted: bool, labels: LetterLabels) -> list[Sentence] | None:
-        """The answer from the best passage's letter as sentences citing that passage, or None (then the extract
+    def answer(self, question: str, hits: list[Hit], redacted: bool, labels: LetterLabels) -> LetterAnswer | None:
+        """The answer from the letters' cards, its sentences citing their passages, or None (then the extract
         answers)."""
         aspect = asked_aspect(question)
         if aspect is None or not hits or redacted:
             return None
+        if across_letters(question):
+            return self.across(question, aspect, hits, labels)
         card = self.card(hits[0])
         if card is None or not reads_as_objection(card):
             return None
-        texts = shown(card, aspect, labels)
-        return [Sentence(text, [1], True, 1.0) for text in texts] or None
+        sentences = [Sentence(text, [1], True, 1.0) for text in shown(card, aspect, labels)]
+        return LetterAnswer(sentences, (card.file,), False) if sentences else None
+
+    def across(self, question: str, aspect: str, hits: list[Hit], labels: LetterLabels) -> LetterAnswer | None:
+        """Each letter among the passages that answers, named: one that asks to be heard, or each of its grounds
+        that holds what the question names (its quoted words, else its terms beyond the objection's own)."""
+        letters: dict[str, tuple[int, LetterCard]] = {}
+        for n, hit in enumerate(hits, start=1):
+            card = None if hit.chunk.sha256 in letters else self.card(hit)
+            if card is not None and reads_as_objection(card):
+                letters[hit.chunk.sha256] = (n, card)
+        wanted = self.named_terms(question)
+        found = []
+        for n, card in letters.values():
+            name = labels.letter_of.format(writer=card.sender or card.file, subject=card.decision_subject or card.file)
+            if aspect == "hearing" and card.hearing_requested:
+                said = hearing_paragraph(card.text, True)
+                words = labels.hearing_words.format(quote=said) if said else labels.hearing_asked
+                found.append((f"{name}: {words}", n))
+            elif aspect == "grounds" and wanted:
+                found += [(f"{name}: {text}", n) for ground, text in zip(card.grounds, shown(card, aspect, labels))
+                          if wanted <= set(self.analyzer.tokens(f"{ground.summary} {ground.quote}"))]
+        files = tuple(card.file for _, card in letters.values())
+        return LetterAnswer([Sentence(text, [n], True, 1.0) for text, n in found], files, True) if found else None
+
+    def named_terms(self, question: str) -> set[str]:
+        quoted = QUOTED.search(question)
+        if quoted:
+            return set(self.analyzer.tokens(quoted.group(1)))
+        return self.analyzer.question_terms(question) - set(self.analyzer.tokens(OBJECTION_WORDS))
 
     def card(self, hit: Hit) -> LetterCard | None:
         """The file card of the hit's letter, read once per file version; None when the file is gone, changed
@@ -139,6 +191,12 @@ def shown(card: LetterCard, aspect: str, labels: LetterLabels) -> list[str]:
 
 def hearing_paragraph(text: str, requested: bool) -> str | None:
     """The letter's own words about being heard: the paragraph that asks for it, or that waives it (the patterns
-    the card's `hearing_requested` is read by)."""
+    the card's `hearing_requested` is read by); a heading ("4. Verzoek om te worden gehoord") with the paragraph
+    under it."""
     said = fields.HEARING if requested else fields.NO_HEARING
-    return next((p.strip() for p in text.split("\n\n") if said.search(p)), None)
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    for k, paragraph in enumerate(paragraphs):
+        if said.search(paragraph):
+            heading = len(paragraph.split()) <= HEADING_WORDS and not paragraph.endswith((".", ":", "?", "!"))
+            return f"{paragraph}: {paragraphs[k + 1]}" if heading and k + 1 < len(paragraphs) else paragraph
+    return None

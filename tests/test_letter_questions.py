@@ -9,28 +9,28 @@ import pytest
 from files import WINDTURBINE_LETTER
 
 from assistant.app import Bronvast
-from assistant.letter_questions import asked_aspect
+from assistant.letter_questions import across_letters, asked_aspect
 from bronvast.settings import load_settings
 
 PARKING = "bezwaarschrift-naheffingsaanslag-parkeerbelasting.pdf"
 
 
-@pytest.mark.parametrize(("question", "aspect"), [
-    ("Op welke gronden maakt de indiener bezwaar tegen de naheffingsaanslag parkeerbelasting?", "grounds"),
-    ("Wat vraagt de indiener van het bezwaar tegen de naheffingsaanslag?", "request"),
-    ("Wil de indiener van het bezwaar tegen de naheffingsaanslag worden gehoord?", "hearing"),
-    ("Is het bezwaar tegen de omgevingsvergunning voor Kerkstraat 12 binnen de termijn ingediend?", "term"),
-    ("Wie maakt bezwaar tegen de weigering van de kapvergunning aan de Eikenlaan?", "writer"),
-    ("Why does the objector object to the parking fine?", "grounds"),
-    # across letters: the dossier's question, not one letter's
-    ("In welke bezwaarschriften wordt aangevoerd dat het besluit onvoldoende gemotiveerd is?", None),
-    ("Welke indieners van een bezwaarschrift vragen om een hoorzitting?", None),
+@pytest.mark.parametrize(("question", "aspect", "across"), [
+    ("Op welke gronden maakt de indiener bezwaar tegen de naheffingsaanslag parkeerbelasting?", "grounds", False),
+    ("Wat vraagt de indiener van het bezwaar tegen de naheffingsaanslag?", "request", False),
+    ("Wil de indiener van het bezwaar tegen de naheffingsaanslag worden gehoord?", "hearing", False),
+    ("Is het bezwaar tegen de omgevingsvergunning voor Kerkstraat 12 binnen de termijn ingediend?", "term", False),
+    ("Wie maakt bezwaar tegen de weigering van de kapvergunning aan de Eikenlaan?", "writer", False),
+    ("Why does the objector object to the parking fine?", "grounds", False),
+    ("In welke bezwaarschriften wordt aangevoerd dat het besluit onvoldoende gemotiveerd is?", "grounds", True),
+    ("Komt de grond 'ik ben niet geraadpleegd' in meer dan één bezwaarschrift voor?", "grounds", True),
+    ("Welke indieners van een bezwaarschrift vragen om een hoorzitting?", "hearing", True),
     # no objection named, or no aspect asked
-    ("Wat kost parkeren in zone A?", None),
-    ("Wanneer is de bezwaarschriftencommissie opgericht?", None),
+    ("Wat kost parkeren in zone A?", None, False),
+    ("Wanneer is de bezwaarschriftencommissie opgericht?", None, False),
 ])
-def test_what_a_question_asks_of_one_letter(question, aspect):
-    assert asked_aspect(question) == aspect
+def test_what_a_question_asks_of_a_letter(question, aspect, across):
+    assert (asked_aspect(question), across_letters(question)) == (aspect, across)
 
 
 @pytest.fixture(scope="module")
@@ -80,5 +80,22 @@ def test_a_letter_changed_since_indexing_or_a_redacted_collection_gets_the_extra
     assert extractive.ask(question, "brief-ongewijzigd").notice.startswith("Gelezen als bezwaarschrift")
     hits = extractive.retriever.retrieve(question, "brief-ongewijzigd")
     labels = extractive.assistant.prompts["nl"].letter
-    assert extractive.assistant.letters.answer(question, hits, False, labels)
+    assert extractive.assistant.letters.answer(question, hits, False, labels).files == (letter.name,)
     assert extractive.assistant.letters.answer(question, hits, True, labels) is None  # redacted: never the file
+
+
+def test_a_question_across_letters_names_each_letter_among_the_passages(extractive, demo):
+    """Each letter that answers is named (writer and the decision it contests) and cited; the notice says only the
+    letters among the passages found were read, and where the whole dossier is."""
+    quoted = extractive.ask("Komt de grond 'ik ben niet geraadpleegd' in meer dan één bezwaarschrift voor, en in "
+                            "welke?", demo)
+    assert quoted.notice.startswith("Gelezen als bezwaarschriften (") and "objections dossier" in quoted.notice
+    named = {s.text.split(":")[0] for s in quoted.sentences}
+    assert any("Kerkstraat 12" in name for name in named) and any("Eikenlaan 23" in name for name in named)
+    assert all("geraadpleegd" in s.text for s in quoted.sentences)
+    assert "naheffingsaanslag" not in quoted.answer  # the parking letter has no such ground
+    heard = extractive.ask("Welke indieners van een bezwaarschrift vragen om een hoorzitting?", demo)
+    assert {s.text.split(",")[0] for s in heard.sentences} == {"A.M. Veldhuis-Terpstra", "G.H. Landzaat"}
+    for sentence in heard.sentences:  # each cites a passage of its own letter
+        cited = heard.citations[sentence.citations[0] - 1].source
+        assert ("kerkstraat" in cited) == ("Veldhuis" in sentence.text)
