@@ -12,7 +12,8 @@ Not the best-matching sentences, but the ones that answer:
   before it (and stays out when it has none), an inventory entry's field line ("Openbaarheid: ...") brings its
   entry and an entry its fields, a sentence followed by list items brings them, a table row its header ("Nr.: 2;
   Actie: ..."), and a numbered inventory entry says it is a number ("nr. 13 ...");
-- a field line without a full stop ("Betreft: ...") may answer; a heading never does.
+- a field line without a full stop ("Betreft: ...") or a dated line ("9 januari 2026, versie 1.3 definitief") may
+  answer; a heading never does, nor a question ("Wat is dit document?").
 """
 
 from __future__ import annotations
@@ -65,6 +66,11 @@ LEANS_BACK = re.compile(
 FIELD = re.compile(r"^\s*[A-ZÀ-Ý][\w-]{2,30}:\s+\S")  # "Openbaarheid: Beperkt openbaar tot 2040."
 ENTRY_NUMBER = re.compile(r"^(\d{1,4})\s+(?=[A-ZÀ-Ý])")  # "13 Bouwvergunning en bouwtekeningen ..., 1977-1979."
 MARKDOWN_HEADING = re.compile(r"^\s*#")
+QUESTION_SENTENCE = re.compile(r"\?[\s\"'”’)*]*$")  # a FAQ's or a heading's question answers nothing
+# A line with a full date ("9 januari 2026, versie 1.3 definitief"): a version or decision record, no heading.
+DATED = re.compile(r"\b\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|"
+                   r"december|january|february|march|april|may|june|july|august|september|october|november|"
+                   r"december)\s+(?:1[89]|20)\d\d\b", re.IGNORECASE)
 TABLE_RULE = re.compile(r"^[\s|:-]+$")
 ANSWER_SENTENCES_NEARLY = 0.6  # another sentence joins the best one of a part when it scores at least this share
 FORM_MISSING = 0.5  # a sentence without what the question asks for keeps this share of its score
@@ -135,10 +141,10 @@ class Candidate:
 def shown_with_context(units: list[str], i: int) -> tuple[int, int] | None:
     """The stretch of units sentence i must be shown with, or None when it leans on a sentence the passage lacks."""
     start, end = i, i
-    if LEANS_BACK.match(units[i]):
+    if LEANS_BACK.match(units[i]) and not (i > 0 and QUESTION_SENTENCE.search(units[i - 1])):
         if i == 0:
             return None
-        start = i - 1
+        start = i - 1  # (after a question, "Dit document ..." answers it: the question is not brought)
     elif FIELD.match(units[i]) and not TABLE_ROW.search(units[i]):  # an entry's field brings its entry
         entry = next((k for k in range(i - 1, -1, -1) if not FIELD.match(units[k])), None)
         if entry is not None and ENTRY_NUMBER.match(units[entry]):
@@ -185,10 +191,11 @@ def candidates(passages: list[Evidence], analyzer: Analyzer) -> list[Candidate]:
     pool = []
     for passage in passages:
         for position, sentence, vector in zip(passage.positions, passage.sentences, passage.vectors):
-            if MARKDOWN_HEADING.match(sentence) or not (
+            if MARKDOWN_HEADING.match(sentence) or QUESTION_SENTENCE.search(sentence) or not (
                     TERMINAL.search(sentence) or LIST_ITEM.match(sentence) or TABLE_ROW.search(sentence)
-                    or FIELD.match(sentence)):
-                continue  # headings and page headers are not answers; a field line ("Betreft: ...") can be
+                    or FIELD.match(sentence) or DATED.search(sentence)):
+                continue  # headings, page headers and questions are not answers; a field line ("Betreft: ...") or
+                # a dated line can be
             stretch = shown_with_context(passage.units, position)
             if stretch is None:
                 continue

@@ -68,8 +68,9 @@ def extract(app):
 
 def test_what_the_question_asks_for_is_told_by_its_wording():
     questions = ("Hoeveel meter beslaat het archief?", "Wanneer besluit de raad?", "Wie heeft het geïnventariseerd?",
-                 "Tegen welk besluit richt het bezwaar zich?", "Wat zijn de gronden van bezwaar?")
-    assert [asked_form(q) for q in questions] == ["number", "time", "person", "reference", ""]
+                 "Tegen welk besluit richt het bezwaar zich?", "Wat zijn de gronden van bezwaar?",
+                 "Is de motie over bankjes aangenomen?", "Hoe is er gestemd over het krediet?")
+    assert [asked_form(q) for q in questions] == ["number", "time", "person", "reference", "", "vote", "vote"]
     parts = question_parts("Hoeveel meter beslaat het archief en wie heeft het geïnventariseerd?", Analyzer())
     assert [(p.text, p.form) for p in parts] == [("Hoeveel meter beslaat het archief", "number"),
                                                   ("wie heeft het geïnventariseerd?", "person")]
@@ -123,6 +124,31 @@ def test_a_question_for_a_number_is_answered_by_a_sentence_with_one(extract):
     assert any("1,60 euro per uur" in s for s in answer)
     assert "3. Parkeren in het centrum" not in answer  # a heading is no answer
     assert all("2066" not in s for s in answer)  # the archive passage answers nothing here
+
+
+MINUTES = (
+    "Agendapunt 7: motie bankjes langs de Lindewaardse Vaart\n\n"
+    "De Seniorenpartij dient een motie in om langs de Lindewaardse Vaart om de 250 meter een bankje te plaatsen. "
+    "De wethouder ontraadt de motie vanwege de kosten.\n"
+    "- De motie wordt verworpen met 9 stemmen voor en 12 tegen.\n"
+)
+RECORD = (
+    "Wat is dit document?\n\nDit document beschrijft de baseline voor informatiebeveiliging.\n\n"
+    "Versiebeheer\n\n9 januari 2026, versie 1.3 definitief\n\n12 maart 2025, versie 1.2 definitief\n"
+)
+
+
+def test_a_vote_question_is_answered_by_the_outcome(extract):
+    """The outcome names no word of the question ('De motie wordt verworpen ...'); the sentence that does
+    ('dient een motie in ...') says nothing about the vote."""
+    answer = " ".join(extract("Is de motie over bankjes langs de Lindewaardse Vaart aangenomen?", MINUTES))
+    assert "verworpen met 9 stemmen voor en 12 tegen" in answer
+
+
+def test_a_dated_line_may_answer_and_a_question_never_does(extract):
+    answer = extract("Wanneer is versie 1.3 definitief vastgesteld?", RECORD)
+    assert "9 januari 2026, versie 1.3 definitief" in answer
+    assert all("?" not in sentence for sentence in extract("Wat beschrijft dit document?", RECORD))
 
 
 def test_passages_that_hold_only_headings_give_a_refusal_that_names_them(app, tmp_path):
