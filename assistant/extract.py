@@ -72,6 +72,10 @@ DATED = re.compile(r"\b\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli|a
                    r"december|january|february|march|april|may|june|july|august|september|october|november|"
                    r"december)\s+(?:1[89]|20)\d\d\b", re.IGNORECASE)
 TABLE_RULE = re.compile(r"^[\s|:-]+$")
+# A question for several things ("welke inventarisnummers", "wat zijn de gronden", "which articles") may take twice
+# as many sentences: each thing is often a sentence (an inventory entry, a list item) of its own.
+ASKS_FOR_A_LIST = re.compile(r"\b(?:welke\s+(?:\w+\s+)?\w{3,}(?:en|s)|wat\s+zijn|which\s+\w+s|what\s+are)\b",
+                             re.IGNORECASE)
 ANSWER_SENTENCES_NEARLY = 0.6  # another sentence joins the best one of a part when it scores at least this share
 FORM_MISSING = 0.5  # a sentence without what the question asks for keeps this share of its score
 LIST_ITEMS_SHOWN = 8
@@ -220,17 +224,18 @@ class Extractor:
         if not pool:
             return []
         weight = rarity([c.terms for c in pool])
+        most = self.most * (2 if ASKS_FOR_A_LIST.search(question) else 1)
         chosen: dict[int, float] = {}
         bests: set[int] = set()  # each part's best is kept whatever the others score
         for part in question_parts(question, self.analyzer):
             scores = self.scores(part, pool, weight)
             ranked = sorted(range(len(pool)), key=lambda k: scores[k], reverse=True)
             bests.add(ranked[0])
-            for k in ranked[: self.most]:
+            for k in ranked[:most]:
                 if scores[k] >= ANSWER_SENTENCES_NEARLY * scores[ranked[0]]:
                     chosen[k] = max(chosen.get(k, 0.0), scores[k])
         by_priority = sorted(chosen, key=lambda k: (k in bests, chosen[k]), reverse=True)
-        kept = sorted(by_priority[: max(self.most, len(bests))], key=lambda k: (pool[k].n, pool[k].start))
+        kept = sorted(by_priority[: max(most, len(bests))], key=lambda k: (pool[k].n, pool[k].start))
         units = {p.n: p.units for p in passages}
         return [Sentence(shown(units[n], start, end), [n], True, round(score, 3))
                 for n, start, end, score in merge_overlapping([(pool[k], chosen[k]) for k in kept])]

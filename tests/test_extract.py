@@ -138,6 +138,21 @@ RECORD = (
 )
 
 
+RESTRICTED = "INVENTARIS\n\n" + "".join(
+    f"  {n}  Dossiers {subject}, 1960-1995.\n      Openbaarheid: Beperkt openbaar tot {year} vanwege privacy.\n"
+    for n, subject, year in ((16, "geweigerde aanvragen", 2070), (17, "bezwaarschriften", 2045),
+                             (18, "bouwen zonder vergunning", 2066), (19, "handhaving", 2057))) + (
+    "  20  Bouwtekeningen van de openbare scholen, 1960-1980.\n  21  Jaarverslagen van de dienst, 1960-1995.\n")
+
+
+def test_a_question_for_several_things_may_take_more_sentences(extract, app):
+    """'Welke inventarisnummers ...' asks for every entry that fits: four here, one more than a question for one
+    thing may take (answer.extract_sentences)."""
+    answer = " ".join(extract("Welke inventarisnummers zijn beperkt openbaar vanwege privacy?", RESTRICTED))
+    assert all(f"tot {year}" in answer for year in (2070, 2045, 2066, 2057))
+    assert app.settings.answer.extract_sentences == 3
+
+
 def test_a_vote_question_is_answered_by_the_outcome(extract):
     """The outcome names no word of the question ('De motie wordt verworpen ...'); the sentence that does
     ('dient een motie in ...') says nothing about the vote."""
