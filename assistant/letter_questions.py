@@ -21,6 +21,7 @@ Otherwise the extract answers, as for any question.
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,6 @@ from bronvast.schema import Hit, LetterCard, ObjectionOptions, Sentence
 from bronvast.settings import Settings
 from bronvast.sparse import Analyzer
 from ingest.manifest import Manifests
-from ingest.parsed import UnreadableFile
 from ingest.sources import FileSource
 
 ABOUT_AN_OBJECTION = re.compile(r"\b(?:bezwaar\w*|indiener\w*|objection\w*|objector\w*)\b", re.IGNORECASE)
@@ -50,13 +50,11 @@ ASPECTS = (
                            re.IGNORECASE)),
     ("writer", re.compile(r"^\s*(?:wie|door\s+wie|who)\b", re.IGNORECASE)),
 )
-HEADING_WORDS = 8  # a paragraph this short without a full stop is a heading
-CARDS_KEPT = 64  # letters read, by identity: a second question about a letter does not read it again
-
-
 QUOTED = re.compile(r"['‘\"“]([^'’\"”]{3,})['’\"”]")
 # Words that name the objection itself: "In welke bezwaarschriften wordt aangevoerd dat ..." asks about what follows.
 OBJECTION_WORDS = "bezwaar bezwaren bezwaarschrift bezwaarschriften grond gronden indiener indieners besluit aangevoerd"
+HEADING_WORDS = 8  # a paragraph this short without a full stop is a heading
+CARDS_KEPT = 64  # letters read, by identity: a second question about a letter does not read it again
 
 
 def asked_aspect(question: str) -> str | None:
@@ -99,6 +97,7 @@ class LetterQuestions:
         self.settings = settings
         self.analyzer = analyzer  # the sparse analyser's terms: grounds matched to a question across letters
         self._cards: OrderedDict[str, LetterCard] = OrderedDict()
+        self._cards_lock = threading.Lock()  # serve answers questions on several threads
 
     def answer(self, question: str, hits: list[Hit], redacted: bool, labels: LetterLabels) -> LetterAnswer | None:
         """The answer from the letters' cards, its sentences citing their passages, or None (then the extract
@@ -146,9 +145,10 @@ class LetterQuestions:
         """The file card of the hit's letter, read once per file version; None when the file is gone, changed
         since it was indexed, or unreadable."""
         chunk = hit.chunk
-        if chunk.sha256 in self._cards:
-            self._cards.move_to_end(chunk.sha256)
-            return self._cards[chunk.sha256]
+        with self._cards_lock:
+            if chunk.sha256 in self._cards:
+                self._cards.move_to_end(chunk.sha256)
+                return self._cards[chunk.sha256]
         path = Path(chunk.path)
         manifests = Manifests()
         try:
@@ -156,11 +156,12 @@ class LetterQuestions:
                 return None
             letter = read_letter(path, manifests, self.settings.ingest)
             card = self.reader.card(letter, ObjectionOptions(show_names=True), Pseudonymiser())
-        except (UnreadableFile, OSError, ValueError):
+        except Exception:  # unreadable now, or a parser library tripping over it: the extract answers instead
             return None
-        self._cards[chunk.sha256] = card
-        if len(self._cards) > CARDS_KEPT:
-            self._cards.popitem(last=False)
+        with self._cards_lock:
+            self._cards[chunk.sha256] = card
+            if len(self._cards) > CARDS_KEPT:
+                self._cards.popitem(last=False)
         return card
 
 
