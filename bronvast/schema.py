@@ -347,13 +347,15 @@ class Answer:
     search_question: str = ""  # the question as searched: a follow-up rewritten to stand alone
     usage: dict[str, float] = field(default_factory=dict)  # prompt_tokens, completion_tokens, tokens_per_s
     # Why the answer is extractive or refused, for programs (`notice` says it to people): "" (generated and checked),
-    # one of ANSWER_REASONS.
-    reason: str = ""
+    # or one of ANSWER_REASONS; the wire (assistant/wire.py) refuses any other.
+    reason: AnswerReason = ""
 
     def to_json(self) -> dict:
         return asdict(self)
 
 
+AnswerReason = Literal["", "extractive", "busy", "unreachable", "unsupported", "unanswered", "active",
+                       "empty_question", "not_found", "no_sentence", "model_refused"]
 ANSWER_REASONS = {
     "extractive": "answer.mode is extractive: no model is asked",
     "busy": "the model's line was full or the wait ran out: ask again for a generated answer",

@@ -76,3 +76,21 @@ def test_server_file_is_owner_only_and_removed(tmp_path):
         assert json.loads(path.read_text()) == {"url": "http://127.0.0.1:7999", "token": info.token}
         assert ServerInfo.read(tmp_path) == info
     assert not path.exists() and ServerInfo.read(tmp_path) is None
+
+
+def test_an_answer_on_the_wire_carries_only_a_known_reason():
+    """`reason` is for programs: every reason is documented (ANSWER_REASONS), and an answer from a server with a
+    reason this client does not know is refused rather than passed on unexplained."""
+    from typing import get_args
+
+    import pytest
+    from pydantic import ValidationError
+
+    from assistant.wire import ANSWER
+    from bronvast.schema import ANSWER_REASONS, Answer, AnswerReason
+
+    assert set(get_args(AnswerReason)) == {"", *ANSWER_REASONS}
+    sent = ANSWER.dump_python(Answer("Vraag?", "Antwoord.", False, [], reason="busy"))
+    assert ANSWER.validate_python(sent).reason == "busy"
+    with pytest.raises(ValidationError):
+        ANSWER.validate_python({**sent, "reason": "onbekend"})
