@@ -144,7 +144,7 @@ class Assistant:
     def __init__(self, retriever: Retriever, load_llm: Callable[[], object], settings: Settings,
                  letters: LetterQuestions | None = None):
         self.retriever = retriever
-        self.letters = letters  # questions about one objection letter, answered from its file card
+        self.letters = letters  # questions about objection letters, answered from their file cards
         self.load_llm = load_llm  # called on first generation only: the extractive mode needs no LLM
         self.settings = settings
         self.queue = GenerationQueue.for_llm(settings.llm)  # one line in front of the model for every caller
