@@ -191,7 +191,7 @@ class Assistant:
         grounding = self.grounding(language)
         started = time.perf_counter()
         passages = grounding.evidence(hits)  # embedded once: the extraction and the check use them
-        from_letters = self.letter_answer(search_question, hits, collection, prompts)
+        from_letters = self.letters.answer(search_question, hits, collection, prompts.letter) if self.letters else None
         extracted = from_letters.sentences if from_letters else self.extractor().extract(search_question, passages)
         extract_notice = letters_notice(from_letters, prompts) if from_letters else prompts.extractive
         timings["extract_s"] = round(time.perf_counter() - started, 4)
@@ -245,13 +245,6 @@ class Assistant:
             return
         answer.answer, answer.sentences = text, sentences
         yield answer
-
-    def letter_answer(self, question: str, hits: list[Hit], collection: str, prompts: Prompts) -> LetterAnswer | None:
-        """The answer from objection letters' file cards when the question asks about them (else None)."""
-        if self.letters is None:
-            return None
-        redacted = bool(self.retriever.store.collection_spec(collection).redact)
-        return self.letters.answer(question, hits, redacted, prompts.letter)
 
     def extractor(self) -> Extractor:
         return Extractor(self.sentence_vectors, self.retriever.encoder.analyzer,

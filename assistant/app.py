@@ -124,7 +124,8 @@ class Bronvast:
 
     @cached_property
     def assistant(self) -> Assistant:
-        letters = LetterQuestions(ObjectionReader(self.settings, self.embed), self.settings, self.encoder.analyzer)
+        letters = LetterQuestions(ObjectionReader(self.settings, self.embed), self.settings, self.encoder.analyzer,
+                                  self.store)
         return Assistant(self.retriever, lambda: self.llm, self.settings, letters)
 
     @cached_property

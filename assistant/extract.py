@@ -145,10 +145,11 @@ class Candidate:
 def shown_with_context(units: list[str], i: int) -> tuple[int, int] | None:
     """The stretch of units sentence i must be shown with, or None when it leans on a sentence the passage lacks."""
     start, end = i, i
-    if LEANS_BACK.match(units[i]) and not (i > 0 and QUESTION_SENTENCE.search(units[i - 1])):
+    if LEANS_BACK.match(units[i]):
         if i == 0:
             return None
-        start = i - 1  # (after a question, "Dit document ..." answers it: the question is not brought)
+        if not QUESTION_SENTENCE.search(units[i - 1]):  # after a question, "Dit document ..." answers it
+            start = i - 1
     elif FIELD.match(units[i]) and not TABLE_ROW.search(units[i]):  # an entry's field brings its entry
         entry = next((k for k in range(i - 1, -1, -1) if not FIELD.match(units[k])), None)
         if entry is not None and ENTRY_NUMBER.match(units[entry]):

@@ -33,6 +33,7 @@ from assistant.objections.reading import read_letter
 from bronvast.schema import Hit, LetterCard, ObjectionOptions, Sentence
 from bronvast.settings import Settings
 from bronvast.sparse import Analyzer
+from bronvast.store import ChunkStore
 from ingest.manifest import Manifests
 from ingest.sources import FileSource
 
@@ -92,18 +93,19 @@ class LetterAnswer:
 
 
 class LetterQuestions:
-    def __init__(self, reader: ObjectionReader, settings: Settings, analyzer: Analyzer):
+    def __init__(self, reader: ObjectionReader, settings: Settings, analyzer: Analyzer, store: ChunkStore):
         self.reader = reader
         self.settings = settings
         self.analyzer = analyzer  # the sparse analyser's terms: grounds matched to a question across letters
+        self.store = store  # whether a collection was made with redaction
         self._cards: OrderedDict[str, LetterCard] = OrderedDict()
         self._cards_lock = threading.Lock()  # serve answers questions on several threads
 
-    def answer(self, question: str, hits: list[Hit], redacted: bool, labels: LetterLabels) -> LetterAnswer | None:
+    def answer(self, question: str, hits: list[Hit], collection: str, labels: LetterLabels) -> LetterAnswer | None:
         """The answer from the letters' cards, its sentences citing their passages, or None (then the extract
-        answers)."""
+        answers). The collection's redaction is looked up only for a question about letters."""
         aspect = asked_aspect(question)
-        if aspect is None or not hits or redacted:
+        if aspect is None or not hits or self.store.collection_spec(collection).redact:
             return None
         if across_letters(question):
             return self.across(question, aspect, hits, labels)

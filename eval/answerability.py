@@ -255,12 +255,13 @@ def one_source(
         answered = [item.reading.answered for item in items]
         scores = [item.reading.probability if item.reading.probability is not None else float(item.reading.answered)
                   for item in items]
+    scores = np.array(scores)
     both = 0 < y.sum() < len(y)
     fpr, tpr, _ = roc_curve(y, scores) if both else ([], [], [])
-    auc, auc_ci = area(items, y, np.array(scores), resamples, seed)
+    auc, auc_ci = area(items, y, scores, resamples, seed)
     clean = [i for i, item in enumerate(items) if not item.mislabelled]
     read = sum(bool(item.read_as) for item in items)
-    auc_read, auc_read_ci = (area([items[i] for i in clean], y[clean], np.array(scores)[clean], resamples, seed)
+    auc_read, auc_read_ci = (area([items[i] for i in clean], y[clean], scores[clean], resamples, seed)
                              if read else (float("nan"), (float("nan"),) * 2))
     return Separation(
         source, part, int(y.sum()), int(len(y) - y.sum()), auc, auc_ci,

@@ -10,6 +10,7 @@ from files import WINDTURBINE_LETTER
 
 from assistant.app import Bronvast
 from assistant.letter_questions import across_letters, asked_aspect
+from bronvast.schema import ALL_KINDS
 from bronvast.settings import load_settings
 
 PARKING = "bezwaarschrift-naheffingsaanslag-parkeerbelasting.pdf"
@@ -80,8 +81,12 @@ def test_a_letter_changed_since_indexing_or_a_redacted_collection_gets_the_extra
     assert extractive.ask(question, "brief-ongewijzigd").notice.startswith("Gelezen als bezwaarschrift")
     hits = extractive.retriever.retrieve(question, "brief-ongewijzigd")
     labels = extractive.assistant.prompts["nl"].letter
-    assert extractive.assistant.letters.answer(question, hits, False, labels).files == (letter.name,)
-    assert extractive.assistant.letters.answer(question, hits, True, labels) is None  # redacted: never the file
+    assert extractive.assistant.letters.answer(question, hits, "brief-ongewijzigd", labels).files == (letter.name,)
+
+    assert extractive.ingest([same], "brief-geredigeerd", redact=list(ALL_KINDS)).exit_code == 0
+    redacted = extractive.retriever.retrieve(question, "brief-geredigeerd")
+    assert redacted and extractive.assistant.letters.answer(question, redacted, "brief-geredigeerd", labels) is None
+    assert not extractive.ask(question, "brief-geredigeerd").notice.startswith("Gelezen als bezwaarschrift")
 
 
 def test_a_question_across_letters_names_each_letter_among_the_passages(extractive, demo):

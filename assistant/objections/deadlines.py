@@ -275,16 +275,17 @@ def _post_receipt_end(term: ObjectionTerm) -> date:
 
 
 def _premature_reason(term: ObjectionTerm, received: date) -> str:
-    return (f"ontvangen op {dutch_date(received)}, vóór het begin van de termijn op {dutch_date(term.first_day)}: niet te "
-            "laat (Awb 6:9 lid 1), maar te vroeg ingediend (Awb 6:10). Niet-ontvankelijkverklaring blijft achterwege "
-            "als het besluit bij de indiening al tot stand was gekomen, of de indiener redelijkerwijs kon menen dat "
-            "dit zo was; beoordeel dit. De behandeling kan worden aangehouden tot het begin van de termijn "
+    return (f"ontvangen op {dutch_date(received)}, vóór het begin van de termijn op {dutch_date(term.first_day)}: "
+            "niet te laat (Awb 6:9 lid 1), maar te vroeg ingediend (Awb 6:10). Niet-ontvankelijkverklaring blijft "
+            "achterwege als het besluit bij de indiening al tot stand was gekomen, of de indiener redelijkerwijs kon "
+            "menen dat dit zo was; beoordeel dit. De behandeling kan worden aangehouden tot het begin van de termijn "
             "(Awb 6:10 lid 2).")
 
 
 def _posted_in_time_reason(term: ObjectionTerm, received: date, posted: date) -> str:
-    return (f"tijdig: op {dutch_date(posted)} ter post bezorgd, uiterlijk op de laatste dag {dutch_date(term.last_day)}, en "
-            f"ontvangen op {dutch_date(received)}, niet later dan een week na afloop van de termijn (Awb 6:9 lid 2)")
+    return (f"tijdig: op {dutch_date(posted)} ter post bezorgd, uiterlijk op de laatste dag "
+            f"{dutch_date(term.last_day)}, en ontvangen op {dutch_date(received)}, niet later dan een week na afloop "
+            "van de termijn (Awb 6:9 lid 2)")
 
 
 def _late_reason(term: ObjectionTerm, received: date, posted: date | None) -> str:
@@ -292,8 +293,8 @@ def _late_reason(term: ObjectionTerm, received: date, posted: date | None) -> st
              "(Awb 6:7, 6:8 en 6:9 lid 1)."]
     if posted is not None and posted <= term.last_day:
         week_end = dutch_date(_post_receipt_end(term))
-        parts.append(f"Op tijd ter post bezorgd ({dutch_date(posted)}), maar pas ontvangen na {week_end}, later dan een "
-                     "week na afloop van de termijn (Awb 6:9 lid 2).")
+        parts.append(f"Op tijd ter post bezorgd ({dutch_date(posted)}), maar pas ontvangen na {week_end}, later dan "
+                     "een week na afloop van de termijn (Awb 6:9 lid 2).")
     elif posted is not None:
         parts.append(f"Ter post bezorgd op {dutch_date(posted)}, na het einde van de termijn (Awb 6:9 lid 2).")
     if term.note:
