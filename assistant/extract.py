@@ -35,6 +35,7 @@ from assistant.grounding import (
 )
 from assistant.retrieve import min_max
 from bronvast.embedders import cosine
+from bronvast.language import DUTCH_MONTHS, ENGLISH_MONTHS, one_of
 from bronvast.schema import Sentence
 from bronvast.sparse import Analyzer
 
@@ -68,9 +69,7 @@ ENTRY_NUMBER = re.compile(r"^(\d{1,4})\s+(?=[A-ZÀ-Ý])")  # "13 Bouwvergunning 
 MARKDOWN_HEADING = re.compile(r"^\s*#")
 QUESTION_SENTENCE = re.compile(r"\?[\s\"'”’)*]*$")  # a FAQ's or a heading's question answers nothing
 # A line with a full date ("9 januari 2026, versie 1.3 definitief"): a version or decision record, no heading.
-DATED = re.compile(r"\b\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|"
-                   r"december|january|february|march|april|may|june|july|august|september|october|november|"
-                   r"december)\s+(?:1[89]|20)\d\d\b", re.IGNORECASE)
+DATED = re.compile(rf"\b\d{{1,2}}\s+{one_of(DUTCH_MONTHS, ENGLISH_MONTHS)}\s+(?:1[89]|20)\d\d\b", re.IGNORECASE)
 TABLE_RULE = re.compile(r"^[\s|:-]+$")
 # A question for several things ("welke inventarisnummers", "wat zijn de gronden", "which articles") may take twice
 # as many sentences: each thing is often a sentence (an inventory entry, a list item) of its own.

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from bronvast.embedders import cosine
+from bronvast.language import DUTCH_MONTHS, DUTCH_WEEKDAYS, ENGLISH_MONTHS, ENGLISH_WEEKDAYS, one_of
 from bronvast.schema import Hit, Sentence
 from bronvast.settings import AnswerSettings
 from bronvast.sparse import DIGIT, Analyzer
@@ -38,10 +39,9 @@ ASKS_FOR_NUMBER = re.compile(
 ASKS_FOR_TIME = re.compile(
     r"^\s*(?:(?:tot|vanaf|sinds|per)\s+)?(?:wanneer|op welke (?:datum|dag|dagen))\b|^\s*(?:(?:until|since)\s+)?when\b",
     re.IGNORECASE)
-CALENDAR_WORD = re.compile(
-    r"\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|maandag|dinsdag|"
-    r"woensdag|donderdag|vrijdag|zaterdag|zondag|dagelijks|wekelijks|january|february|march|may|june|july|august|"
-    r"october|monday|tuesday|wednesday|thursday|friday|saturday|sunday|daily|weekly)\w*", re.IGNORECASE)
+_CALENDAR = one_of(DUTCH_MONTHS, DUTCH_WEEKDAYS, ENGLISH_MONTHS, ENGLISH_WEEKDAYS,
+                   ("dagelijks", "wekelijks", "daily", "weekly"))
+CALENDAR_WORD = re.compile(rf"\b{_CALENDAR}\w*", re.IGNORECASE)
 # A name's initials that punkt takes for a sentence's end: "de heer A. Mulderink", "J.P. de Vries".
 INITIALS_END = re.compile(
     r"(?:\b(?:heer|mevrouw|dhr|mevr|mw|dr|mr|ir|drs|prof|ing)\.?\s+(?:[A-Z]\.\s?)+|\b(?:[A-Z]\.){2,})$")

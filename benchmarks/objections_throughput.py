@@ -40,6 +40,7 @@ from fpdf import FPDF  # noqa: E402
 from fpdf.enums import MethodReturnValue  # noqa: E402
 
 from assistant.app import Bronvast  # noqa: E402
+from bronvast.language import DUTCH_MONTHS  # noqa: E402
 from bronvast.schema import ObjectionOptions  # noqa: E402
 from bronvast.settings import load_settings  # noqa: E402
 
@@ -47,8 +48,6 @@ TARGET_LETTERS = 100
 TARGET_SECONDS = 300.0  # 100 letters in under 5 minutes (OCR apart)
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FIXED_DATE = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december"]
 MARGIN = 25  # mm
 PAGE_END = 297 - MARGIN  # mm: A4 less the bottom margin
 # How far down its second page a letter's text runs: drawn per letter between these (mm from the top).
@@ -279,7 +278,7 @@ class Decision:
 
 
 def dutch_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {DUTCH_MONTHS[day.month - 1]} {day.year}"
 
 
 def decisions(rng: random.Random) -> list[Decision]:

@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+from bronvast.language import DUTCH_MONTH_ABBREVIATIONS, DUTCH_MONTHS, ENGLISH_MONTHS, one_of
 from bronvast.schema import ALL_KINDS
 
 MARKERS = {
@@ -126,10 +127,7 @@ ADDRESS = re.compile(
     rf"(?<![\w-])(?:{_STREET}[ ]{_HOUSE_NUMBER}{_ADDRESS_BREAK}{_POSTCODE}|{_POSTCODE},?[ ]{_HOUSE_NUMBER})(?![\w-])"
 )
 
-_MONTH = (
-    r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
-    r"|january|february|march|may|june|july|august|october|jan|feb|mrt|mar|apr|jun|jul|aug|sept?|okt|oct|nov|dec)\.?"
-)
+_MONTH = one_of(DUTCH_MONTHS, ENGLISH_MONTHS, tuple(DUTCH_MONTH_ABBREVIATIONS), ("mar", "oct")) + r"\.?"
 _DATE = (
     rf"(?:\d{{1,2}}\s+{_MONTH}\s+\d{{4}}"  # 3 maart 1961
     r"|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})"  # 03-03-1961, 3/3/61

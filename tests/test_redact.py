@@ -235,6 +235,7 @@ def test_a_postcode_or_street_alone_is_kept(text):
         ("Date of birth: March 3, 1961", "Date of birth: [GEBOORTEDATUM]"),
         ("geboren te Lindewaard op 4 mei 1970", "geboren te Lindewaard op [GEBOORTEDATUM]"),
         ("geb. 3 mrt. 1961", "geb. [GEBOORTEDATUM]"),
+        ("geboren 3 febr. 1961", "geboren [GEBOORTEDATUM]"),  # the objection letters' abbreviations too
     ],
 )
 def test_a_date_of_birth_is_redacted_and_its_context_kept(text, expected):

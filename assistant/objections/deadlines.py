@@ -42,6 +42,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from bronvast.language import DUTCH_MONTHS, DUTCH_WEEKDAYS
+
 OBJECTION_TERM_WEEKS = 6  # Awb 6:7
 DECISION_TERM_WEEKS = 6  # Awb 7:10 lid 1
 DECISION_TERM_WEEKS_COMMITTEE = 12  # Awb 7:10 lid 1, with an advisory committee (Awb 7:13)
@@ -54,9 +56,6 @@ LATE = "te laat; beoordeel of de termijnoverschrijding verschoonbaar is (Awb 6:1
 DECISION_MISSING = "datum van het besluit ontbreekt"
 RECEIPT_MISSING = "ontvangstdatum ontbreekt"
 
-_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december")
-_WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 _DAY = timedelta(days=1)
 
 
@@ -254,7 +253,7 @@ def _day_off_name(day: date, equated_days: Collection[date]) -> str:
     """The Dutch name of a day off, the holiday's name before the weekday's (King's Day on a Saturday is King's Day)."""
     if day in equated_days:
         return "bij koninklijk besluit met een feestdag gelijkgestelde dag (art. 3 lid 3)"
-    return holidays(day.year).get(day) or _WEEKDAYS[day.weekday()]
+    return holidays(day.year).get(day) or DUTCH_WEEKDAYS[day.weekday()]
 
 
 def _bridge_day_note(last_day: date, equated_days: Collection[date]) -> str | None:
@@ -304,4 +303,4 @@ def _late_reason(term: ObjectionTerm, received: date, posted: date | None) -> st
 
 def dutch_date(day: date) -> str:
     """A date as Dutch readers write it, without depending on the machine's locale."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{DUTCH_WEEKDAYS[day.weekday()]} {day.day} {DUTCH_MONTHS[day.month - 1]} {day.year}"

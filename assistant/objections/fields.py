@@ -10,14 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.objections.reading import Letter, Paragraph
+from bronvast.language import DUTCH_MONTH_ABBREVIATIONS, DUTCH_MONTHS, one_of
 
-MONTHS = {
-    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
-    "september": 9, "oktober": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "febr": 2, "mrt": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "okt": 10, "nov": 11, "dec": 12,
-}
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+MONTHS = {name: number for number, name in enumerate(DUTCH_MONTHS, start=1)} | DUTCH_MONTH_ABBREVIATIONS
+_MONTH = one_of(tuple(MONTHS))
 DATE = re.compile(
     rf"\b(?P<day>\d{{1,2}})(?:e|ste|de)?\s+(?P<month>{_MONTH})\.?(?:\s+(?P<year>\d{{4}})\b|(?=\s+jl\.?|\s+j\.l\.|\s+jongstleden|\s+(?:heeft|hebt|is|zijn)\b))"
     r"|\b(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})\b"
