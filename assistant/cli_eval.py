@@ -97,6 +97,9 @@ TwinLabelsOption = Annotated[list[Path] | None, typer.Option(
     "(answerable, partly, not_answerable); als beantwoordbaar gelezen tweelingen tellen als fout label (herhaalbaar)")]
 ReportOption = Annotated[Path | None, typer.Option(
     "--report", help="Map voor answerability.json en answerability.html (ROC-curves en werkpunt)")]
+ToReadOption = Annotated[Path | None, typer.Option(
+    "--to-read", help="JSONL voor een lezer: per tweeling de vraag en de passages die de zoektocht zonder gold "
+    "overlaat, om te labelen (eval/datasets/twin-reading.md) en terug te geven met --twin-labels")]
 LanguageOption = Annotated[str, typer.Option(
     help="Taal van de documenten: dutch of english; kiest het ingebouwde profiel voor die taal")]
 
@@ -107,6 +110,7 @@ def eval_answerability(
     dataset: DatasetOption = None,
     part: Annotated[str, typer.Option(help="test (nooit gefit), fit of all")] = "test",
     twin_labels: TwinLabelsOption = None,
+    to_read: ToReadOption = None,
     language: LanguageOption = "dutch",
     report: ReportOption = None,
     as_json: JsonOption = False,
@@ -115,13 +119,25 @@ def eval_answerability(
 ) -> None:
     """Meet de beslissing beantwoorden-of-weigeren zoals geconfigureerd: per bron de ROC AUC (met 95%-interval),
     het werkpunt (beantwoorde beantwoordbare, geweigerde onbeantwoordbare vragen) en de AUC van elk signaal."""
-    from eval.answerability import separation
+    from eval.answerability import separation, write_to_read
 
     if part not in ("test", "fit", "all"):
         errors.print(f"[red]Fout:[/] --part {part}: kies test, fit of all")
         raise typer.Exit(1)
+    if to_read and not to_read.parent.is_dir():  # said before the questions are asked, not after
+        errors.print(f"[red]Fout:[/] --to-read {to_read}: map {to_read.parent} bestaat niet")
+        raise typer.Exit(1)
     labelled, _, decision = labelled_questions(beir, dataset, twin_labels, language, config, set_)
     show_separation(separation(labelled, None, part), decision, report, as_json)
+    if to_read:
+        try:
+            twins = write_to_read(to_read, labelled)
+        except OSError as exc:
+            errors.print(f"[red]Fout:[/] {to_read}: niet te schrijven ({exc.strerror or exc})")
+            raise typer.Exit(1) from None
+        if not as_json:
+            console.print(f"Te lezen: {twins} tweelingen (alle delen) in {shown(to_read)}; "
+                          "labels terug met --twin-labels.")
 
 
 @eval_cli.command("fit-decision")

@@ -14,7 +14,8 @@ decision is fitted on the fit parts only, and reported on the test parts it neve
 
 Twins can be read: a twin-labels file (JSONL: source, id, label "answerable", "partly" or "not_answerable") says
 for each twin whether the passages left still answer it. A twin read as still answerable is a wrong label: it is
-left out of fitting, and the separation is reported both over all twins and without those.
+left out of fitting, and the separation is reported both over all twins and without those. `write_to_read` writes
+what a reader reads: each twin's question and the passages its search leaves (eval/datasets/twin-reading.md).
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from sklearn.model_selection import GroupKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from bronvast.atomic import write_atomically
 from bronvast.decision import SIGNALS, AnswerDecision
-from bronvast.schema import GateReading, SearchFilter
+from bronvast.schema import Chunk, GateReading, SearchFilter
 from eval.beir import indexed
 from eval.dataset import DatasetError, load_cases
 from eval.target import EvalTarget
@@ -57,6 +59,10 @@ class Labelled:
     near_copy: bool = False
     # How a reader labelled the twin (TWIN_LABELS), or "" when it was not read.
     read_as: str = ""
+    question: str = ""
+    # A twin's first passages as its search leaves them (retrieval.top_k, the most an answer draws on): what a
+    # reader reads to label it.
+    left: tuple[Chunk, ...] = ()
 
     @property
     def mislabelled(self) -> bool:
@@ -100,6 +106,18 @@ def read_as(labelled: Sequence[Labelled], labels: TwinLabels) -> list[Labelled]:
             for item in labelled]
 
 
+def write_to_read(path: Path, labelled: Sequence[Labelled]) -> int:
+    """Every twin's question with the passages its search left, as JSONL (source, id, question, passages: source,
+    page, text), the input a reader labels (eval/datasets/twin-reading.md); written whole or not at all. Returns
+    how many twins it holds."""
+    twins = [item for item in labelled if not item.answerable and item.left]
+    lines = [json.dumps({"source": item.source, "id": item.question_id, "question": item.question,
+                         "passages": [{"source": c.source, "page": c.page, "text": c.text} for c in item.left]},
+                        ensure_ascii=False) for item in twins]
+    write_atomically(path, "".join(line + "\n" for line in lines))
+    return len(twins)
+
+
 def part_of(question_id: str) -> str:
     """"fit" or "test", fixed by the id alone: the same question is in the same part in every run."""
     share = int(hashlib.sha256(question_id.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
@@ -133,8 +151,10 @@ def with_twin(
     # the gold documents' best passage for the question, and the best one left without them
     best = [target.rank(question, collection, 1, where=where) for where in (SearchFilter(sources=tuple(gold)), without)]
     copied = all(best) and term_overlap(target, best[0][0].chunk.text, best[1][0].chunk.text) >= NEAR_COPY
-    return [Labelled(source, question_id, True, target.gate(question, collection)),
-            Labelled(source, question_id, False, target.gate(question, collection, without), copied)]
+    left = tuple(hit.chunk for hit in target.rank(question, collection, target.settings.retrieval.top_k, where=without))
+    return [Labelled(source, question_id, True, target.gate(question, collection), question=question),
+            Labelled(source, question_id, False, target.gate(question, collection, without), copied,
+                     question=question, left=left)]
 
 
 def term_overlap(target: EvalTarget, a: str, b: str) -> float:
@@ -159,7 +179,8 @@ def from_cases(
             gold = list(dict.fromkeys(g.source for g in case.gold))
             labelled += with_twin(target, path.stem, case.id, case.question, collection, gold)
         else:
-            labelled.append(Labelled(path.stem, case.id, case.answerable, target.gate(case.question, collection)))
+            labelled.append(Labelled(path.stem, case.id, case.answerable, target.gate(case.question, collection),
+                                     question=case.question))
         if on_advance:
             on_advance(1)
     return labelled

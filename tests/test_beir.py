@@ -161,9 +161,18 @@ def test_answerability_asks_every_query_with_and_without_its_gold(data_dir, tmp_
     """Leave gold out: the relevant documents are left out of the search, not out of the index; the signals then
     fall, and their ROC AUC says how well they tell the two kinds apart."""
     dataset = write_dataset(tmp_path / "mini")
-    result = run("eval", "answerability", "--beir", str(dataset), "--part", "all", "--json")
+    to_read = tmp_path / "te-lezen.jsonl"
+    result = run("eval", "answerability", "--beir", str(dataset), "--part", "all", "--json", "--to-read", str(to_read))
     assert result.exit_code == 0, result.output
     [row] = json.loads(result.stdout)
+    # what a reader labels: every twin (all parts) with the passages its search left, never its gold
+    twins = [json.loads(line) for line in to_read.read_text(encoding="utf-8").splitlines()]
+    assert sorted(t["id"] for t in twins) == sorted(QUERIES) and all(t["source"] == "mini" for t in twins)
+    gold = dict(QRELS)
+    for twin in twins:
+        assert twin["question"] == QUERIES[twin["id"]] and twin["passages"]
+        assert gold[twin["id"]] not in {p["source"] for p in twin["passages"]}
+        assert all(p["text"] for p in twin["passages"])
     assert (row["source"], row["part"], row["answerable"], row["unanswerable"]) == ("mini", "all", 3, 3)
     assert set(row["signal_auc"]) == set(SIGNALS)
     assert row["signal_auc"]["best_relative_bm25"] > 0.5  # each query's own words are in its gold document only
@@ -171,6 +180,8 @@ def test_answerability_asks_every_query_with_and_without_its_gold(data_dir, tmp_
     assert row["near_copies"] == 0  # no document of the four copies another
     assert row["curve"][0] == [0.0, 0.0] and row["curve"][-1] == [1.0, 1.0]
     assert run("eval", "answerability", "--beir", str(tmp_path)).exit_code == 1  # no dataset: a plain error
+    nowhere = run("eval", "answerability", "--beir", str(dataset), "--to-read", str(tmp_path / "geen" / "map.jsonl"))
+    assert nowhere.exit_code == 1 and "geen" in nowhere.stderr and "Traceback" not in nowhere.output
     assert run("eval", "answerability").exit_code == 1  # no source at all
     too_few = run("eval", "fit-decision", "--beir", str(dataset), "--out", str(tmp_path / "d.json"))
     assert too_few.exit_code == 1 and "te weinig vragen" in too_few.stderr
