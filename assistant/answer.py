@@ -23,7 +23,7 @@ from assistant.conversation import acceptable_rewrite, recent, rewrite_by_rules,
 from assistant.extract import Extractor
 from assistant.generation_queue import Busy, GenerationQueue
 from assistant.grounding import CITATION, Grounding, holds_active_content, render, sanitised
-from assistant.letter_questions import LetterAnswer, LetterLabels, LetterQuestions
+from assistant.letter_questions import LetterAnswer, LetterLabels, LetterQuestions, about_the_collections_letters
 from assistant.retrieve import Retriever
 from assistant.sentence_vectors import SentenceVectors
 from bronvast.language import CHARS_PER_TOKEN, LANGUAGES, question_language
@@ -65,7 +65,8 @@ class Prompts:
     missing_time: str
     missing_terms: str
     letter_notice: str  # the answer came from an objection letter's file card: {file}
-    letters_notice: str  # from the cards of the letters among the passages found: {files}
+    letters_notice: str  # from the cards of every letter of the collection the asker may see: {count} {files}
+    letters_more: str  # ... and the collection holds more than were read: {count}
     letter: LetterLabels
 
     @classmethod
@@ -108,9 +109,12 @@ def count_tokens(llm, messages: list[ChatMessage], completion: str, reported: di
     if model is None or not hasattr(llm, "messages_to_prompt"):
         return {}
     prompt = llm.messages_to_prompt(messages).encode()
+    # The text tokenized again may split where the model did not (257 for a generation cut at 256): never more than
+    # the model may generate.
+    completion_tokens = len(model.tokenize(completion.encode(), add_bos=False))
     return {
         "prompt_tokens": len(model.tokenize(prompt, add_bos=True, special=True)),
-        "completion_tokens": len(model.tokenize(completion.encode(), add_bos=False)),
+        "completion_tokens": min(completion_tokens, llm.max_new_tokens),
     }
 
 
@@ -121,9 +125,17 @@ def extractive(answer: Answer, sentences: list[Sentence], notice: str, reason: s
     yield answer
 
 
+def citations(hits: list[Hit], first: int = 1) -> list[Citation]:
+    return [Citation(n, hit.chunk.source, hit.chunk.page, hit.chunk.text, round(hit.score, 4), hit.chunk.copies,
+                     hit.chunk.sha256) for n, hit in enumerate(hits, start=first)]
+
+
 def letters_notice(letters: LetterAnswer, prompts: Prompts) -> str:
-    files = ", ".join(letters.files)
-    return prompts.letters_notice.format(files=files) if letters.across else prompts.letter_notice.format(file=files)
+    files, count = ", ".join(letters.files), len(letters.files)
+    if not letters.across:
+        return prompts.letter_notice.format(file=files)
+    more = prompts.letters_more.format(count=count) if letters.more else ""
+    return prompts.letters_notice.format(count=count, files=files) + more
 
 
 def refusal(answer: Answer, sentence: str, notice: str, reason: str) -> Iterator[str | Answer]:
@@ -178,23 +190,30 @@ class Assistant:
         hits = self.retriever.retrieve(search_question, collection, where, timings)
         timings["retrieve_s"] = round(time.perf_counter() - started - timings["rerank_s"], 4)
         answer = Answer(question, "", False, [], timings, search_question=search_question)
-        if not hits:
+        # Across objection letters the letters' cards decide, whatever the passages' gate said of the passages.
+        letters_decide = self.letters is not None and about_the_collections_letters(search_question)
+        if not hits and not letters_decide:
             yield from self._refused(answer, prompts, collection, where, "not_found")
             return
 
         hits = sanitised(hits)  # document text is data: instructions in it never reach the LLM or the answer
-        answer.citations = [
-            Citation(n, hit.chunk.source, hit.chunk.page, hit.chunk.text, round(hit.score, 4), hit.chunk.copies,
-                     hit.chunk.sha256)
-            for n, hit in enumerate(hits, start=1)
-        ]
+        answer.citations = citations(hits)
         grounding = self.grounding(language)
         started = time.perf_counter()
         passages = grounding.evidence(hits)  # embedded once: the extraction and the check use them
-        from_letters = self.letters.answer(search_question, hits, collection, prompts.letter) if self.letters else None
+        from_letters = (self.letters.answer(search_question, hits, collection, prompts.letter, where)
+                        if self.letters else None)
+        if from_letters and from_letters.passages:  # letters beyond the passages found, cited after them
+            answer.citations += citations(sanitised(list(from_letters.passages)), len(hits) + 1)
         extracted = from_letters.sentences if from_letters else self.extractor().extract(search_question, passages)
         extract_notice = letters_notice(from_letters, prompts) if from_letters else prompts.extractive
         timings["extract_s"] = round(time.perf_counter() - started, 4)
+        if not hits:  # the letters alone: no passage for a model to write from, or for a refusal to name
+            if from_letters:
+                yield from extractive(answer, extracted, extract_notice, "letters")
+            else:
+                yield from self._refused(answer, prompts, collection, where, "not_found")
+            return
         if not extracted:  # only headings or a cover page were found: a refusal, not an empty answer
             sources = ", ".join(dict.fromkeys(c.source for c in answer.citations))
             yield from refusal(answer, prompts.refusal, prompts.no_sentence.format(sources=sources), "no_sentence")

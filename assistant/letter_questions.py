@@ -11,8 +11,9 @@ Only when it is safe and clear:
 - the question names an objection (bezwaar, indiener, ...) and asks one of those aspects;
 - about one letter: the best passage comes from a letter that reads as an objection (grounds and the decision it
   contests); across letters ("Welke indieners vragen om een hoorzitting?", "In welke bezwaarschriften wordt
-  aangevoerd dat ...?"): the letters among the passages found, each named; a whole dossier's recurring grounds are
-  `bronvast objections dossier`'s;
+  aangevoerd dat ...?"): every letter of the collection the asker may see, each that answers named and cited (the
+  passages found hold only a few: a letter outside them would be silently missing from the list); which grounds
+  recur across a dossier is `bronvast objections dossier`'s;
 - that file is still the version indexed (its identity hash matches) and its collection was made without redaction
   (the file on disk holds the personal data such a collection left out).
 Otherwise the extract answers, as for any question.
@@ -30,7 +31,7 @@ from assistant.objections import fields
 from assistant.objections.cards import ObjectionReader
 from assistant.objections.privacy import Pseudonymiser
 from assistant.objections.reading import read_letter
-from bronvast.schema import Hit, LetterCard, ObjectionOptions, Sentence
+from bronvast.schema import Chunk, Hit, LetterCard, ObjectionOptions, SearchFilter, Sentence
 from bronvast.settings import Settings
 from bronvast.sparse import Analyzer
 from bronvast.store import ChunkStore
@@ -55,7 +56,8 @@ QUOTED = re.compile(r"['‘\"“]([^'’\"”]{3,})['’\"”]")
 # Words that name the objection itself: "In welke bezwaarschriften wordt aangevoerd dat ..." asks about what follows.
 OBJECTION_WORDS = "bezwaar bezwaren bezwaarschrift bezwaarschriften grond gronden indiener indieners besluit aangevoerd"
 HEADING_WORDS = 8  # a paragraph this short without a full stop is a heading
-CARDS_KEPT = 64  # letters read, by identity: a second question about a letter does not read it again
+CARDS_KEPT = 256  # letters read, by identity: a second question about a letter does not read it again
+LETTERS_READ = 200  # at most per question across letters (about 0.1 s each, OCR'd ones 1 s): the notice says so
 
 
 def asked_aspect(question: str) -> str | None:
@@ -67,6 +69,12 @@ def asked_aspect(question: str) -> str | None:
 
 def across_letters(question: str) -> bool:
     return bool(ACROSS_LETTERS.search(question))
+
+
+def about_the_collections_letters(question: str) -> bool:
+    """A question across letters that their cards answer (who asks to be heard, in which letters a ground stands):
+    the letters decide, not whether the passages found look like an answer."""
+    return across_letters(question) and asked_aspect(question) in ("hearing", "grounds")
 
 
 @dataclass(frozen=True)
@@ -87,9 +95,11 @@ class LetterLabels:
 
 @dataclass(frozen=True)
 class LetterAnswer:
-    sentences: list[Sentence]  # each citing the passage of its letter
+    sentences: list[Sentence]  # each citing a passage of its letter: one found, or one of `passages`
     files: tuple[str, ...]  # the letters read
-    across: bool  # several letters: only those among the passages found
+    across: bool  # the collection's letters, not one
+    passages: tuple[Hit, ...] = ()  # letters' passages cited beyond those found, numbered after them
+    more: bool = False  # across: the collection holds more letters than were read (LETTERS_READ)
 
 
 class LetterQuestions:
@@ -101,41 +111,64 @@ class LetterQuestions:
         self._cards: OrderedDict[str, LetterCard] = OrderedDict()
         self._cards_lock = threading.Lock()  # serve answers questions on several threads
 
-    def answer(self, question: str, hits: list[Hit], collection: str, labels: LetterLabels) -> LetterAnswer | None:
+    def answer(self, question: str, hits: list[Hit], collection: str, labels: LetterLabels,
+               where: SearchFilter | None = None) -> LetterAnswer | None:
         """The answer from the letters' cards, its sentences citing their passages, or None (then the extract
-        answers). The collection's redaction is looked up only for a question about letters."""
+        answers). The collection's redaction is looked up only for a question about letters; across letters, the
+        collection's letters are those `where` lets the asker see."""
         aspect = asked_aspect(question)
-        if aspect is None or not hits or self.store.collection_spec(collection).redact:
+        across = about_the_collections_letters(question)
+        if aspect is None or not (hits or across) or self.store.collection_spec(collection).redact:
             return None
+        if across:
+            return self.across(question, aspect, hits, self.letters_in(collection, where, hits), labels)
         if across_letters(question):
-            return self.across(question, aspect, hits, labels)
-        card = self.card(hits[0])
+            return None  # a term or request across letters: the cards hold no list of it
+        card = self.card(hits[0].chunk)
         if card is None or not reads_as_objection(card):
             return None
         sentences = [Sentence(text, [1], True, 1.0) for text in shown(card, aspect, labels)]
         return LetterAnswer(sentences, (card.file,), False) if sentences else None
 
-    def across(self, question: str, aspect: str, hits: list[Hit], labels: LetterLabels) -> LetterAnswer | None:
-        """Each letter among the passages that answers, named: one that asks to be heard, or each of its grounds
-        that holds what the question names (its quoted words, else its terms beyond the objection's own)."""
-        letters: dict[str, tuple[int, LetterCard]] = {}
-        for n, hit in enumerate(hits, start=1):
-            card = None if hit.chunk.sha256 in letters else self.card(hit)
-            if card is not None and reads_as_objection(card):
-                letters[hit.chunk.sha256] = (n, card)
+    def letters_in(self, collection: str, where: SearchFilter | None, hits: list[Hit]) -> list[Chunk]:
+        """A passage of each file of the collection that mentions an objection, as `where` lets the asker see it:
+        those among the hits first, in their order, then the others by name."""
+        found = {hit.chunk.sha256: hit.chunk for hit in reversed(hits)}
+        others: dict[str, Chunk] = {}
+        for chunk in self.store.chunks_where(collection, where):
+            if chunk.sha256 not in found and chunk.sha256 not in others and ABOUT_AN_OBJECTION.search(chunk.text):
+                others[chunk.sha256] = chunk
+        first = [hit.chunk for hit in hits if found.pop(hit.chunk.sha256, None)]
+        return first + sorted(others.values(), key=lambda chunk: (chunk.source, chunk.path))
+
+    def across(self, question: str, aspect: str, hits: list[Hit], letters: list[Chunk],
+               labels: LetterLabels) -> LetterAnswer | None:
+        """Each letter that answers, named: one that asks to be heard, or each of its grounds that holds what the
+        question names (its quoted words, else its terms beyond the objection's own). It cites a passage found
+        when it has one, else one of its own, numbered after those found."""
+        numbers = {hit.chunk.sha256: n for n, hit in reversed(list(enumerate(hits, start=1)))}
         wanted = self.named_terms(question)
-        found = []
-        for n, card in letters.values():
+        found, extra, files = [], [], []
+        for chunk in letters[:LETTERS_READ]:
+            card = self.card(chunk)
+            if card is None or not reads_as_objection(card):
+                continue
+            files.append(card.file)
             name = labels.letter_of.format(writer=card.sender or card.file, subject=card.decision_subject or card.file)
+            said = []
             if aspect == "hearing" and card.hearing_requested:
-                said = hearing_paragraph(card.text, True)
-                words = labels.hearing_words.format(quote=said) if said else labels.hearing_asked
-                found.append((f"{name}: {words}", n))
+                quote = hearing_paragraph(card.text, True)
+                said = [f"{name}: " + (labels.hearing_words.format(quote=quote) if quote else labels.hearing_asked)]
             elif aspect == "grounds" and wanted:
-                found += [(f"{name}: {text}", n) for ground, text in zip(card.grounds, shown(card, aspect, labels))
-                          if wanted <= set(self.analyzer.tokens(f"{ground.summary} {ground.quote}"))]
-        files = tuple(card.file for _, card in letters.values())
-        return LetterAnswer([Sentence(text, [n], True, 1.0) for text, n in found], files, True) if found else None
+                said = [f"{name}: {text}" for ground, text in zip(card.grounds, shown(card, aspect, labels))
+                        if wanted <= set(self.analyzer.tokens(f"{ground.summary} {ground.quote}"))]
+            if said and chunk.sha256 not in numbers:
+                extra.append(Hit(chunk, 0.0))
+                numbers[chunk.sha256] = len(hits) + len(extra)
+            found += [Sentence(text, [numbers[chunk.sha256]], True, 1.0) for text in said]
+        if not found:
+            return None
+        return LetterAnswer(found, tuple(files), True, tuple(extra), len(letters) > LETTERS_READ)
 
     def named_terms(self, question: str) -> set[str]:
         quoted = QUOTED.search(question)
@@ -143,10 +176,9 @@ class LetterQuestions:
             return set(self.analyzer.tokens(quoted.group(1)))
         return self.analyzer.question_terms(question) - set(self.analyzer.tokens(OBJECTION_WORDS))
 
-    def card(self, hit: Hit) -> LetterCard | None:
-        """The file card of the hit's letter, read once per file version; None when the file is gone, changed
+    def card(self, chunk: Chunk) -> LetterCard | None:
+        """The file card of the chunk's letter, read once per file version; None when the file is gone, changed
         since it was indexed, or unreadable."""
-        chunk = hit.chunk
         with self._cards_lock:
             if chunk.sha256 in self._cards:
                 self._cards.move_to_end(chunk.sha256)
@@ -168,8 +200,10 @@ class LetterQuestions:
 
 
 def reads_as_objection(card: LetterCard) -> bool:
-    """Grounds, and the decision they are against: a letter that only mentions an objection is not one."""
-    return bool(card.grounds) and bool(card.decision_reference or card.decision_subject or card.decision_date)
+    """Grounds (or a pro-forma letter's promise of them), and the decision they are against by its date or subject:
+    a document that only mentions an objection is not one, and a bare number is no decision (an archive inventory's
+    "inventarisnummer 24" reads as a reference, its headings as grounds)."""
+    return bool(card.grounds or card.pro_forma) and bool(card.decision_subject or card.decision_date)
 
 
 def shown(card: LetterCard, aspect: str, labels: LetterLabels) -> list[str]:

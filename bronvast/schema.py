@@ -354,10 +354,11 @@ class Answer:
         return asdict(self)
 
 
-AnswerReason = Literal["", "extractive", "busy", "unreachable", "unsupported", "unanswered", "active",
+AnswerReason = Literal["", "extractive", "letters", "busy", "unreachable", "unsupported", "unanswered", "active",
                        "empty_question", "not_found", "no_sentence", "model_refused"]
 ANSWER_REASONS = {
     "extractive": "answer.mode is extractive: no model is asked",
+    "letters": "a question across objection letters, answered from their file cards: no passage found for a model",
     "busy": "the model's line was full or the wait ran out: ask again for a generated answer",
     "unreachable": "the model could not be reached or failed",
     "unsupported": "the generated answer was too poorly supported by its sources",

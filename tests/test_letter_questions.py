@@ -3,17 +3,21 @@ index, the extractive mode (no model)."""
 
 from __future__ import annotations
 
+import json
 import shutil
+from pathlib import Path
 
 import pytest
+from conftest import PROJECT_ROOT
 from files import WINDTURBINE_LETTER
 
 from assistant.app import Bronvast
 from assistant.letter_questions import across_letters, asked_aspect
-from bronvast.schema import ALL_KINDS
+from bronvast.schema import ALL_KINDS, SearchFilter
 from bronvast.settings import load_settings
 
 PARKING = "bezwaarschrift-naheffingsaanslag-parkeerbelasting.pdf"
+LETTERS = PROJECT_ROOT / "samples" / "objections" / "brieven"
 
 
 @pytest.mark.parametrize(("question", "aspect", "across"), [
@@ -89,12 +93,13 @@ def test_a_letter_changed_since_indexing_or_a_redacted_collection_gets_the_extra
     assert not extractive.ask(question, "brief-geredigeerd").notice.startswith("Gelezen als bezwaarschrift")
 
 
-def test_a_question_across_letters_names_each_letter_among_the_passages(extractive, demo):
-    """Each letter that answers is named (writer and the decision it contests) and cited; the notice says only the
-    letters among the passages found were read, and where the whole dossier is."""
+def test_a_question_across_letters_names_each_letter_that_answers(extractive, demo):
+    """Each letter that answers is named (writer and the decision it contests) and cited; the notice says how many
+    letters were read, and where the whole dossier is."""
     quoted = extractive.ask("Komt de grond 'ik ben niet geraadpleegd' in meer dan één bezwaarschrift voor, en in "
                             "welke?", demo)
-    assert quoted.notice.startswith("Gelezen als bezwaarschriften (") and "objections dossier" in quoted.notice
+    assert quoted.notice.startswith("Gelezen als bezwaarschriften: de 3 brieven")
+    assert "objections dossier" in quoted.notice
     named = {s.text.split(":")[0] for s in quoted.sentences}
     assert any("Kerkstraat 12" in name for name in named) and any("Eikenlaan 23" in name for name in named)
     assert all("geraadpleegd" in s.text for s in quoted.sentences)
@@ -104,3 +109,42 @@ def test_a_question_across_letters_names_each_letter_among_the_passages(extracti
     for sentence in heard.sentences:  # each cites a passage of its own letter
         cited = heard.citations[sentence.citations[0] - 1].source
         assert ("kerkstraat" in cited) == ("Veldhuis" in sentence.text)
+
+
+def letter(name: str) -> str:
+    """A letter by its name without format: an e-mail's letter may be cited as its attached PDF."""
+    return Path(name).stem.removeprefix("bezwaarschrift-").removeprefix("bezwaar-")
+
+
+def test_a_question_across_letters_reads_every_letter_the_asker_may_see(extractive, tmp_path):
+    """Thirteen letters, five of which ask to be heard: the passages found hold at most four of them, yet the answer
+    names exactly those five (by the letters' gold), each citing a passage of its own letter. Searched with a
+    filter, only the letters it lets through are read; a question no letter answers is refused."""
+    gold = json.loads((LETTERS.parent / "gold.json").read_text(encoding="utf-8"))
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    for path in LETTERS.iterdir():
+        if path.suffix in {".txt", ".md", ".docx", ".odt", ".eml"}:  # no scans: OCR adds minutes, not coverage
+            shutil.copy(path, folder / path.name)
+    assert extractive.ingest([folder], "dossier").exit_code == 0
+    question = "Welke indieners van een bezwaarschrift vragen om een hoorzitting?"
+    found = {hit.chunk.source for hit in extractive.retriever.retrieve(question, "dossier")}
+    heard = {name for name in gold if (folder / name).exists() and gold[name]["hearing_requested"]}
+    assert len(heard) == 5 and heard - found  # some are not among the passages found (or none is: the gate refused)
+
+    answer = extractive.ask(question, "dossier")
+    # the passages' gate refuses this question here (its words match no passage closely): the letters decide
+    assert not answer.refused and answer.reason in ("letters", "extractive")
+    cited = [answer.citations[s.citations[0] - 1].source for s in answer.sentences]
+    assert sorted(map(letter, cited)) == sorted(map(letter, heard))  # each once, citing its own letter
+    assert answer.notice.startswith("Gelezen als bezwaarschriften: de 12 brieven")  # one has no ground: no objection
+    assert all(c.text for c in answer.citations) and len(answer.citations) > 4
+
+    some = tuple(sorted(heard))[:2] + ("bezwaar-distributiecentrum-terlouw.txt",)  # read, not asking to be heard
+    filtered = extractive.ask(question, "dossier", SearchFilter(sources=some))
+    assert sorted(letter(filtered.citations[s.citations[0] - 1].source) for s in filtered.sentences) == sorted(
+        map(letter, some[:2]))
+    assert filtered.notice.startswith("Gelezen als bezwaarschriften: de 3 brieven")
+    nobody = extractive.ask("In welke bezwaarschriften wordt aangevoerd dat de zonnepanelen te veel glinsteren?",
+                            "dossier")
+    assert nobody.refused and nobody.reason in ("not_found", "no_sentence")
