@@ -20,6 +20,7 @@ from pathlib import Path
 
 import docx
 import pypdf
+import yaml
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from bronvast.schema import Page, SourceDocument
@@ -243,6 +244,7 @@ def _read_text(data: bytes, path: Path) -> Parsed:
     text = decode(data)
     if path.suffix.lower() != ".md":
         return "", [Page(None, text)], None
+    fields, text = front_matter(text)
     blocks: list[Block] = []
     fenced = False
     for line in text.splitlines():
@@ -255,9 +257,36 @@ def _read_text(data: bytes, path: Path) -> Parsed:
         return MARKDOWN_HEADING.match(line).group(2).rstrip().rstrip("#").strip()
 
     title = next((label(text) for level, text in blocks if level == 1), "")
-    return title, sectioned(blocks, label), None
+    if not title and isinstance(fields.get("title"), str) and fields["title"].strip():
+        title = fields["title"].strip()  # the page's title, as a site generator shows it above the text
+        blocks.insert(0, (1, f"# {title}"))
+    return title, sectioned(blocks, label), iso_date(fields.get("date"))
 
 
+def front_matter(text: str) -> tuple[dict, str]:
+    """A Markdown page's YAML front matter (Hugo, Jekyll: between two "---" lines at the top) apart from its text:
+    its fields are about the page (title, weight, layout), not content, and an answer must not quote "weight: 1".
+    The description, which such sites show as the page's lead, stays as the first paragraph. Front matter that is
+    no YAML mapping stays text."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, text
+    end = next((k for k, line in enumerate(lines[1:FRONT_MATTER_LINES], start=1) if line.strip() in ("---", "...")),
+               None)
+    if end is None:
+        return {}, text
+    try:
+        fields = yaml.safe_load("\n".join(lines[1:end]))
+    except (yaml.YAMLError, RecursionError):  # not YAML, or nested past the parser's depth
+        return {}, text
+    if not isinstance(fields, dict):
+        return {}, text
+    lead = fields.get("description")
+    body = "\n".join(lines[end + 1:])
+    return fields, (f"{lead.strip()}\n\n{body}" if isinstance(lead, str) and lead.strip() else body)
+
+
+FRONT_MATTER_LINES = 200  # a page's front matter is a few fields: a longer "---" stretch is text
 DOCX_HEADING = re.compile(r"^(?:heading|kop)\s*([1-9])$", re.IGNORECASE)  # Word's styles; "Kop 1" in Dutch Word
 # Closing "#"s are stripped by label(), not here: "(.+?)\s*#*\s*$" took cubic time on a heading padded with
 # spaces (1,000 of them: a second; 10,000: twenty minutes), a line tests/fuzz_corpus.py writes.

@@ -205,6 +205,28 @@ def test_markdown_title_from_hash_heading(tmp_path):
     assert "Dien de aanvraag digitaal in." in doc.pages[-1].text
 
 
+def test_markdown_front_matter_is_the_pages_title_and_date_not_its_text(tmp_path):
+    """A site generator's page (Hugo, Jekyll): its front matter's title heads the text, its description is the lead,
+    its date the document's; "weight: 1" is in no passage. A "---" stretch that is no YAML mapping stays text."""
+    page = ('---\ntitle: "Inleiding"\ncard_title: "Inleiding"\ndescription: "Duurzaam toegankelijk is het '
+            'uitgangspunt."\nweight: 1\ndate: 2025-03-14\n---\n\nDit toetsingskader sluit aan bij de Archiefwet.\n')
+    doc = read_document(make_text(tmp_path / "inleiding.md", page))
+    text = "\n".join(p.text for p in doc.pages)
+    assert (doc.title, doc.date) == ("Inleiding", "2025-03-14")
+    assert text.startswith("# Inleiding\nDuurzaam toegankelijk is het uitgangspunt.")
+    assert "Dit toetsingskader sluit aan bij de Archiefwet." in text
+    assert "weight" not in text and "card_title" not in text and "---" not in text
+
+    own_heading = read_document(make_text(tmp_path / "kop.md", "---\ntitle: Kader\n---\n# Het kader\n\nTekst.\n"))
+    assert own_heading.title == "Het kader" and "Kader\n" not in own_heading.pages[0].text
+
+    for name, rule in (("lijn.md", "---\nGewoon een zin tussen twee lijnen.\n---\nEn verder.\n"),
+                       ("open.md", "---\ntitle: nooit gesloten\n\nTekst.\n"),
+                       ("kapot.md", "---\ntitle: [niet: gesloten\n---\nTekst.\n")):
+        kept = read_document(make_text(tmp_path / name, rule))
+        assert kept.pages[0].text.startswith("---"), name
+
+
 def test_txt_title_is_first_line(tmp_path):
     path = make_text(tmp_path / "memo.txt", "\n\nMemo over snoeiafval\nDe tekst.")
     assert read_document(path).title == "Memo over snoeiafval"
