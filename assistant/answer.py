@@ -67,6 +67,8 @@ class Prompts:
     letter_notice: str  # the answer came from an objection letter's file card: {file}
     letters_notice: str  # from the cards of every letter of the collection the asker may see: {count} {files}
     letters_more: str  # ... and the collection holds more than were read: {count}
+    busy_full: str  # why the model is busy, in `busy`'s {reason}: the line is full: {running} {waiting}
+    busy_waited: str  # ... or the wait ran out: {seconds}
     letter: LetterLabels
 
     @classmethod
@@ -123,6 +125,12 @@ def extractive(answer: Answer, sentences: list[Sentence], notice: str, reason: s
     answer.mode, answer.notice, answer.sentences, answer.answer = "extractive", notice, sentences, render(sentences)
     answer.reason = reason
     yield answer
+
+
+def busy_reason(busy: Busy, prompts: Prompts) -> str:
+    if busy.waited_s is None:
+        return prompts.busy_full.format(running=busy.running, waiting=busy.waiting)
+    return prompts.busy_waited.format(seconds=f"{busy.waited_s:g}")
 
 
 def citations(hits: list[Hit], first: int = 1) -> list[Citation]:
@@ -233,7 +241,7 @@ class Assistant:
                 generation = yield from self._generate(self._messages(search_question, hits, prompts), timings)
         except Busy as exc:
             timings["queue_s"] = round(time.perf_counter() - started, 4)
-            yield from extractive(answer, extracted, prompts.busy.format(reason=exc), "busy")
+            yield from extractive(answer, extracted, prompts.busy.format(reason=busy_reason(exc, prompts)), "busy")
             return
         except LLMUnavailable as exc:
             timings["generate_s"] = round(time.perf_counter() - started, 4)

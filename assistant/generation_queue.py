@@ -20,7 +20,13 @@ from bronvast.settings import LLMSettings
 
 
 class Busy(Exception):
-    """The model is busy: the line is full, or the wait ran out. The message says which."""
+    """The model is busy: the line is full (`waited_s` None), or the wait ran out after `waited_s` seconds. The
+    facts, not words: the answer's notice says them in the question's language (config/prompts.yaml, busy_*)."""
+
+    def __init__(self, running: int, waiting: int, waited_s: float | None = None):
+        self.running, self.waiting, self.waited_s = running, waiting, waited_s
+        why = f"{running} running, {waiting} waiting" if waited_s is None else f"waited longer than {waited_s:g} s"
+        super().__init__(why)  # for logs and tracebacks
 
 
 class GenerationQueue:
@@ -55,7 +61,7 @@ class GenerationQueue:
                 self._running += 1
                 return
             if len(self._line) >= self.queue_length:
-                raise Busy(f"{self._running} in behandeling, {len(self._line)} wachtend")
+                raise Busy(self._running, len(self._line))
             ticket = threading.Event()
             self._line.append(ticket)
         if ticket.wait(self.wait_s):
@@ -64,7 +70,7 @@ class GenerationQueue:
             if ticket.is_set():  # handed over just as the wait ran out
                 return
             self._line.remove(ticket)
-        raise Busy(f"langer dan {self.wait_s:g} s gewacht")
+        raise Busy(self._running, len(self._line), self.wait_s)
 
     def _leave(self) -> None:
         with self._lock:

@@ -8,6 +8,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from conftest import PROJECT_ROOT
 from fake_openai import FakeOpenAI
 from test_llm_server import QUESTION, REPLY, shared_store_app, tariff  # noqa: F401 (fixtures)
 
@@ -21,7 +22,7 @@ def hold(queue: GenerationQueue, entered: list, release: threading.Event, name: 
             release.wait(10)
         return "done"
     except Busy as exc:
-        return f"busy: {exc}"
+        return f"busy: {exc.running} running, {exc.waiting} waiting, waited {exc.waited_s}"
 
 
 def wait_until(condition, timeout: float = 5.0) -> None:
@@ -43,7 +44,7 @@ def test_a_full_line_is_refused_at_once_and_the_rest_go_in_order():
             wait_until(lambda name=name: queue.waiting == "abc".index(name))
         started = time.perf_counter()
         assert futures.setdefault("d", pool.submit(hold, queue, entered, releases["d"], "d")).result(1) == (
-            "busy: 1 in behandeling, 2 wachtend")
+            "busy: 1 running, 2 waiting, waited None")
         assert time.perf_counter() - started < 0.5  # told at once, not after a wait
         for name in "abc":
             releases[name].set()
@@ -79,7 +80,8 @@ def test_a_wait_that_runs_out_is_busy_and_leaves_the_line():
     with ThreadPoolExecutor(2) as pool:
         holder = pool.submit(hold, queue, entered, release, "a")
         wait_until(lambda: entered == ["a"])
-        assert pool.submit(hold, queue, entered, threading.Event(), "b").result(5) == "busy: langer dan 0.2 s gewacht"
+        waited = pool.submit(hold, queue, entered, threading.Event(), "b").result(5)
+        assert waited == "busy: 1 running, 0 waiting, waited 0.2"
         assert queue.waiting == 0
         release.set()
         assert holder.result(5) == "done"
@@ -94,7 +96,7 @@ def test_several_slots_run_together():
     with ThreadPoolExecutor(3) as pool:
         running = [pool.submit(hold, queue, entered, release, name) for name in "ab"]
         wait_until(lambda: sorted(entered) == ["a", "b"])
-        assert pool.submit(hold, queue, entered, release, "c").result(5).startswith("busy: 2 in behandeling")
+        assert pool.submit(hold, queue, entered, release, "c").result(5).startswith("busy: 2 running, 0 waiting")
         release.set()
         assert [f.result(5) for f in running] == ["done", "done"]
 
@@ -136,3 +138,16 @@ def test_a_question_beyond_the_line_gets_the_extract_at_once_with_a_busy_notice(
     assert seconds < 5 and len(fake.requests) == 2  # it never reached the model, nor waited for it
     assert [a.reason for a in done] == ["", ""] and all(a.mode == "generative" for a in done)
     assert done[1].timings["queue_s"] > 0  # the second one waited its turn
+
+
+def test_the_busy_notice_is_in_the_questions_language():
+    """The line's facts, worded by the answer language's prompts: an English question gets no Dutch reason."""
+    from assistant.answer import Prompts, busy_reason
+
+    prompts = {language: Prompts.load(PROJECT_ROOT / "config" / "prompts.yaml", language) for language in ("nl", "en")}
+    full, waited = Busy(1, 2), Busy(1, 0, 30.0)
+    assert busy_reason(full, prompts["nl"]) == "1 in behandeling, 2 wachtend"
+    assert busy_reason(waited, prompts["nl"]) == "langer dan 30 s gewacht"
+    assert busy_reason(full, prompts["en"]) == "1 in progress, 2 waiting"
+    notice = prompts["en"].busy.format(reason=busy_reason(waited, prompts["en"]))
+    assert notice.startswith("The language model is busy with other questions (waited longer than 30 s)")
