@@ -40,8 +40,8 @@ from ingest.sources import FileSource
 
 ABOUT_AN_OBJECTION = re.compile(r"\b(?:bezwaar\w*|indiener\w*|objection\w*|objector\w*)\b", re.IGNORECASE)
 ACROSS_LETTERS = re.compile(r"\b(?:welke\s+(?:indieners|bezwaarschriften|brieven|bezwaarmakers|bezwaren)|"
-                            r"in\s+welke|meer\s+dan\s+(?:één|een)|alle\s+bezwaarschriften|which\s+letters|"
-                            r"which\s+objections)\b", re.IGNORECASE)
+                            r"in\s+welke|meer\s+dan\s+(?:één|een)|alle\s+bezwaarschriften|"
+                            r"which\s+(?:objection\s+)?(?:letters|objections|objectors)|in\s+which)\b", re.IGNORECASE)
 # What the question asks of the letter, first match wins: a term question may say "bezwaar", a request question
 # "gronden" ("op grond van ...") less often than the reverse.
 ASPECTS = (

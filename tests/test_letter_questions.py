@@ -30,6 +30,9 @@ LETTERS = PROJECT_ROOT / "samples" / "objections" / "brieven"
     ("In welke bezwaarschriften wordt aangevoerd dat het besluit onvoldoende gemotiveerd is?", "grounds", True),
     ("Komt de grond 'ik ben niet geraadpleegd' in meer dan één bezwaarschrift voor?", "grounds", True),
     ("Welke indieners van een bezwaarschrift vragen om een hoorzitting?", "hearing", True),
+    ("Which objection letters ask for a hearing?", "hearing", True),
+    ("Which objectors want to be heard?", "hearing", True),
+    ("In which objections is it argued that the decision lacks reasons?", "grounds", True),
     # no objection named, or no aspect asked
     ("Wat kost parkeren in zone A?", None, False),
     ("Wanneer is de bezwaarschriftencommissie opgericht?", None, False),
