@@ -23,7 +23,7 @@ from assistant.conversation import acceptable_rewrite, recent, rewrite_by_rules,
 from assistant.extract import Extractor
 from assistant.generation_queue import Busy, GenerationQueue
 from assistant.grounding import CITATION, Grounding, holds_active_content, render, sanitised
-from assistant.letter_questions import LetterAnswer, LetterLabels, LetterQuestions, about_the_collections_letters
+from assistant.letter_questions import LetterAnswer, LetterLabels, LetterQuestions
 from assistant.retrieve import Retriever
 from assistant.sentence_vectors import SentenceVectors
 from bronvast.language import CHARS_PER_TOKEN, LANGUAGES, question_language
@@ -198,10 +198,8 @@ class Assistant:
         hits = self.retriever.retrieve(search_question, collection, where, timings)
         timings["retrieve_s"] = round(time.perf_counter() - started - timings["rerank_s"], 4)
         answer = Answer(question, "", False, [], timings, search_question=search_question)
-        # Across objection letters the letters' cards decide, whatever the passages' gate said of the passages.
-        letters_decide = self.letters is not None and about_the_collections_letters(search_question)
-        if not hits and not letters_decide:
-            yield from self._refused(answer, prompts, collection, where, "not_found")
+        if not hits:
+            yield from self._without_passages(answer, search_question, collection, where, prompts)
             return
 
         hits = sanitised(hits)  # document text is data: instructions in it never reach the LLM or the answer
@@ -216,12 +214,6 @@ class Assistant:
         extracted = from_letters.sentences if from_letters else self.extractor().extract(search_question, passages)
         extract_notice = letters_notice(from_letters, prompts) if from_letters else prompts.extractive
         timings["extract_s"] = round(time.perf_counter() - started, 4)
-        if not hits:  # the letters alone: no passage for a model to write from, or for a refusal to name
-            if from_letters:
-                yield from extractive(answer, extracted, extract_notice, "letters")
-            else:
-                yield from self._refused(answer, prompts, collection, where, "not_found")
-            return
         if not extracted:  # only headings or a cover page were found: a refusal, not an empty answer
             sources = ", ".join(dict.fromkeys(c.source for c in answer.citations))
             yield from refusal(answer, prompts.refusal, prompts.no_sentence.format(sources=sources), "no_sentence")
@@ -272,6 +264,20 @@ class Assistant:
             return
         answer.answer, answer.sentences = text, sentences
         yield answer
+
+    def _without_passages(self, answer: Answer, question: str, collection: str, where: SearchFilter | None,
+                          prompts: Prompts) -> Iterator[str | Answer]:
+        """No passage passed the gate: a question across objection letters is still answered from the letters'
+        cards (the gate judges passages, not letters; there is no passage for a model to write from); any other
+        question is refused."""
+        started = time.perf_counter()
+        letters = self.letters.answer(question, [], collection, prompts.letter, where) if self.letters else None
+        if letters is None:
+            yield from self._refused(answer, prompts, collection, where, "not_found")
+            return
+        answer.timings["extract_s"] = round(time.perf_counter() - started, 4)
+        answer.citations = citations(sanitised(list(letters.passages)))
+        yield from extractive(answer, letters.sentences, letters_notice(letters, prompts), "letters")
 
     def extractor(self) -> Extractor:
         return Extractor(self.sentence_vectors, self.retriever.encoder.analyzer,

@@ -133,20 +133,23 @@ class LetterQuestions:
     def letters_in(self, collection: str, where: SearchFilter | None, hits: list[Hit]) -> list[Chunk]:
         """A passage of each file of the collection that mentions an objection, as `where` lets the asker see it:
         those among the hits first, in their order, then the others by name."""
-        found = {hit.chunk.sha256: hit.chunk for hit in reversed(hits)}
+        found: dict[str, Chunk] = {}  # by file version, in the hits' order
+        for hit in hits:
+            found.setdefault(hit.chunk.sha256, hit.chunk)
         others: dict[str, Chunk] = {}
         for chunk in self.store.chunks_where(collection, where):
             if chunk.sha256 not in found and chunk.sha256 not in others and ABOUT_AN_OBJECTION.search(chunk.text):
                 others[chunk.sha256] = chunk
-        first = [hit.chunk for hit in hits if found.pop(hit.chunk.sha256, None)]
-        return first + sorted(others.values(), key=lambda chunk: (chunk.source, chunk.path))
+        return [*found.values(), *sorted(others.values(), key=lambda chunk: (chunk.source, chunk.path))]
 
     def across(self, question: str, aspect: str, hits: list[Hit], letters: list[Chunk],
                labels: LetterLabels) -> LetterAnswer | None:
         """Each letter that answers, named: one that asks to be heard, or each of its grounds that holds what the
         question names (its quoted words, else its terms beyond the objection's own). It cites a passage found
         when it has one, else one of its own, numbered after those found."""
-        numbers = {hit.chunk.sha256: n for n, hit in reversed(list(enumerate(hits, start=1)))}
+        numbers: dict[str, int] = {}  # a letter's first passage among those found
+        for n, hit in enumerate(hits, start=1):
+            numbers.setdefault(hit.chunk.sha256, n)
         wanted = self.named_terms(question)
         found, extra, files = [], [], []
         for chunk in letters[:LETTERS_READ]:
